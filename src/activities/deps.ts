@@ -1,0 +1,21 @@
+/** What the activities need from the outside world; only the worker's entry wires the real ones. */
+import type { Logger } from 'pino';
+import type { VideoStorage } from '../storage/index.js';
+import type { KieClient } from '../kie/index.js';
+import type { Ledger } from '../ledger/index.js';
+import type { Metrics } from '../observability/metrics.js';
+
+export interface ActivityDeps {
+  ledger: Ledger;
+  kie: KieClient;
+  storage: VideoStorage;
+  logger: Logger;
+  metrics?: Metrics;
+  /** Where KIE can reach our webhook; null = no callbacks, polling only. */
+  publicBaseUrl: string | null;
+  /** Signs the per-job callback token. Stays in the worker: never in a workflow payload. */
+  webhookSecret: string;
+  /** Hosts result URLs may come from (KIE's CDNs, or the simulator). */
+  downloadHosts: string[];
+  maxDownloadBytes: number;
+}

@@ -1,0 +1,109 @@
+/** Activities that talk to KIE: submit, record-info, 1080p. Each classifies KIE's answer for Temporal. */
+import { ApplicationFailure } from '@temporalio/activity';
+import { jobCallbackToken, KieError, type KieClient, type VeoGenerateRequest } from '../kie/index.js';
+import type { VideoRequest } from '../workflows/job-types.js';
+import type { ActivityDeps } from './deps.js';
+
+export interface KieTaskStatus {
+  state: 'generating' | 'succeeded' | 'failed';
+  resultUrls: string[];
+  errorCode: number | null;
+  errorMessage: string | null;
+  fallbackFlag: boolean | null;
+  completeTime: string | null;
+}
+
+export function createKieActivities(deps: ActivityDeps) {
+  const { kie, ledger, logger } = deps;
+
+  return {
+    async submitToKie(args: { jobId: string; request: VideoRequest }): Promise<{ taskId: string }> {
+      try {
+        const { taskId } = await kie.generate(toKieRequest(args.request, callbackUrl(deps, args.jobId)));
+        logger.info({ jobId: args.jobId, taskId }, 'submitted to KIE');
+        return { taskId };
+      } catch (err) {
+        if (!(err instanceof KieError)) throw err;
+        if (err.code === 402) {
+          // Our KIE account is out of credits: stop taking jobs until an operator tops up and closes it.
+          await ledger.openBreaker(`KIE answered 402: ${err.msg}`);
+          logger.error({ jobId: args.jobId }, 'KIE account out of credits: spend breaker opened');
+        }
+        if (err.code === 0 && err.requestSent) {
+          // Ambiguous: the request may have reached KIE and created a (paid) task whose id we never saw.
+          // KIE has no list or cancel endpoint, so a blind retry can pay twice. We choose to fail the job
+          // (the user is refunded) and bound the operator's loss to one generation, logged for audit.
+          logger.warn({ jobId: args.jobId, err: err.message }, 'KIE submit outcome unknown: not retried');
+          throw ApplicationFailure.nonRetryable(
+            'KIE did not answer the submission in time; not retried, to avoid paying twice.',
+            'KieRejected',
+            'submit_ambiguous',
+          );
+        }
+        throw toFailure(err);
+      }
+    },
+
+    async checkKieTask(args: { taskId: string }): Promise<KieTaskStatus> {
+      try {
+        const r = await kie.recordInfo(args.taskId);
+        return {
+          state: r.state,
+          resultUrls: r.resultUrls,
+          errorCode: r.errorCode,
+          errorMessage: r.errorMessage,
+          fallbackFlag: r.fallbackFlag,
+          completeTime: r.completeTime ? r.completeTime.toISOString() : null,
+        };
+      } catch (err) {
+        throw err instanceof KieError ? toFailure(err) : err;
+      }
+    },
+
+    async fetchHd(args: {
+      taskId: string;
+    }): Promise<{ status: 'ready'; url: string } | { status: 'pending'; message: string }> {
+      try {
+        return await kie.get1080p(args.taskId, 0);
+      } catch (err) {
+        if (err instanceof KieError && err.kind === 'permanent') {
+          // A 1080p KIE refuses is a missing upgrade, not a failed job: the workflow keeps the original.
+          return { status: 'pending', message: `${err.code}: ${err.msg}` };
+        }
+        throw err instanceof KieError ? toFailure(err) : err;
+      }
+    },
+  };
+}
+
+/** Permanent KIE answers become non-retryable failures carrying KIE's code; the rest are retried. */
+function toFailure(err: KieError): Error {
+  if (err.kind === 'permanent') {
+    return ApplicationFailure.nonRetryable(`KIE ${err.endpoint}: ${err.msg}`, 'KieRejected', String(err.code));
+  }
+  return ApplicationFailure.retryable(`KIE ${err.endpoint}: ${err.msg}`, 'KieError', String(err.code));
+}
+
+export function callbackUrl(deps: Pick<ActivityDeps, 'publicBaseUrl' | 'webhookSecret'>, jobId: string) {
+  if (!deps.publicBaseUrl) return undefined;
+  const token = jobCallbackToken(deps.webhookSecret, jobId);
+  const url = new URL(`/webhooks/kie/${encodeURIComponent(jobId)}`, deps.publicBaseUrl);
+  url.searchParams.set('token', token);
+  return url.toString();
+}
+
+function toKieRequest(r: VideoRequest, callBackUrl: string | undefined): VeoGenerateRequest {
+  return {
+    prompt: r.prompt,
+    model: r.model,
+    generationType: r.generationType,
+    ...(r.imageUrls.length ? { imageUrls: r.imageUrls } : {}),
+    aspectRatio: r.aspectRatio,
+    ...(r.seed !== undefined ? { seeds: r.seed } : {}),
+    ...(r.watermark ? { watermark: r.watermark } : {}),
+    enableTranslation: r.enableTranslation,
+    ...(callBackUrl ? { callBackUrl } : {}),
+  };
+}
+
+export type { KieClient };

@@ -1,0 +1,60 @@
+/** Credit and job-record activities: thin, idempotent wrappers over the ledger's transactions. */
+import type { JobProgress, JobState, ReservationResult, VideoRequest } from '../workflows/job-types.js';
+import type { ActivityDeps } from './deps.js';
+
+export function createLedgerActivities({ ledger, metrics }: ActivityDeps) {
+  return {
+    /** Holds the price and records the job, in one transaction; replays return the first answer. */
+    async reserveCredits(args: {
+      jobId: string;
+      userId: string;
+      price: number;
+      request: VideoRequest;
+    }): Promise<ReservationResult> {
+      const result = await ledger.reserveAndRecordJob({
+        job: {
+          id: args.jobId,
+          userId: args.userId,
+          model: args.request.model,
+          request: args.request,
+          price: args.price,
+        },
+        amount: args.price,
+      });
+      if (!result.ok) metrics?.jobsRejected.inc({ reason: result.reason });
+      return result.ok ? { ok: true } : { ok: false, reason: result.reason, message: result.message };
+    },
+
+    /** Mirrors the workflow's state into the job record, so listings can filter by state. */
+    async recordJobState(args: { jobId: string; state: JobState; kieTaskId?: string }): Promise<void> {
+      await ledger.updateJob(args.jobId, {
+        state: args.state,
+        ...(args.kieTaskId ? { kieTaskId: args.kieTaskId } : {}),
+      });
+    },
+
+    /** Capture + final record in one transaction. */
+    async finalizeJob(args: { jobId: string; progress: JobProgress }): Promise<void> {
+      await ledger.finalizeJob({ jobId: args.jobId, patch: finalPatch(args.progress) });
+      metrics?.jobsFinished.inc({ state: args.progress.state });
+    },
+
+    /** Release + final record in one transaction: the refund path of every failure. */
+    async compensateJob(args: { jobId: string; progress: JobProgress }): Promise<void> {
+      await ledger.compensateJob({ jobId: args.jobId, patch: finalPatch(args.progress) });
+      metrics?.jobsFinished.inc({ state: args.progress.state });
+    },
+  };
+}
+
+function finalPatch(p: JobProgress) {
+  return {
+    state: p.state,
+    kieTaskId: p.kieTaskId,
+    detectionChannel: p.detection?.channel ?? null,
+    hdState: p.hd,
+    files: p.files,
+    error: p.error,
+    progress: p,
+  };
+}

@@ -1,0 +1,137 @@
+/**
+ * `veo` — generate and manage videos from the terminal.
+ *   veo generate "a fox in the snow" --hd --wait --out fox.mp4
+ *   veo status <id> | veo list [--state succeeded] | veo cancel <id> | veo credits
+ * The API URL and key come from --api-url/--api-key or VEO_API_URL/VEO_API_KEY.
+ */
+import { createWriteStream } from 'node:fs';
+import { Readable } from 'node:stream';
+import { pipeline } from 'node:stream/promises';
+import { Command, Option } from 'commander';
+import { SingleBar, Presets } from 'cli-progress';
+import { ApiError, createApiClient } from './api-client.js';
+import type { JobView } from '../services/videos.js';
+
+const STEPS = ['reserving', 'submitting', 'generating', 'fetching_hd', 'archiving', 'succeeded'];
+const FINAL = ['succeeded', 'rejected', 'failed', 'canceled', 'timed_out'];
+
+const program = new Command('veo').description('Generate AI videos through the Veo pipeline API');
+program
+  .addOption(new Option('--api-url <url>', 'API base URL').env('VEO_API_URL').default('http://127.0.0.1:3000'))
+  .addOption(new Option('--api-key <key>', 'your API key').env('VEO_API_KEY'));
+
+function client() {
+  const { apiUrl, apiKey } = program.opts<{ apiUrl: string; apiKey?: string }>();
+  if (!apiKey) throw new Error('No API key: pass --api-key or set VEO_API_KEY.');
+  return createApiClient(apiUrl, apiKey);
+}
+
+function summary(job: JobView): string {
+  const files = job.files.map((f) => `${f.variant} ${(f.size / 1024).toFixed(0)} KiB sha256:${f.sha256.slice(0, 12)}`).join(', ');
+  return [
+    `${job.id}  ${job.state}  ${job.model}  ${job.price} credits`,
+    job.kieTaskId ? `  KIE task ${job.kieTaskId}${job.detection ? ` (detected by ${job.detection.channel})` : ''}` : null,
+    files ? `  files: ${files}` : null,
+    job.hd !== 'not_requested' ? `  1080p: ${job.hd}${job.hdNote ? ` — ${job.hdNote}` : ''}` : null,
+    job.error ? `  error: ${job.error.message}` : null,
+  ]
+    .filter(Boolean)
+    .join('\n');
+}
+
+program
+  .command('generate')
+  .argument('<prompt>', 'what the video shows')
+  .option('--model <model>', 'veo3 | veo3_fast | veo3_lite', 'veo3_fast')
+  .option('--aspect <ratio>', '16:9 | 9:16 | Auto', '16:9')
+  .option('--image <url...>', 'image URLs (first/last frame or references)')
+  .option('--type <generationType>', 'TEXT_2_VIDEO | FIRST_AND_LAST_FRAMES_2_VIDEO | REFERENCE_2_VIDEO')
+  .option('--seed <n>', 'seed, 10000–99999', (v) => Number(v))
+  .option('--watermark <text>', 'watermark text')
+  .option('--hd', 'also fetch and archive the 1080p version', false)
+  .option('--idempotency-key <key>', 'repeat-safe key for this request')
+  .option('--wait', 'follow progress until the video is ready', false)
+  .option('--out <file>', 'write the video here (implies --wait)')
+  .action(async (prompt: string, o: Record<string, unknown>) => {
+    const api = client();
+    const job = await api.create(
+      {
+        prompt,
+        model: o.model,
+        aspectRatio: o.aspect,
+        hd: o.hd,
+        ...(o.image ? { imageUrls: o.image } : {}),
+        ...(o.type ? { generationType: o.type } : {}),
+        ...(o.seed !== undefined ? { seed: o.seed } : {}),
+        ...(o.watermark ? { watermark: o.watermark } : {}),
+      },
+      o.idempotencyKey as string | undefined,
+    );
+    if (!o.wait && !o.out) {
+      console.log(summary(job));
+      return;
+    }
+    const final = await follow(api, job);
+    console.log(summary(final));
+    if (final.state !== 'succeeded') process.exitCode = 1;
+    else if (o.out) {
+      const variant = final.files.some((f) => f.variant === '1080p') ? '1080p' : 'original';
+      await pipeline(Readable.fromWeb((await api.download(final.id, variant)) as import('node:stream/web').ReadableStream), createWriteStream(o.out as string));
+      console.log(`saved ${variant} to ${o.out as string}`);
+    }
+  });
+
+async function follow(api: ReturnType<typeof client>, job: JobView): Promise<JobView> {
+  const bar = new SingleBar({ format: ' {bar} {state} | {elapsed}s', hideCursor: true, clearOnComplete: false }, Presets.shades_classic);
+  const started = Date.now();
+  bar.start(STEPS.length - 1, 0, { state: job.state, elapsed: 0 });
+  const tick = setInterval(() => bar.update({ elapsed: Math.round((Date.now() - started) / 1000) }), 1000);
+  let last = job;
+  try {
+    for await (const update of api.events(job.id)) {
+      last = update;
+      bar.update(Math.max(0, STEPS.indexOf(update.state)), { state: update.state });
+      if (FINAL.includes(update.state)) break;
+    }
+    if (!FINAL.includes(last.state)) last = await api.get(job.id);
+  } finally {
+    clearInterval(tick);
+    bar.stop();
+  }
+  return last;
+}
+
+program
+  .command('status')
+  .argument('<id>', 'job id')
+  .action(async (id: string) => console.log(summary(await client().get(id))));
+
+program
+  .command('list')
+  .option('--state <state>', 'only jobs in this state')
+  .action(async (o: { state?: string }) => {
+    const page = await client().list(o.state);
+    for (const job of page.data) console.log(`${job.id}  ${job.state.padEnd(11)} ${job.createdAt}  ${job.prompt.slice(0, 60)}`);
+    if (page.data.length === 0) console.log('no videos');
+  });
+
+program
+  .command('cancel')
+  .argument('<id>', 'job id')
+  .action(async (id: string) => console.log(summary(await client().cancel(id))));
+
+program.command('credits').action(async () => {
+  const c = await client().credits();
+  console.log(`balance ${c.balance}  held ${c.held}  available ${c.available}`);
+  for (const e of c.entries.slice(0, 10)) console.log(`  ${e.at}  ${e.kind.padEnd(7)} ${String(e.amount).padStart(6)}  ${e.jobId ?? ''}`);
+});
+
+try {
+  await program.parseAsync();
+} catch (err) {
+  if (err instanceof ApiError) {
+    console.error(`error ${err.status}: ${err.message}`);
+    for (const f of err.problem.errors ?? []) console.error(`  ${f.field}: ${f.message}`);
+  } else console.error(`error: ${err instanceof Error ? err.message : String(err)}`);
+  process.exitCode = 1;
+}

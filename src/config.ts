@@ -1,0 +1,106 @@
+/**
+ * The one reader of process.env (DESIGN §7.8): parsed and validated with zod at boot, so a typo in a
+ * variable fails fast with a clear message instead of surfacing as odd behaviour later.
+ * Every variable is documented in .env.example.
+ */
+import path from 'node:path';
+import { z } from 'zod';
+
+const bool = z
+  .enum(['true', 'false', '1', '0', 'yes', 'no'])
+  .transform((v) => v === 'true' || v === '1' || v === 'yes');
+const optionalString = z
+  .string()
+  .optional()
+  .transform((v) => (v === '' ? undefined : v));
+const credits = z.coerce.number().int().nonnegative();
+
+const envSchema = z.object({
+  NODE_ENV: z.enum(['development', 'production', 'test']).default('development'),
+  LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
+  PORT: z.coerce.number().int().min(0).max(65535).default(3000),
+  HOST: z.string().default('127.0.0.1'),
+  PUBLIC_BASE_URL: optionalString.pipe(z.url().optional()),
+  DATA_DIR: z.string().default('.data'),
+
+  // KIE: the real API when a key is set, the bundled simulator otherwise.
+  KIE_API_KEY: optionalString,
+  KIE_BASE_URL: z.url().default('https://api.kie.ai'),
+  KIE_WEBHOOK_HMAC_KEY: optionalString,
+  KIE_TIMEOUT_MS: z.coerce.number().int().positive().default(30_000),
+  KIE_DOWNLOAD_HOSTS: z.string().default('*.aiquickdraw.com,*.kie.ai,kie.ai,*.redpandaai.co'),
+  WEBHOOK_SECRET: optionalString,
+  KIE_SIM_PORT: z.coerce.number().int().min(0).max(65535).default(0),
+
+  // Temporal: unset address = start the embedded dev server (npm start only).
+  TEMPORAL_ADDRESS: optionalString,
+  TEMPORAL_NAMESPACE: z.string().default('default'),
+  TEMPORAL_TASK_QUEUE: z.string().default('veo-video'),
+  TEMPORAL_API_KEY: optionalString,
+  TEMPORAL_TLS_CERT_PATH: optionalString,
+  TEMPORAL_TLS_KEY_PATH: optionalString,
+  TEMPORAL_UI_PORT: z.coerce.number().int().min(1).max(65535).default(8233),
+  TEMPORAL_DEV_PORT: z.coerce.number().int().min(1).max(65535).default(7233),
+  TEMPORAL_CLI_PATH: optionalString,
+
+  DATABASE_URL: optionalString,
+
+  ARCHIVE_DIR: optionalString,
+  ARCHIVE_MAX_BYTES: z.coerce.number().int().positive().default(2 * 1024 * 1024 * 1024),
+  S3_BUCKET: optionalString,
+  S3_ENDPOINT: optionalString,
+  S3_REGION: z.string().default('us-east-1'),
+  S3_FORCE_PATH_STYLE: bool.default(true),
+
+  ADMIN_API_KEY: optionalString,
+
+  // Prices in our credits per model (the 1080p upgrade is included). Config, never code.
+  PRICE_VEO3: credits.default(250),
+  PRICE_VEO3_FAST: credits.default(80),
+  PRICE_VEO3_LITE: credits.default(30),
+  USER_CONCURRENCY_CAP: z.coerce.number().int().positive().default(5),
+  USER_DAILY_SPEND_CAP: credits.optional(),
+
+  DEMO_USER_CREDITS: credits.default(1000),
+});
+
+export type Env = z.infer<typeof envSchema>;
+
+export interface Config {
+  env: Env;
+  dataDir: string;
+  archiveDir: string;
+  prices: Prices;
+  usingSimulator: boolean;
+}
+
+export interface Prices {
+  veo3: number;
+  veo3_fast: number;
+  veo3_lite: number;
+}
+
+export class ConfigError extends Error {
+  override name = 'ConfigError';
+}
+
+export function loadConfig(source: NodeJS.ProcessEnv = process.env): Config {
+  const parsed = envSchema.safeParse(source);
+  if (!parsed.success) {
+    const lines = parsed.error.issues.map((i) => `  ${i.path.join('.')}: ${i.message}`);
+    throw new ConfigError(`Invalid configuration:\n${lines.join('\n')}`);
+  }
+  const env = parsed.data;
+  const dataDir = path.resolve(env.DATA_DIR);
+  return {
+    env,
+    dataDir,
+    archiveDir: path.resolve(env.ARCHIVE_DIR ?? path.join(dataDir, 'videos')),
+    prices: {
+      veo3: env.PRICE_VEO3,
+      veo3_fast: env.PRICE_VEO3_FAST,
+      veo3_lite: env.PRICE_VEO3_LITE,
+    },
+    usingSimulator: !env.KIE_API_KEY,
+  };
+}

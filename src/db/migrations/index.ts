@@ -1,0 +1,8 @@
+/** Every migration, in the order applied. Append new ones; never edit or reorder shipped ones. */
+import { ledgerTables } from './001-ledger-tables.js';
+import { ledgerGuards } from './002-ledger-guards.js';
+import type { Migration } from './migration.js';
+
+export type { Migration } from './migration.js';
+
+export const MIGRATIONS: readonly Migration[] = [ledgerTables, ledgerGuards];

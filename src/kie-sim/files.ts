@@ -1,0 +1,145 @@
+/**
+ * Result URLs and how their bytes go out. A URL is `<base>/files/<token>.<ext>`: the token maps to a
+ * file (task + variant) and an expiry, so the same file can have several URLs with different
+ * lifetimes (record-info's, and fresh ones from /common/download-url). An expired URL answers 403.
+ */
+import type { IncomingMessage, ServerResponse } from 'node:http';
+import type { Media } from './media.js';
+import type { Random } from './prng.js';
+import type { VideoVariant } from './types.js';
+
+export type FileVariant = VideoVariant | 'image';
+
+export interface FileEntry {
+  token: string;
+  taskId: string;
+  variant: FileVariant;
+  expiresAt: number;
+}
+
+export interface FileStore {
+  mint(taskId: string, variant: FileVariant, ttlMs: number, from?: number): string;
+  /** The entry behind a URL this simulator minted (expired or not), else undefined. */
+  fromUrl(url: string): FileEntry | undefined;
+  byToken(token: string): FileEntry | undefined;
+  /** A URL with this server's shape whose token was never minted (stale callbacks point at these). */
+  bogusUrl(ext: 'mp4' | 'jpg'): string;
+}
+
+export const FILE_PATH = /^\/files\/([0-9a-f]{32})\.(mp4|jpg)$/;
+
+export function createFileStore(baseUrl: () => string, rng: Random): FileStore {
+  const files = new Map<string, FileEntry>();
+  const ext = (v: FileVariant) => (v === 'image' ? 'jpg' : 'mp4');
+  return {
+    mint(taskId, variant, ttlMs, from = Date.now()) {
+      const token = rng.hex(32);
+      files.set(token, { token, taskId, variant, expiresAt: from + ttlMs });
+      return `${baseUrl()}/files/${token}.${ext(variant)}`;
+    },
+    fromUrl(url) {
+      let u: URL;
+      try {
+        u = new URL(url);
+      } catch {
+        return undefined;
+      }
+      if (u.origin !== new URL(baseUrl()).origin) return undefined;
+      const m = FILE_PATH.exec(u.pathname);
+      return m ? files.get(m[1]!) : undefined;
+    },
+    byToken: (token) => files.get(token),
+    bogusUrl: (e) => `${baseUrl()}/files/${rng.hex(32)}.${e}`,
+  };
+}
+
+export interface SendOptions {
+  /** truncate: announce the full length, send half, then cut the connection. */
+  mode: 'normal' | 'truncate' | 'slow';
+  bytesPerSec: number;
+  sleep: (ms: number) => Promise<void>;
+}
+
+type Range = { start: number; end: number } | 'unsatisfiable' | null;
+
+/** A single `bytes=` range (multi-range requests get the whole file, which HTTP allows). */
+function parseRange(header: string | undefined, size: number): Range {
+  const m = header ? /^bytes=(\d*)-(\d*)$/.exec(header.trim()) : null;
+  if (!m || (m[1] === '' && m[2] === '')) return null;
+  let start: number;
+  let end: number;
+  if (m[1] === '') {
+    start = Math.max(0, size - Number(m[2]));
+    end = size;
+  } else {
+    start = Number(m[1]);
+    end = m[2] === '' ? size : Math.min(size, Number(m[2]) + 1);
+  }
+  return start < end && start < size ? { start, end } : 'unsatisfiable';
+}
+
+/** Writes with backpressure; false when the client went away. */
+async function write(res: ServerResponse, chunk: Buffer): Promise<boolean> {
+  if (res.destroyed) return false;
+  if (res.write(chunk)) return true;
+  return new Promise<boolean>((resolve) => {
+    const done = (ok: boolean) => {
+      res.off('drain', onDrain);
+      res.off('close', onClose);
+      resolve(ok);
+    };
+    const onDrain = () => done(true);
+    const onClose = () => done(false);
+    res.on('drain', onDrain);
+    res.on('close', onClose);
+  });
+}
+
+/** Sends `media` honouring Range; returns once the body is out (or cut). */
+export async function sendMedia(
+  req: IncomingMessage,
+  res: ServerResponse,
+  media: Media,
+  opts: SendOptions,
+): Promise<void> {
+  const range = parseRange(req.headers.range, media.size);
+  if (range === 'unsatisfiable') {
+    res.writeHead(416, { 'content-range': `bytes */${media.size}`, 'content-type': 'text/plain' });
+    res.end('Range Not Satisfiable');
+    return;
+  }
+  const { start, end } = range ?? { start: 0, end: media.size };
+  res.writeHead(range ? 206 : 200, {
+    'content-type': media.contentType,
+    'content-length': String(end - start),
+    'accept-ranges': 'bytes',
+    ...(range ? { 'content-range': `bytes ${start}-${end - 1}/${media.size}` } : {}),
+  });
+  if (req.method === 'HEAD') {
+    res.end();
+    return;
+  }
+
+  const stopAt = opts.mode === 'truncate' ? start + Math.floor((end - start) / 2) : end;
+  if (opts.mode === 'slow') {
+    // Paced in 100 ms ticks, so a test can watch progress (and heartbeats) on a small file.
+    const perTick = Math.max(1, Math.ceil(opts.bytesPerSec / 10));
+    for (let p = start; p < stopAt; p += perTick) {
+      for (const chunk of media.chunks(p, Math.min(stopAt, p + perTick))) {
+        if (!(await write(res, chunk))) return;
+      }
+      if (p + perTick < stopAt) await opts.sleep(100);
+    }
+  } else {
+    for (const chunk of media.chunks(start, stopAt)) {
+      if (!(await write(res, chunk))) return;
+    }
+  }
+  if (opts.mode === 'truncate') {
+    // Flush what was written, then drop the connection short of Content-Length.
+    await new Promise<void>((resolve) => res.write(Buffer.alloc(0), () => resolve()));
+    res.destroy();
+    return;
+  }
+  res.end();
+}

@@ -1,0 +1,22 @@
+/**
+ * The KIE simulator, "the KIE side" of kie-api.md over real HTTP. Layout:
+ *   server.ts        startKieSimulator: HTTP routing, auth, maintenance, files, the /_sim control API
+ *   routes.ts        the endpoint table          veo-api.ts / market.ts / common-api.ts  the handlers
+ *   veo-tasks.ts     Veo task lifecycle, 1080p, 4K       validation.ts  KIE's 422 rules
+ *   callbacks.ts     signed delivery with retries        callback-bodies.ts / callback-dispatch.ts  shapes, faults
+ *   files.ts         expiring URLs, Range, truncation, pacing        media.ts  MP4/JPEG bytes
+ *   faults.ts        which faults apply when         rate-limit.ts, account.ts, scheduler.ts, prng.ts, options.ts
+ *   main.ts          `npm run kie-sim`
+ */
+export { startKieSimulator } from './server.js';
+export { signCallback } from './callbacks.js';
+export type {
+  KieSimulator,
+  SentCallback,
+  SimFaults,
+  SimModel,
+  SimOptions,
+  SimStats,
+  SimTaskView,
+  VideoVariant,
+} from './types.js';

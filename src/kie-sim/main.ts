@@ -1,0 +1,100 @@
+/**
+ * `npm run kie-sim [-- --port 4010 --seed 7 ...]`: the simulator on its own, e.g. shared by an API
+ * process and a worker process (KIE_BASE_URL=<printed URL> KIE_API_KEY=sim-key). Prints its base URL
+ * on stdout; logs go to stderr. Ctrl-C stops it.
+ *
+ * This is a separate program (the KIE side), so it reads its own KIE_SIM_* variables rather than the
+ * app's config module; flags win over them.
+ */
+import { parseArgs } from 'node:util';
+import { startKieSimulator } from './server.js';
+import type { SimOptions } from './types.js';
+
+const HELP = `Usage: npm run kie-sim -- [options]
+  --port <n>            port (env KIE_SIM_PORT; default 4010, 0 = any free port)
+  --host <addr>         bind address (env KIE_SIM_HOST; default 127.0.0.1)
+  --seed <n>            PRNG seed for task ids etc. (env KIE_SIM_SEED; default random)
+  --hmac-key <key>      sign callbacks with this webhook HMAC key (env KIE_SIM_HMAC_KEY)
+  --api-key <key>       accepted bearer key, repeatable (env KIE_SIM_API_KEYS, comma-separated; default sim-key)
+  --duration-ms <n>     generation time of every model (env KIE_SIM_DURATION_MS)
+  --hd1080-delay-ms <n> time after success before 1080p is ready (env KIE_SIM_HD1080_DELAY_MS)
+  --credits <n>         account credits (env KIE_SIM_CREDITS; default 100000)
+  --mirror-http-status  answer non-200 codes with that HTTP status too
+  --relaxed-reference   allow 9:16 and veo3_lite for REFERENCE_2_VIDEO
+  --quiet               no request log
+  --help`;
+
+function int(name: string, raw: string | undefined): number | undefined {
+  if (raw === undefined || raw === '') return undefined;
+  const n = Number(raw);
+  if (!Number.isInteger(n) || n < 0) {
+    process.stderr.write(`kie-sim: ${name} must be a non-negative integer, got "${raw}"\n`);
+    process.exit(2);
+  }
+  return n;
+}
+
+const { values } = parseArgs({
+  options: {
+    port: { type: 'string' },
+    host: { type: 'string' },
+    seed: { type: 'string' },
+    'hmac-key': { type: 'string' },
+    'api-key': { type: 'string', multiple: true },
+    'duration-ms': { type: 'string' },
+    'hd1080-delay-ms': { type: 'string' },
+    credits: { type: 'string' },
+    'mirror-http-status': { type: 'boolean' },
+    'relaxed-reference': { type: 'boolean' },
+    quiet: { type: 'boolean' },
+    help: { type: 'boolean' },
+  },
+});
+if (values.help) {
+  process.stdout.write(`${HELP}\n`);
+  process.exit(0);
+}
+
+const env = process.env;
+const duration = int('--duration-ms', values['duration-ms'] ?? env.KIE_SIM_DURATION_MS);
+const apiKeys =
+  values['api-key'] ??
+  env.KIE_SIM_API_KEYS?.split(',')
+    .map((k) => k.trim())
+    .filter(Boolean);
+const hmacKey = values['hmac-key'] ?? env.KIE_SIM_HMAC_KEY;
+const options: SimOptions = {
+  port: int('--port', values.port ?? env.KIE_SIM_PORT) ?? 4010,
+  host: values.host ?? env.KIE_SIM_HOST ?? '127.0.0.1',
+  seed: int('--seed', values.seed ?? env.KIE_SIM_SEED),
+  ...(hmacKey ? { hmacKey } : {}),
+  ...(apiKeys?.length ? { apiKeys } : {}),
+  ...(duration !== undefined
+    ? {
+        durationsMs: {
+          veo3: duration,
+          veo3_fast: duration,
+          veo3_lite: duration,
+          extend: duration,
+          fourK: duration,
+        },
+      }
+    : {}),
+  hd1080DelayMs: int('--hd1080-delay-ms', values['hd1080-delay-ms'] ?? env.KIE_SIM_HD1080_DELAY_MS),
+  credits: int('--credits', values.credits ?? env.KIE_SIM_CREDITS),
+  mirrorHttpStatus: values['mirror-http-status'] ?? false,
+  relaxedReference: values['relaxed-reference'] ?? false,
+  log: values.quiet ? undefined : (line) => process.stderr.write(`[kie-sim] ${line}\n`),
+};
+
+const sim = await startKieSimulator(options);
+process.stdout.write(`${sim.url}\n`);
+
+let stopping = false;
+const stop = () => {
+  if (stopping) return;
+  stopping = true;
+  void sim.close().then(() => process.exit(0));
+};
+process.on('SIGINT', stop);
+process.on('SIGTERM', stop);

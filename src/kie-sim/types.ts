@@ -1,0 +1,127 @@
+/** The simulator's public types: its options, its fault switches and what tests can inspect. */
+
+export type SimModel = 'veo3' | 'veo3_fast' | 'veo3_lite';
+export type VideoVariant = 'original' | '1080p' | '4k';
+
+export interface SimFaults {
+  /** Consumed FIFO by the next generate calls, answered instead of normal handling (e.g. three 429s). */
+  generateResponses?: Array<{ code: number; msg?: string }>;
+  /** Outcome of tasks created while set (default success). */
+  outcome?: 'success' | { successFlag: 2 | 3; errorCode: 400 | 422 | 500 | 501; errorMessage?: string };
+  /**
+   * drop: never sent; duplicate: sent twice; delay: sent after callbackDelayMs; early: the task
+   * completes at once and its callback is POSTed before the generate reply is sent; reorder: after
+   * the real callback, a stale one with the opposite outcome arrives.
+   */
+  callback?: 'normal' | 'drop' | 'duplicate' | 'delay' | 'early' | 'reorder';
+  /** For callback 'delay' (default 2000 ms). */
+  callbackDelayMs?: number;
+  /** Also POST a well-formed, signed callback for a task id that does not exist to the same callBackUrl. */
+  foreignCallback?: boolean;
+  /** never: 1080p stays "processing" forever; pending-as-500: "processing" is answered with code 500. */
+  hd1080?: 'normal' | 'never' | 'pending-as-500';
+  /**
+   * truncate-once: the first GET of each file closes the socket half way (Content-Length announced
+   * in full); slow: slowBytesPerSec; not-mp4: HTML bytes (labelled video/mp4, so only sniffing catches it).
+   */
+  download?: 'normal' | 'truncate-once' | 'slow' | 'not-mp4';
+  /** For download 'slow' (default 256 KiB/s). */
+  slowBytesPerSec?: number;
+  /** Every API endpoint answers 455. */
+  maintenance?: boolean;
+  /** Size of each served video: the fixture padded with a trailing `free` box (still a valid MP4). */
+  videoBytes?: number;
+}
+
+export interface SimOptions {
+  /** Default 0 (a free port). */
+  port?: number;
+  /** Default 127.0.0.1. */
+  host?: string;
+  /** Accepted bearer keys, default ['sim-key']. */
+  apiKeys?: string[];
+  /** Task ids, seeds and URL tokens come from PRNGs seeded with this (default: a random seed). */
+  seed?: number;
+  /** When set, every callback carries X-Webhook-Timestamp / X-Webhook-Signature (kie-api.md §3.3). */
+  hmacKey?: string;
+  /** Account credits, default 100000. */
+  credits?: number;
+  prices?: Partial<Record<SimModel, number>> & { hd1080?: number; fourK?: number; extend?: number };
+  /** Generation time per model (`market`: Market jobs, an addition to the brief). */
+  durationsMs?: Partial<Record<SimModel | 'extend' | 'fourK' | 'market', number>>;
+  /** Time after success before the 1080p version is ready (default 5000). */
+  hd1080DelayMs?: number;
+  /** Result URLs expire this long after they are minted (default 24 h); then they answer 403. */
+  urlTtlMs?: number;
+  /** Lifetime of a URL from /common/download-url (default 20 min, per the docs). */
+  downloadUrlTtlMs?: number;
+  /** Default 20 per 10 s, shared by generate, extend and Market createTask. */
+  rateLimit?: { max: number; windowMs: number };
+  /** Allow 9:16 and veo3_lite for REFERENCE_2_VIDEO (strict by default). */
+  relaxedReference?: boolean;
+  /** Default false: HTTP 200 with the code in the body. True: non-200 codes are also the HTTP status. */
+  mirrorHttpStatus?: boolean;
+  /** Delay between callback retries (default 1000); up to 3 retries on non-2xx or network error. */
+  callbackRetryDelayMs?: number;
+  faults?: SimFaults;
+  log?: (line: string) => void;
+}
+
+/** One POST of a callback (each retry is its own entry). */
+export interface SentCallback {
+  url: string;
+  headers: Record<string, string>;
+  body: string;
+  attempt: number;
+  /** The receiver's HTTP status, or null when the attempt failed (connection error, timeout). */
+  status: number | null;
+  /** normal: the task's own callback; stale: the reorder fault's conflicting one; 4k: the 4K callback. */
+  kind: 'normal' | 'stale' | '4k';
+}
+
+export interface SimTaskView {
+  taskId: string;
+  kind: 'generate' | 'extend';
+  /** veo3 / veo3_fast / veo3_lite for generate; fast / quality / lite for extend. */
+  model: string;
+  state: 'generating' | 'succeeded' | 'failed';
+  successFlag: 0 | 1 | 2 | 3;
+  aspectRatio: string;
+  /** The request as KIE echoes it in paramJson (normalized: `aspectRatio`, assigned `seeds`). */
+  request: Record<string, unknown>;
+  /** The body as received. */
+  rawRequest: Record<string, unknown>;
+  parentTaskId: string | null;
+  callbackUrl: string | null;
+  callbacks: SentCallback[];
+  createdAt: number;
+  completeAt: number;
+  price: number;
+  refunded: boolean;
+  /** The faults fixed for this task: scenario at creation, overridden by its X-Sim-Faults header. */
+  faults: SimFaults;
+  hd1080: { requestedAt: number; readyAt: number } | null;
+  fourK: { requestedAt: number; readyAt: number; callbackUrl: string | null } | null;
+}
+
+export interface SimStats {
+  generateCalls: number;
+  recordInfoCalls: number;
+  /** File GETs answered with bytes (200/206). */
+  downloads: number;
+  /** Callback POSTs made, every retry counted. */
+  callbacksSent: number;
+}
+
+export interface KieSimulator {
+  /** Base URL, e.g. http://127.0.0.1:PORT */
+  url: string;
+  close(): Promise<void>;
+  /** Replace the scenario faults (also POST /_sim/faults with JSON). */
+  setFaults(f: SimFaults): void;
+  task(taskId: string): SimTaskView | undefined;
+  /** Hex SHA-256 of the bytes served for that file (the video's; the not-mp4 fault serves a page instead). */
+  videoSha256(taskId: string, variant: VideoVariant): string;
+  credits(): number;
+  stats(): SimStats;
+}

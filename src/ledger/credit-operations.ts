@@ -1,0 +1,209 @@
+/**
+ * The credit movements, each to be run inside the caller's transaction so a job record can change in
+ * the same commit. Entries are append-only; the user row carries running totals (balance, held,
+ * open_holds) updated in the same transaction and re-derived from the entries by checkInvariants.
+ *
+ * Serialisation: every movement first locks the user row (SELECT … FOR UPDATE). Concurrent holds of
+ * one user therefore run one after another on any driver, and each sees the previous one's effect —
+ * which is what keeps `available` from going negative. The CHECK (balance − held ≥ 0) on users and
+ * the unique indexes on entries are the backstop should code ever skip the lock.
+ *
+ * Daily cap: the UTC calendar day, and a job counts on the day it was reserved — holds placed since
+ * UTC midnight that were not released (so captured or still open). A calendar day is what operators
+ * and users reason about ("100 credits a day"); a rolling 24 h window would refill at odd hours.
+ */
+import type { Db } from '../db/index.js';
+import { JobConflictError, UnknownUserError } from './errors.js';
+import type { RejectReason, ReserveResult, Settlement } from './types.js';
+
+interface LockedUser {
+  balance: number;
+  held: number;
+  open_holds: number;
+  concurrency_cap: number | null;
+  daily_spend_cap: number | null;
+}
+
+const REJECT_REASONS: readonly string[] = [
+  'insufficient_credits',
+  'concurrency_cap',
+  'daily_cap',
+  'breaker_open',
+] satisfies RejectReason[];
+
+export function assertCredits(what: string, amount: number): void {
+  if (!Number.isSafeInteger(amount) || amount <= 0)
+    throw new RangeError(`${what} must be a positive integer, got ${amount}`);
+}
+
+/** Locks the user row until the transaction ends; every credit movement of one user queues here. */
+export async function lockUser(tx: Db, userId: string): Promise<LockedUser> {
+  const [user] = await tx.query<LockedUser>(
+    'select balance, held, open_holds, concurrency_cap, daily_spend_cap from users where id = $1 for update',
+    [userId],
+  );
+  if (!user) throw new UnknownUserError(userId);
+  return user;
+}
+
+const utcMidnight = (now: Date) =>
+  new Date(Date.UTC(now.getUTCFullYear(), now.getUTCMonth(), now.getUTCDate()));
+
+export async function grantIn(
+  tx: Db,
+  args: { userId: string; amount: number; idempotencyKey: string; note?: string | undefined; now: Date },
+): Promise<{ applied: boolean }> {
+  assertCredits('grant amount', args.amount);
+  await lockUser(tx, args.userId);
+  // Under the lock, so two grants with one key cannot both pass this check.
+  const [dup] = await tx.query(
+    `select 1 from credit_entries where user_id = $1 and kind = 'grant' and idempotency_key = $2`,
+    [args.userId, args.idempotencyKey],
+  );
+  if (dup) return { applied: false };
+  await tx.query(
+    `insert into credit_entries (user_id, kind, amount, idempotency_key, note, created_at) values ($1, 'grant', $2, $3, $4, $5)`,
+    [args.userId, args.amount, args.idempotencyKey, args.note ?? null, args.now],
+  );
+  await tx.query('update users set balance = balance + $2 where id = $1', [args.userId, args.amount]);
+  return { applied: true };
+}
+
+/**
+ * Holds `amount` for a job. Idempotent by job id: a replay returns `{ ok: true, replay: true }` when
+ * the hold exists, or the recorded refusal when the job record says it was rejected.
+ */
+export async function reserveIn(
+  tx: Db,
+  args: { jobId: string; userId: string; amount: number; now: Date },
+): Promise<ReserveResult> {
+  assertCredits('reserve amount', args.amount);
+  const user = await lockUser(tx, args.userId);
+
+  const [hold] = await tx.query<{ user_id: string; amount: number }>(
+    `select user_id, amount from credit_entries where job_id = $1 and kind = 'hold'`,
+    [args.jobId],
+  );
+  if (hold) {
+    if (hold.user_id !== args.userId || hold.amount !== args.amount) {
+      throw new JobConflictError(args.jobId, `already holds ${hold.amount} credits of user ${hold.user_id}`);
+    }
+    return { ok: true, replay: true };
+  }
+  const [job] = await tx.query<{
+    user_id: string;
+    state: string;
+    finished_at: Date | null;
+    error: { code?: string; message?: string } | null;
+  }>('select user_id, state, finished_at, error from jobs where id = $1', [args.jobId]);
+  if (job) {
+    if (job.user_id !== args.userId) throw new JobConflictError(args.jobId, `belongs to another user`);
+    if (job.state === 'rejected' && job.error?.code && REJECT_REASONS.includes(job.error.code)) {
+      return {
+        ok: false,
+        reason: job.error.code as RejectReason,
+        message: job.error.message ?? job.error.code,
+      };
+    }
+    // A finished job holding nothing (released before this late attempt, or never reserved) must not
+    // start holding now: nobody would ever capture or release it.
+    if (job.finished_at) throw new JobConflictError(args.jobId, `already ${job.state}; refusing a new hold`);
+  }
+
+  const refusal = await refusalFor(tx, user, args);
+  if (refusal) return refusal;
+
+  await tx.query(
+    `insert into credit_entries (user_id, kind, amount, job_id, created_at) values ($1, 'hold', $2, $3, $4)`,
+    [args.userId, args.amount, args.jobId, args.now],
+  );
+  await tx.query('update users set held = held + $2, open_holds = open_holds + 1 where id = $1', [
+    args.userId,
+    args.amount,
+  ]);
+  return { ok: true, replay: false };
+}
+
+/** Why this hold must be refused, or null. Runs under the user lock, so the numbers cannot move. */
+async function refusalFor(
+  tx: Db,
+  user: LockedUser,
+  args: { userId: string; amount: number; now: Date },
+): Promise<Extract<ReserveResult, { ok: false }> | null> {
+  const [breaker] = await tx.query<{ open: boolean; reason: string | null }>(
+    'select open, reason from spend_breaker where id = 1',
+  );
+  if (breaker?.open) {
+    return reject(
+      'breaker_open',
+      `New videos are paused by the operator${breaker.reason ? `: ${breaker.reason}` : ''}. Try again later.`,
+    );
+  }
+  const available = user.balance - user.held;
+  if (available < args.amount) {
+    return reject('insufficient_credits', `This video costs ${args.amount} credits; ${available} available.`);
+  }
+  if (user.concurrency_cap !== null && user.open_holds >= user.concurrency_cap) {
+    return reject(
+      'concurrency_cap',
+      `At most ${user.concurrency_cap} videos at once; wait for one to finish.`,
+    );
+  }
+  if (user.daily_spend_cap !== null) {
+    const [{ spent } = { spent: 0 }] = await tx.query<{ spent: number }>(
+      `select coalesce(sum(h.amount), 0)::int8 as spent from credit_entries h
+       where h.user_id = $1 and h.kind = 'hold' and h.created_at >= $2
+         and not exists (select 1 from credit_entries r where r.job_id = h.job_id and r.kind = 'release')`,
+      [args.userId, utcMidnight(args.now)],
+    );
+    if (spent + args.amount > user.daily_spend_cap) {
+      return reject(
+        'daily_cap',
+        `Daily limit of ${user.daily_spend_cap} credits: ${spent} already used today (UTC).`,
+      );
+    }
+  }
+  return null;
+}
+
+const reject = (reason: RejectReason, message: string) => ({ ok: false as const, reason, message });
+
+/**
+ * Captures or releases a job's hold. At most one of the two ever applies; a replay, or the other one
+ * arriving later, reports the outcome that stands.
+ */
+export async function settleIn(
+  tx: Db,
+  args: { jobId: string; kind: 'capture' | 'release'; now: Date },
+): Promise<Settlement> {
+  // Whose lock to take: the hold's user, or the job's (a reserve may be in flight and about to commit
+  // a hold — waiting on the user lock lets us see it instead of answering 'none' and missing it).
+  const [owner] = await tx.query<{ user_id: string }>(
+    `select user_id from credit_entries where job_id = $1 and kind = 'hold'
+     union all select user_id from jobs where id = $1 limit 1`,
+    [args.jobId],
+  );
+  if (!owner) return { applied: false, outcome: 'none' };
+  await lockUser(tx, owner.user_id);
+
+  const rows = await tx.query<{ kind: 'hold' | 'capture' | 'release'; amount: number; user_id: string }>(
+    `select kind, amount, user_id from credit_entries where job_id = $1 order by id`,
+    [args.jobId],
+  );
+  const hold = rows.find((r) => r.kind === 'hold');
+  if (!hold) return { applied: false, outcome: 'none' };
+  const settled = rows.find((r) => r.kind !== 'hold');
+  if (settled) return { applied: false, outcome: settled.kind === 'capture' ? 'captured' : 'released' };
+
+  await tx.query(
+    `insert into credit_entries (user_id, kind, amount, job_id, created_at) values ($1, $2, $3, $4, $5)`,
+    [hold.user_id, args.kind, hold.amount, args.jobId, args.now],
+  );
+  await tx.query(
+    args.kind === 'capture'
+      ? 'update users set balance = balance - $2, held = held - $2, open_holds = open_holds - 1 where id = $1'
+      : 'update users set held = held - $2, open_holds = open_holds - 1 where id = $1',
+    [hold.user_id, hold.amount],
+  );
+  return { applied: true, outcome: args.kind === 'capture' ? 'captured' : 'released' };
+}

@@ -1,0 +1,40 @@
+/**
+ * The ledger: users and API keys, credits, the spend breaker and job records — one object over one
+ * database (PGlite or a Postgres server, see src/db). Prices are not here: callers pass amounts.
+ */
+import { migrate, type Db } from '../db/index.js';
+import { createApiKeyStore } from './api-keys.js';
+import { createCreditStore } from './credits.js';
+import { checkInvariants } from './invariants.js';
+import { createJobSettlement } from './job-settlement.js';
+import { createJobStore } from './jobs.js';
+import { createBreakerStore } from './spend-breaker.js';
+import { createUserStore } from './users.js';
+
+export * from './types.js';
+export * from './errors.js';
+export { hashApiKey } from './api-keys.js';
+
+export interface LedgerOptions {
+  /** Timestamps of entries, jobs, keys and the daily-cap day; tests pass a fixed clock. */
+  clock?: () => Date;
+  /** Apply pending migrations first (default true). */
+  migrate?: boolean;
+}
+
+export async function createLedger(db: Db, opts: LedgerOptions = {}) {
+  if (opts.migrate !== false) await migrate(db);
+  const clock = opts.clock ?? (() => new Date());
+  return {
+    db,
+    ...createUserStore(db, clock),
+    ...createApiKeyStore(db, clock),
+    ...createCreditStore(db, clock),
+    ...createBreakerStore(db, clock),
+    ...createJobStore(db, clock),
+    ...createJobSettlement(db, clock),
+    checkInvariants: () => checkInvariants(db),
+  };
+}
+
+export type Ledger = Awaited<ReturnType<typeof createLedger>>;

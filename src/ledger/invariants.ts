@@ -1,0 +1,64 @@
+/**
+ * The ledger's invariants, re-derived from the append-only entries. Tests run this after every
+ * scenario; an operator can run it against production at any time (read-only, a few scans).
+ * Returns one line per violation; empty = all good.
+ */
+import type { Db } from '../db/index.js';
+
+const CHECKS: ReadonlyArray<{ name: string; sql: string }> = [
+  {
+    name: 'user totals match the entries (balance = grants − captures, held = open holds, available ≥ 0)',
+    sql: `
+      with open_holds as (
+        select h.user_id, sum(h.amount) as amount, count(*) as n from credit_entries h
+        where h.kind = 'hold' and not exists (
+          select 1 from credit_entries s where s.job_id = h.job_id and s.kind in ('capture', 'release'))
+        group by h.user_id),
+      moved as (
+        select user_id,
+          coalesce(sum(amount) filter (where kind = 'grant'), 0) - coalesce(sum(amount) filter (where kind = 'capture'), 0) as balance
+        from credit_entries group by user_id)
+      select format('user %s: balance %s (entries say %s), held %s (entries say %s), open holds %s (entries say %s)',
+          u.id, u.balance, coalesce(m.balance, 0), u.held, coalesce(o.amount, 0), u.open_holds, coalesce(o.n, 0)) as v
+      from users u left join moved m on m.user_id = u.id left join open_holds o on o.user_id = u.id
+      where u.balance <> coalesce(m.balance, 0) or u.held <> coalesce(o.amount, 0)
+         or u.open_holds <> coalesce(o.n, 0) or u.balance - u.held < 0`,
+  },
+  {
+    name: 'per job: one hold at most, one capture-or-release at most, after a hold of the same user and amount',
+    sql: `
+      select format('job %s: %s hold(s), %s capture/release(s), %s user(s), amounts %s',
+          job_id, count(*) filter (where kind = 'hold'), count(*) filter (where kind <> 'hold'),
+          count(distinct user_id), string_agg(kind || ' ' || amount, ', ' order by id)) as v
+      from credit_entries where job_id is not null group by job_id
+      having count(*) filter (where kind = 'hold') <> 1
+          or count(*) filter (where kind <> 'hold') > 1
+          or count(distinct user_id) > 1
+          or count(distinct amount) > 1
+          or min(id) filter (where kind = 'hold') > coalesce(min(id) filter (where kind <> 'hold'), min(id))`,
+  },
+  {
+    name: 'job records agree with their credits',
+    sql: `
+      select format('job %s is %s (price %s, user %s) but its credits are: %s', j.id, j.state, j.price, j.user_id,
+          coalesce((select string_agg(e.kind || ' ' || e.amount || ' of ' || e.user_id, ', ' order by e.id)
+                    from credit_entries e where e.job_id = j.id), 'none')) as v
+      from jobs j
+      left join credit_entries h on h.job_id = j.id and h.kind = 'hold'
+      left join credit_entries s on s.job_id = j.id and s.kind in ('capture', 'release')
+      where (h.id is not null and (h.amount <> j.price or h.user_id <> j.user_id))
+         or (j.state = 'succeeded' and s.kind is distinct from 'capture')
+         or (j.state in ('failed', 'canceled', 'timed_out') and h.id is not null and s.kind is distinct from 'release')
+         or (j.state = 'rejected' and h.id is not null)
+         or (j.state not in ('succeeded', 'failed', 'canceled', 'timed_out', 'rejected') and s.id is not null)
+         or ((j.finished_at is null) <> (j.state not in ('succeeded', 'failed', 'canceled', 'timed_out', 'rejected')))`,
+  },
+];
+
+export async function checkInvariants(db: Db): Promise<string[]> {
+  const violations: string[] = [];
+  for (const check of CHECKS) {
+    for (const row of await db.query<{ v: string }>(check.sql)) violations.push(`${check.name}: ${row.v}`);
+  }
+  return violations;
+}

@@ -1,0 +1,89 @@
+/**
+ * The three transactions the workflow's activities run, each tying a credit movement to the job's
+ * record so the two can never disagree, and each safe to replay (activities retry):
+ * - reserveAndRecordJob: job row + hold; a refusal is recorded as a 'rejected' job, nothing held;
+ * - finalizeJob: capture + the final record ('succeeded');
+ * - compensateJob: release + the final record ('failed' | 'canceled' | 'timed_out').
+ * Exactly one of finalize/compensate takes effect; whichever comes second changes nothing and
+ * reports the outcome that stands.
+ */
+import type { Db } from '../db/index.js';
+import type { JobState } from '../workflows/job-types.js';
+import { assertCredits, lockUser, reserveIn, settleIn } from './credit-operations.js';
+import { MissingHoldError } from './errors.js';
+import { patchUnfinishedJob } from './job-rows.js';
+import { insertJobIn } from './jobs.js';
+import type { JobPatch, NewJob, ReserveResult, Settlement } from './types.js';
+
+const COMPENSATED_STATES: readonly JobState[] = ['failed', 'canceled', 'timed_out'];
+
+export function createJobSettlement(db: Db, clock: () => Date) {
+  return {
+    async reserveAndRecordJob({ job, amount }: { job: NewJob; amount: number }): Promise<ReserveResult> {
+      assertCredits('reserve amount', amount);
+      if (job.price !== undefined && job.price !== amount) {
+        throw new RangeError(`job ${job.id}: price ${job.price} differs from the amount to hold ${amount}`);
+      }
+      const now = clock();
+      return db.transaction(async (tx) => {
+        // The user lock first, as every credit movement does: one lock order, no deadlocks, and two
+        // replays of this job cannot interleave between the insert and the hold.
+        await lockUser(tx, job.userId);
+        await insertJobIn(tx, { ...job, price: amount, state: 'reserving' }, now);
+        const result = await reserveIn(tx, { jobId: job.id, userId: job.userId, amount, now });
+        if (!result.ok) {
+          await patchUnfinishedJob(
+            tx,
+            job.id,
+            {
+              state: 'rejected',
+              error: { source: 'internal', code: result.reason, message: result.message },
+            },
+            { now, finish: true },
+          );
+        }
+        return result;
+      });
+    },
+
+    async finalizeJob({ jobId, patch }: { jobId: string; patch: JobPatch }): Promise<Settlement> {
+      if (patch.state !== undefined && patch.state !== 'succeeded') {
+        throw new RangeError(
+          `finalizeJob captures credits: the final state is 'succeeded', not ${patch.state}`,
+        );
+      }
+      const now = clock();
+      return db.transaction(async (tx) => {
+        const settlement = await settleIn(tx, { jobId, kind: 'capture', now });
+        if (settlement.outcome === 'none') throw new MissingHoldError(jobId);
+        // Written with the capture; a replay (or a capture that lost to a release) leaves it alone.
+        if (settlement.applied)
+          await patchUnfinishedJob(tx, jobId, { ...patch, state: 'succeeded' }, { now, finish: true });
+        return settlement;
+      });
+    },
+
+    async compensateJob({
+      jobId,
+      patch,
+    }: {
+      jobId: string;
+      patch: JobPatch & { state: JobState };
+    }): Promise<Settlement> {
+      if (!COMPENSATED_STATES.includes(patch.state)) {
+        throw new RangeError(
+          `compensateJob releases credits: the final state is one of ${COMPENSATED_STATES.join(', ')}, not ${patch.state}`,
+        );
+      }
+      const now = clock();
+      return db.transaction(async (tx) => {
+        const settlement = await settleIn(tx, { jobId, kind: 'release', now });
+        // Nothing was held (the job failed before its hold, or never reserved): still record how it
+        // ended. Already captured: the job succeeded and its record stays as it is.
+        if (settlement.outcome !== 'captured')
+          await patchUnfinishedJob(tx, jobId, patch, { now, finish: true });
+        return settlement;
+      });
+    },
+  };
+}

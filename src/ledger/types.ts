@@ -1,0 +1,117 @@
+/** What the ledger hands out: plain objects with camelCase fields, numbers for credits, Dates. */
+import type { JobError, JobProgress, JobState, VideoRequest } from '../workflows/job-types.js';
+
+export interface User {
+  id: string;
+  name: string;
+  concurrencyCap: number | null;
+  dailySpendCap: number | null;
+  createdAt: Date;
+}
+
+export interface NewUser {
+  name: string;
+  /** Most jobs holding credits at once; null/omitted = no cap. */
+  concurrencyCap?: number | null | undefined;
+  /** Most credits reserved per UTC day (see credit-operations.ts); null/omitted = no cap. */
+  dailySpendCap?: number | null | undefined;
+}
+
+export interface CreatedApiKey {
+  id: string;
+  /** The plaintext key: shown once, never stored. */
+  key: string;
+  /** The first characters, stored, to tell keys apart in listings. */
+  prefix: string;
+}
+
+export interface Balance {
+  /** grants − captures */
+  balance: number;
+  /** sum of open holds (holds with neither capture nor release) */
+  held: number;
+  /** balance − held, never negative */
+  available: number;
+}
+
+export type EntryKind = 'grant' | 'hold' | 'capture' | 'release';
+
+export interface CreditEntry {
+  id: number;
+  kind: EntryKind;
+  amount: number;
+  jobId: string | null;
+  idempotencyKey: string | null;
+  note: string | null;
+  createdAt: Date;
+}
+
+export type RejectReason = 'insufficient_credits' | 'concurrency_cap' | 'daily_cap' | 'breaker_open';
+export type ReserveResult =
+  { ok: true; replay: boolean } | { ok: false; reason: RejectReason; message: string };
+export type Settlement = { applied: boolean; outcome: 'captured' | 'released' | 'none' };
+
+export interface Breaker {
+  open: boolean;
+  reason: string | null;
+  openedAt: Date | null;
+}
+
+export interface JobRecord {
+  id: string;
+  userId: string;
+  state: JobState;
+  model: string;
+  request: VideoRequest;
+  price: number;
+  kieTaskId: string | null;
+  detectionChannel: string | null;
+  hdState: string | null;
+  files: JobProgress['files'];
+  error: JobError | null;
+  /** The workflow's last progress snapshot, kept with the final record. */
+  progress: JobProgress | null;
+  idempotencyKey: string | null;
+  /** Hash of the request that first used the idempotency key: a reuse with another body is a 409. */
+  requestHash: string | null;
+  createdAt: Date;
+  updatedAt: Date;
+  finishedAt: Date | null;
+}
+
+export interface NewJob {
+  id: string;
+  userId: string;
+  model: string;
+  request: VideoRequest;
+  /** Credits the job costs (from config). In reserveAndRecordJob it defaults to, and must equal, `amount`. */
+  price?: number | undefined;
+  /** Initial state; default 'reserving'. */
+  state?: JobState | undefined;
+  idempotencyKey?: string | undefined;
+  requestHash?: string | undefined;
+}
+
+export interface JobPatch {
+  state?: JobState;
+  kieTaskId?: string | null;
+  detectionChannel?: string | null;
+  hdState?: string | null;
+  files?: JobProgress['files'];
+  error?: JobError | null;
+  progress?: JobProgress | null;
+}
+
+export interface JobListQuery {
+  state?: JobState | undefined;
+  /** `nextCursor` of the previous page; opaque. */
+  cursor?: string | undefined;
+  /** Page size, 1..100. */
+  limit: number;
+}
+
+export interface JobPage {
+  jobs: JobRecord[];
+  /** Null on the last page. */
+  nextCursor: string | null;
+}

@@ -1,0 +1,36 @@
+/** Structured JSON logs (pino). Secrets are redacted at the source: keys, tokens, signatures. */
+import { pino, type Logger } from 'pino';
+
+export function createLogger(level: string, base: Record<string, unknown> = {}): Logger {
+  return pino({
+    level,
+    base,
+    redact: {
+      paths: [
+        'req.headers.authorization',
+        'req.headers["x-webhook-signature"]',
+        'req.headers["idempotency-key"]',
+        'apiKey',
+        'key',
+        'token',
+        'secret',
+        '*.apiKey',
+        '*.token',
+      ],
+      censor: '[redacted]',
+    },
+  });
+}
+
+/** Callback URLs carry a per-job token; never log it. */
+export function redactUrl(raw: string): string {
+  try {
+    const url = new URL(raw, 'http://x');
+    if (url.searchParams.has('token')) url.searchParams.set('token', '[redacted]');
+    return raw.startsWith('http') ? url.toString() : `${url.pathname}${url.search}`;
+  } catch {
+    return '[unparseable url]';
+  }
+}
+
+export type { Logger };

@@ -1,0 +1,227 @@
+/**
+ * Assembles the whole system from config: Temporal (embedded dev server or a cluster), the database
+ * and ledger, KIE (real or the bundled simulator), storage, the worker and the HTTP API.
+ * `npm start` runs all of it in one process; the end-to-end test starts it the same way.
+ */
+import { once } from 'node:events';
+import http from 'node:http';
+import type { AddressInfo } from 'node:net';
+import path from 'node:path';
+import type { Client } from '@temporalio/client';
+import type { Worker } from '@temporalio/worker';
+import { createApp } from '../api/app.js';
+import type { Config } from '../config.js';
+import { openDatabase, type Db } from '../db/index.js';
+import { createKieClient } from '../kie/index.js';
+import { startKieSimulator, type KieSimulator, type SimOptions } from '../kie-sim/index.js';
+import { createLedger, type Ledger } from '../ledger/index.js';
+import { createLogger, type Logger } from '../observability/logger.js';
+import { createMetrics, type Metrics } from '../observability/metrics.js';
+import { createStorage } from './storage.js';
+import type { VideoStorage } from '../storage/index.js';
+import { cliPath, provisionTemporalCli } from '../temporal/cli-provision.js';
+import { startDevServer, type DevServer } from '../temporal/dev-server.js';
+import { createVideoWorker } from '../worker/create-worker.js';
+import type { Timing } from '../workflows/job-types.js';
+import { loadOrCreateSecret } from './secrets.js';
+import { connectClient, connectWorker } from './temporal-connection.js';
+import { installTemporalRuntime } from './temporal-runtime.js';
+
+export interface StackOptions {
+  config: Config;
+  logger?: Logger;
+  /** Which parts this process runs (production splits API and worker into separate deployments). */
+  roles?: { api: boolean; worker: boolean };
+  /** Overrides for tests: simulator settings, shorter workflow timings, a prebuilt workflow bundle. */
+  simulator?: Partial<SimOptions>;
+  timing?: Partial<Timing>;
+  workflowBundle?: { code: string };
+  projectRoot?: string;
+}
+
+export interface Stack {
+  config: Config;
+  logger: Logger;
+  metrics: Metrics;
+  db: Db;
+  ledger: Ledger;
+  storage: VideoStorage;
+  temporal: { client: Client; address: string; uiUrl: string | null };
+  simulator: KieSimulator | null;
+  worker: Worker | null;
+  apiUrl: string | null;
+  adminApiKey: string | undefined;
+  close(): Promise<void>;
+}
+
+export async function startStack(opts: StackOptions): Promise<Stack> {
+  const { config } = opts;
+  const { env } = config;
+  const roles = opts.roles ?? { api: true, worker: true };
+  const allInOne = roles.api && roles.worker;
+  if (!allInOne) {
+    // Separate API and worker processes must agree on the callback secret and on one KIE.
+    if (!env.WEBHOOK_SECRET) throw new Error('WEBHOOK_SECRET is required when the API and the worker run separately.');
+    if (!env.KIE_API_KEY) {
+      throw new Error('KIE_API_KEY is required when the API and the worker run separately (for a shared simulator: `npm run kie-sim`, then KIE_BASE_URL=<its URL> KIE_API_KEY=sim-key).');
+    }
+  }
+  const logger = opts.logger ?? createLogger(env.LOG_LEVEL);
+  const metrics = createMetrics();
+  const closers: Array<() => Promise<void>> = [];
+  const close = async () => {
+    for (const fn of closers.reverse()) {
+      try {
+        await fn();
+      } catch (err) {
+        logger.warn({ err }, 'error during shutdown');
+      }
+    }
+  };
+
+  try {
+    // Temporal: a configured cluster, or the embedded dev server with its SQLite file under DATA_DIR.
+    let devServer: DevServer | null = null;
+    let address = env.TEMPORAL_ADDRESS;
+    if (!address) {
+      const cli = await provisionTemporalCli({ projectRoot: opts.projectRoot ?? process.cwd() });
+      devServer = await startDevServer({
+        cliPath: cliPath(cli),
+        port: env.TEMPORAL_DEV_PORT,
+        uiPort: env.TEMPORAL_UI_PORT,
+        dbFile: path.join(config.dataDir, 'temporal', 'dev-server.sqlite'),
+        namespace: env.TEMPORAL_NAMESPACE,
+      });
+      closers.push(() => devServer!.stop());
+      address = devServer.address;
+    }
+    const { client, connection } = await connectClient(address, env);
+    closers.push(() => connection.close());
+
+    const db = await openDatabase(env.DATABASE_URL ? { url: env.DATABASE_URL } : { dataDir: path.join(config.dataDir, 'pglite') });
+    closers.push(() => db.close());
+    const ledger = await createLedger(db);
+    const storage = await createStorage(config);
+
+    const webhookSecret = env.WEBHOOK_SECRET ?? loadOrCreateSecret(config.dataDir, 'webhook-secret');
+    const adminApiKey = env.ADMIN_API_KEY ?? (devServer ? loadOrCreateSecret(config.dataDir, 'admin-api-key') : undefined);
+
+    // KIE: the real API with a key; otherwise the simulator on loopback, signing its callbacks.
+    let simulator: KieSimulator | null = null;
+    let kieBaseUrl = env.KIE_BASE_URL;
+    let kieApiKey = env.KIE_API_KEY;
+    let kieHmacKey = env.KIE_WEBHOOK_HMAC_KEY;
+    let downloadHosts = env.KIE_DOWNLOAD_HOSTS.split(',').map((h) => h.trim()).filter(Boolean);
+    if (config.usingSimulator) {
+      kieHmacKey ??= loadOrCreateSecret(config.dataDir, 'sim-hmac-key');
+      simulator = await startKieSimulator({
+        port: env.KIE_SIM_PORT,
+        apiKeys: ['sim-key'],
+        hmacKey: kieHmacKey,
+        durationsMs: { veo3: 12_000, veo3_fast: 6_000, veo3_lite: 4_000 },
+        hd1080DelayMs: 4_000,
+        ...opts.simulator,
+      });
+      closers.push(() => simulator!.close());
+      kieBaseUrl = simulator.url;
+      kieApiKey = 'sim-key';
+      downloadHosts = [new URL(simulator.url).hostname];
+    }
+    const kie = createKieClient({
+      baseUrl: kieBaseUrl,
+      apiKey: kieApiKey ?? '',
+      timeoutMs: env.KIE_TIMEOUT_MS,
+      onCall: (e) => {
+        metrics.kieCalls.inc({ endpoint: e.endpoint, code: String(e.code) });
+        metrics.kieCallSeconds.observe({ endpoint: e.endpoint }, e.durationMs / 1000);
+      },
+    });
+
+    // HTTP first (port known), so the callback base URL can point at it when nothing else is set.
+    let apiUrl: string | null = null;
+    let publicBaseUrl = env.PUBLIC_BASE_URL ?? null;
+    if (roles.api) {
+      const app = createApp({
+        temporal: client,
+        taskQueue: env.TEMPORAL_TASK_QUEUE,
+        ledger,
+        storage,
+        logger,
+        metrics,
+        prices: config.prices,
+        webhookSecret,
+        kieHmacKey,
+        adminApiKey,
+        timing: opts.timing,
+        userDefaults: { concurrencyCap: env.USER_CONCURRENCY_CAP, dailySpendCap: env.USER_DAILY_SPEND_CAP },
+        readiness: {
+          db: async () => void (await db.query('select 1')),
+          temporal: async () => void (await connection.healthService.check({})),
+        },
+      });
+      const server = http.createServer(app);
+      server.listen(env.PORT, env.HOST);
+      await once(server, 'listening');
+      const { port } = server.address() as AddressInfo;
+      apiUrl = `http://${env.HOST === '0.0.0.0' ? '127.0.0.1' : env.HOST}:${port}`;
+      closers.push(async () => {
+        server.closeIdleConnections();
+        const closed = new Promise<void>((resolve) => server.close(() => resolve()));
+        setTimeout(() => server.closeAllConnections(), 5_000).unref();
+        await closed;
+      });
+      if (!publicBaseUrl && simulator) publicBaseUrl = apiUrl;
+    }
+
+    let worker: Worker | null = null;
+    if (roles.worker) {
+      installTemporalRuntime(logger);
+      const workerConnection = await connectWorker(address, env);
+      worker = await createVideoWorker({
+        connection: workerConnection,
+        namespace: env.TEMPORAL_NAMESPACE,
+        taskQueue: env.TEMPORAL_TASK_QUEUE,
+        ...(opts.workflowBundle ? { workflowBundle: opts.workflowBundle } : {}),
+        deps: {
+          ledger,
+          kie,
+          storage,
+          logger,
+          metrics,
+          publicBaseUrl,
+          webhookSecret,
+          downloadHosts,
+          maxDownloadBytes: env.ARCHIVE_MAX_BYTES,
+        },
+      });
+      const running = worker.run().catch((err: unknown) => {
+        // A worker that stops on its own (lost connection for good, fatal bug) must not go unnoticed.
+        logger.fatal({ err }, 'worker stopped unexpectedly');
+        process.exitCode = 1;
+      });
+      closers.push(async () => {
+        if (worker!.getState() === 'RUNNING') worker!.shutdown();
+        await running;
+        await workerConnection.close();
+      });
+    }
+
+    return {
+      config,
+      logger,
+      metrics,
+      db,
+      ledger,
+      storage,
+      temporal: { client, address, uiUrl: devServer?.uiUrl ?? null },
+      simulator,
+      worker,
+      apiUrl,
+      adminApiKey,
+      close,
+    };
+  } catch (err) {
+    await close();
+    throw err;
+  }
+}

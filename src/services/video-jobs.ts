@@ -1,0 +1,96 @@
+/**
+ * Starting and following generateVideo from code: used by the API, the tests and scripts.
+ * Knows nothing of HTTP.
+ */
+import { createHash, randomUUID } from 'node:crypto';
+import {
+  WithStartWorkflowOperation,
+  WorkflowFailedError,
+  WorkflowNotFoundError,
+  type Client,
+  type WorkflowHandle,
+} from '@temporalio/client';
+import { progressQuery, reservationUpdate } from '../workflows/definitions.js';
+import type { generateVideo } from '../workflows/generate-video.js';
+import {
+  videoWorkflowId,
+  type GenerateVideoInput,
+  type JobProgress,
+  type ReservationResult,
+  type Timing,
+  type VideoRequest,
+} from '../workflows/job-types.js';
+
+export interface StartJobArgs {
+  userId: string;
+  request: VideoRequest;
+  price: number;
+  /** Same key (per user) → same job id → the same workflow, however often the request is repeated. */
+  idempotencyKey?: string;
+  timing?: Partial<Timing>;
+}
+
+export interface StartedJob {
+  jobId: string;
+  reservation: ReservationResult;
+  handle: WorkflowHandle<typeof generateVideo>;
+}
+
+export function newJobId(userId: string, idempotencyKey?: string): string {
+  if (!idempotencyKey) return `job_${randomUUID().replaceAll('-', '')}`;
+  const digest = createHash('sha256').update(`${userId}\0${idempotencyKey}`).digest('hex');
+  return `job_${digest.slice(0, 32)}`;
+}
+
+/**
+ * Update-with-start (the early-return pattern): the workflow starts and we wait only until credits
+ * are held or refused, so the caller learns 402/429 at once instead of from a job that fails later.
+ */
+export async function startVideoJob(client: Client, taskQueue: string, args: StartJobArgs): Promise<StartedJob> {
+  const jobId = newJobId(args.userId, args.idempotencyKey);
+  const input: GenerateVideoInput = {
+    jobId,
+    userId: args.userId,
+    request: args.request,
+    price: args.price,
+    ...(args.timing ? { timing: args.timing } : {}),
+  };
+  const startWorkflowOperation = new WithStartWorkflowOperation<typeof generateVideo>('generateVideo', {
+    workflowId: videoWorkflowId(jobId),
+    taskQueue,
+    args: [input],
+    // A repeated request joins the running job; a finished job is never started again under its id.
+    workflowIdConflictPolicy: 'USE_EXISTING',
+    workflowIdReusePolicy: 'REJECT_DUPLICATE',
+    staticSummary: `${args.request.model}: ${args.request.prompt.slice(0, 80)}`,
+  });
+  const reservation = await client.workflow.executeUpdateWithStart(reservationUpdate, { startWorkflowOperation });
+  const handle = await startWorkflowOperation.workflowHandle();
+  return { jobId, reservation, handle };
+}
+
+export function jobHandle(client: Client, jobId: string): WorkflowHandle<typeof generateVideo> {
+  return client.workflow.getHandle<typeof generateVideo>(videoWorkflowId(jobId));
+}
+
+/** Live progress from the workflow; null when the job's workflow doesn't exist. */
+export async function queryProgress(client: Client, jobId: string): Promise<JobProgress | null> {
+  try {
+    return await jobHandle(client, jobId).query(progressQuery);
+  } catch (err) {
+    if (err instanceof WorkflowNotFoundError) return null;
+    throw err;
+  }
+}
+
+/** Waits for the job to end and returns its final progress, whatever the outcome (canceled included). */
+export async function waitForJob(client: Client, jobId: string): Promise<JobProgress> {
+  const handle = jobHandle(client, jobId);
+  try {
+    return await handle.result();
+  } catch (err) {
+    // Canceled jobs end the workflow as Canceled after their refund; their progress stays queryable.
+    if (err instanceof WorkflowFailedError) return handle.query(progressQuery);
+    throw err;
+  }
+}

@@ -1,0 +1,186 @@
+/**
+ * The video jobs service behind the HTTP API: create (idempotent, early 402/429), read, list, cancel,
+ * follow, download. Knows nothing of Express.
+ */
+import { createHash } from 'node:crypto';
+import { WorkflowExecutionAlreadyStartedError, WorkflowNotFoundError, type Client } from '@temporalio/client';
+import type { Logger } from 'pino';
+import type { Prices } from '../config.js';
+import type { Ledger, JobRecord } from '../ledger/index.js';
+import type { Metrics } from '../observability/metrics.js';
+import type { VideoStorage } from '../storage/index.js';
+import { FINAL_STATES, type JobProgress, type JobState, type Timing, type Variant, type VideoRequest } from '../workflows/job-types.js';
+import { HttpProblem, notFound } from '../api/problem.js';
+import { jobHandle, newJobId, queryProgress, startVideoJob } from './video-jobs.js';
+
+export interface VideoServiceDeps {
+  temporal: Client;
+  taskQueue: string;
+  ledger: Ledger;
+  storage: VideoStorage;
+  logger: Logger;
+  metrics: Metrics;
+  prices: Prices;
+  timing?: Partial<Timing> | undefined;
+}
+
+export interface JobView {
+  id: string;
+  state: JobState;
+  model: string;
+  prompt: string;
+  price: number;
+  kieTaskId: string | null;
+  detection: JobProgress['detection'];
+  hd: JobProgress['hd'];
+  hdNote: string | null;
+  files: Array<{ variant: Variant; size: number; sha256: string; contentType: string; url: string }>;
+  error: JobProgress['error'];
+  createdAt: string;
+  updatedAt: string;
+}
+
+const REJECTION_STATUS = { insufficient_credits: 402, concurrency_cap: 429, daily_cap: 429, breaker_open: 503 } as const;
+
+export function requestHash(request: VideoRequest): string {
+  return createHash('sha256').update(JSON.stringify(request)).digest('hex');
+}
+
+export function createVideoService(deps: VideoServiceDeps) {
+  const { temporal, ledger, storage } = deps;
+
+  async function view(record: JobRecord): Promise<JobView> {
+    // Running jobs answer from the workflow (live); finished ones from their final record.
+    const live = FINAL_STATES.includes(record.state as JobState) ? null : await queryProgress(temporal, record.id).catch(() => null);
+    const progress: Partial<JobProgress> = live ?? record.progress ?? {};
+    return {
+      id: record.id,
+      state: (live?.state ?? record.state) as JobState,
+      model: record.model,
+      prompt: record.request.prompt,
+      price: record.price,
+      kieTaskId: progress.kieTaskId ?? record.kieTaskId ?? null,
+      detection: progress.detection ?? null,
+      hd: progress.hd ?? (record.request.hd ? 'pending' : 'not_requested'),
+      hdNote: progress.hdNote ?? null,
+      files: (progress.files ?? []).map((f) => ({
+        variant: f.variant,
+        size: f.size,
+        sha256: f.sha256,
+        contentType: f.contentType,
+        url: `/v1/videos/${record.id}/content?variant=${f.variant}`,
+      })),
+      error: progress.error ?? null,
+      createdAt: record.createdAt.toISOString(),
+      updatedAt: (live ? new Date(live.updatedAt) : record.updatedAt).toISOString(),
+    };
+  }
+
+  async function ownJob(userId: string, jobId: string): Promise<JobRecord> {
+    // Another user's job is indistinguishable from a missing one (404, not 403).
+    const record = await ledger.getJobForUser(jobId, userId);
+    if (!record) throw notFound('Video');
+    return record;
+  }
+
+  function rejection(record: JobRecord): HttpProblem {
+    const reason = (record.error?.code ?? 'insufficient_credits') as keyof typeof REJECTION_STATUS;
+    const status = REJECTION_STATUS[reason] ?? 402;
+    const title = status === 402 ? 'Payment Required' : status === 429 ? 'Too Many Requests' : 'Service Unavailable';
+    return new HttpProblem(status, title, record.error?.message ?? 'The job was rejected.', { jobId: record.id, reason });
+  }
+
+  return {
+    async create(userId: string, request: VideoRequest, idempotencyKey?: string): Promise<{ status: number; job: JobView }> {
+      const hash = requestHash(request);
+      if (idempotencyKey) {
+        const existing = await ledger.findJobByIdempotencyKey(userId, idempotencyKey);
+        if (existing) return replay(existing, hash);
+      }
+      const price = deps.prices[request.model];
+      let started;
+      try {
+        started = await startVideoJob(temporal, deps.taskQueue, {
+          userId,
+          request,
+          price,
+          ...(idempotencyKey ? { idempotencyKey, requestHash: hash } : {}),
+          ...(deps.timing ? { timing: deps.timing } : {}),
+        });
+      } catch (err) {
+        // The same key raced us and its job already finished: answer from its record.
+        if (err instanceof WorkflowExecutionAlreadyStartedError && idempotencyKey) {
+          const existing = await ledger.getJob(newJobId(userId, idempotencyKey));
+          if (existing) return replay(existing, hash);
+        }
+        throw err;
+      }
+      const record = await ledger.getJob(started.jobId);
+      if (!record) throw new Error(`job ${started.jobId} has no record after reservation`);
+      if (idempotencyKey && record.requestHash && record.requestHash !== hash) throw conflict();
+      if (!started.reservation.ok) throw rejection(record);
+      deps.metrics.jobsCreated.inc({ model: request.model });
+      return { status: 202, job: await view(record) };
+    },
+
+    async get(userId: string, jobId: string): Promise<JobView> {
+      return view(await ownJob(userId, jobId));
+    },
+
+    async list(userId: string, q: { state?: JobState | undefined; cursor?: string | undefined; limit: number }) {
+      const page = await ledger.listJobs(userId, q);
+      return { data: await Promise.all(page.jobs.map(view)), nextCursor: page.nextCursor };
+    },
+
+    async cancel(userId: string, jobId: string): Promise<JobView> {
+      const record = await ownJob(userId, jobId);
+      if (FINAL_STATES.includes(record.state as JobState)) {
+        throw new HttpProblem(409, 'Conflict', `The job already ended (${record.state}).`);
+      }
+      try {
+        await jobHandle(temporal, jobId).cancel();
+      } catch (err) {
+        if (!(err instanceof WorkflowNotFoundError)) throw err;
+      }
+      return view(record);
+    },
+
+    /** Live progress for server-sent events; null once the job has no workflow. */
+    async progress(userId: string, jobId: string): Promise<JobView> {
+      return view(await ownJob(userId, jobId));
+    },
+
+    async content(userId: string, jobId: string, variant: Variant, range?: { start: number; end?: number }) {
+      const record = await ownJob(userId, jobId);
+      const file = record.files.find((f) => f.variant === variant);
+      if (!file) throw notFound(`The ${variant} file of this video`);
+      const stored = await storage.get(file.key, range);
+      if (!stored) throw notFound('Archived file');
+      return { ...stored, sha256: file.sha256 };
+    },
+
+    async stat(userId: string, jobId: string, variant: Variant) {
+      const record = await ownJob(userId, jobId);
+      return record.files.find((f) => f.variant === variant) ?? null;
+    },
+
+    /** For the seed application's compatibility route: find a job by KIE task id. */
+    async byTaskId(userId: string, taskId: string): Promise<JobView> {
+      const record = await ledger.findJobByKieTaskId(userId, taskId);
+      if (!record) throw notFound('Video');
+      return view(record);
+    },
+  };
+
+  async function replay(existing: JobRecord, hash: string) {
+    if (existing.requestHash && existing.requestHash !== hash) throw conflict();
+    if (existing.state === 'rejected') throw rejection(existing);
+    return { status: 202, job: await view(existing) };
+  }
+}
+
+function conflict(): HttpProblem {
+  return new HttpProblem(409, 'Conflict', 'This Idempotency-Key was already used with a different request body.');
+}
+
+export type VideoService = ReturnType<typeof createVideoService>;

@@ -1,0 +1,64 @@
+/**
+ * KIE's completion callbacks (DESIGN §5). The callback is only a wake-up: KIE signs the task id and a
+ * timestamp, not the body, so the workflow confirms with record-info before trusting any URL.
+ * Answers fast — KIE gives up after 15 s and 3 retries.
+ */
+import type { IncomingHttpHeaders } from 'node:http';
+import { WorkflowNotFoundError, type Client } from '@temporalio/client';
+import type { Logger } from 'pino';
+import { parseVeoCallbackTaskId, verifyJobCallbackToken, verifyKieSignature } from '../kie/index.js';
+import type { Metrics } from '../observability/metrics.js';
+import { kieCallbackSignal } from '../workflows/definitions.js';
+import { videoWorkflowId } from '../workflows/job-types.js';
+
+export interface WebhookDeps {
+  temporal: Client;
+  logger: Logger;
+  metrics?: Metrics;
+  webhookSecret: string;
+  kieHmacKey?: string | undefined;
+}
+
+export type WebhookOutcome =
+  | { status: 200; outcome: 'signaled' | 'job_finished_or_unknown' }
+  | { status: 400 | 401; outcome: 'bad_token' | 'bad_signature' | 'malformed'; detail: string };
+
+export async function handleKieCallback(
+  deps: WebhookDeps,
+  args: { jobId: string; token: string | undefined; headers: IncomingHttpHeaders; body: unknown },
+): Promise<WebhookOutcome> {
+  const result = await classifyAndSignal(deps, args);
+  deps.metrics?.webhooks.inc({ outcome: result.outcome });
+  return result;
+}
+
+async function classifyAndSignal(
+  deps: WebhookDeps,
+  { jobId, token, headers, body }: { jobId: string; token: string | undefined; headers: IncomingHttpHeaders; body: unknown },
+): Promise<WebhookOutcome> {
+  if (!token || !verifyJobCallbackToken(deps.webhookSecret, jobId, token)) {
+    return { status: 401, outcome: 'bad_token', detail: 'Invalid callback token.' };
+  }
+  if (deps.kieHmacKey) {
+    const check = verifyKieSignature({ hmacKey: deps.kieHmacKey, headers, body, nowSec: Math.floor(Date.now() / 1000) });
+    if (!check.ok) return { status: 401, outcome: 'bad_signature', detail: `Invalid KIE signature: ${check.reason}.` };
+  }
+  const parsed = parseVeoCallbackTaskId(body);
+  if (!parsed) return { status: 400, outcome: 'malformed', detail: 'Callback body has no task id.' };
+
+  try {
+    await deps.temporal.workflow.getHandle(videoWorkflowId(jobId)).signal(kieCallbackSignal, {
+      taskId: parsed.taskId,
+      code: parsed.code,
+      msg: parsed.msg,
+      receivedAt: new Date().toISOString(),
+    });
+    deps.logger.info({ jobId, taskId: parsed.taskId, code: parsed.code }, 'KIE callback forwarded to workflow');
+    return { status: 200, outcome: 'signaled' };
+  } catch (err) {
+    if (!(err instanceof WorkflowNotFoundError)) throw err;
+    // Late (job already finished) or for a job we never had: acknowledge, so KIE stops retrying.
+    deps.logger.info({ jobId, taskId: parsed.taskId }, 'KIE callback for a finished or unknown job: ignored');
+    return { status: 200, outcome: 'job_finished_or_unknown' };
+  }
+}

@@ -1,0 +1,144 @@
+/**
+ * Runs `temporal server start-dev` as a child process: for `npm start` (SQLite file, Web UI) and for the
+ * test harness (in-memory, headless, random port). The custom search attributes are registered at start.
+ */
+import { spawn, type ChildProcess } from 'node:child_process';
+import { mkdirSync } from 'node:fs';
+import net from 'node:net';
+import path from 'node:path';
+import { Connection } from '@temporalio/client';
+import { videoSearchAttributes } from '../workflows/search-attributes.js';
+
+export interface DevServerOptions {
+  cliPath: string;
+  ip?: string;
+  port?: number; // 0 or undefined = a free port
+  uiPort?: number | null; // null = headless
+  dbFile?: string; // omitted = in-memory
+  namespace?: string;
+  logLevel?: 'debug' | 'info' | 'warn' | 'error';
+  /** Forwarded server output (quiet by default). */
+  onOutput?: (line: string) => void;
+}
+
+export interface DevServer {
+  address: string;
+  uiUrl: string | null;
+  namespace: string;
+  pid: number;
+  stop(): Promise<void>;
+}
+
+export async function startDevServer(opts: DevServerOptions): Promise<DevServer> {
+  const ip = opts.ip ?? '127.0.0.1';
+  const port = opts.port || (await freePort(ip));
+  const namespace = opts.namespace ?? 'default';
+  const args = ['server', 'start-dev', '--ip', ip, '--port', String(port), '--namespace', namespace];
+  args.push('--log-level', opts.logLevel ?? 'error');
+  if (opts.uiPort === null || opts.uiPort === undefined) args.push('--headless');
+  else args.push('--ui-port', String(opts.uiPort));
+  if (opts.dbFile) {
+    mkdirSync(path.dirname(opts.dbFile), { recursive: true });
+    args.push('--db-filename', opts.dbFile);
+  }
+  for (const key of videoSearchAttributes) args.push('--search-attribute', `${key.name}=Keyword`);
+  // Workflow tests set short timers; let the dev server fire them promptly and accept our query volume.
+  args.push('--dynamic-config-value', 'frontend.enableUpdateWorkflowExecution=true');
+
+  const child = spawnWithWatchdog(opts.cliPath, args);
+  const output: string[] = [];
+  const onLine = (chunk: Buffer) => {
+    for (const line of chunk.toString().split('\n')) {
+      if (!line.trim()) continue;
+      output.push(line);
+      if (output.length > 50) output.shift();
+      opts.onOutput?.(line);
+    }
+  };
+  child.stdout?.on('data', onLine);
+  child.stderr?.on('data', onLine);
+
+  const address = `${ip}:${port}`;
+  let exited = false;
+  const exitPromise = new Promise<void>((resolve) => child.once('exit', () => ((exited = true), resolve())));
+
+  try {
+    await waitForServer(address, () => exited);
+  } catch (err) {
+    killGroup(child);
+    throw new Error(`Temporal dev server did not start: ${(err as Error).message}\n${output.join('\n')}`);
+  }
+
+  return {
+    address,
+    uiUrl: opts.uiPort ? `http://${ip === '0.0.0.0' ? '127.0.0.1' : ip}:${opts.uiPort}` : null,
+    namespace,
+    pid: child.pid ?? -1,
+    async stop() {
+      if (exited) return;
+      killGroup(child, 'SIGTERM');
+      const timer = setTimeout(() => killGroup(child, 'SIGKILL'), 10_000);
+      await exitPromise;
+      clearTimeout(timer);
+    },
+  };
+}
+
+/**
+ * The server runs under a tiny shell that also watches our pid: if this Node process dies without
+ * cleaning up (SIGKILL, crash), the watchdog stops the server, so no orphan `temporal` survives.
+ */
+function spawnWithWatchdog(cli: string, args: string[]): ChildProcess {
+  const script = [
+    '"$0" "$@" & server=$!',
+    `trap 'kill -TERM $server 2>/dev/null; wait $server; exit 0' TERM INT`,
+    `while kill -0 ${process.pid} 2>/dev/null && kill -0 $server 2>/dev/null; do sleep 1 & wait $!; done`,
+    'kill -TERM $server 2>/dev/null; wait $server',
+  ].join('\n');
+  return spawn('/bin/sh', ['-c', script, cli, ...args], { stdio: ['ignore', 'pipe', 'pipe'], detached: true });
+}
+
+function killGroup(child: ChildProcess, signal: NodeJS.Signals = 'SIGTERM'): void {
+  if (child.pid === undefined) return;
+  try {
+    process.kill(-child.pid, signal);
+  } catch {
+    // already gone
+  }
+}
+
+async function waitForServer(address: string, hasExited: () => boolean): Promise<void> {
+  const deadline = Date.now() + 60_000;
+  let lastError: unknown;
+  while (Date.now() < deadline) {
+    if (hasExited()) throw new Error('the process exited');
+    try {
+      const connection = await Connection.connect({ address, connectTimeout: 1000 });
+      try {
+        await connection.healthService.check({});
+        // The default namespace is registered a moment after the frontend answers.
+        await connection.workflowService.describeNamespace({ namespace: 'default' });
+        return;
+      } finally {
+        await connection.close();
+      }
+    } catch (err) {
+      lastError = err;
+      await new Promise((r) => setTimeout(r, 250));
+    }
+  }
+  throw new Error(`timed out waiting for ${address}: ${String(lastError)}`);
+}
+
+export function freePort(host = '127.0.0.1'): Promise<number> {
+  return new Promise((resolve, reject) => {
+    const srv = net.createServer();
+    srv.unref();
+    srv.on('error', reject);
+    srv.listen(0, host, () => {
+      const addr = srv.address();
+      const port = typeof addr === 'object' && addr ? addr.port : 0;
+      srv.close(() => resolve(port));
+    });
+  });
+}

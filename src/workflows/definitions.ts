@@ -1,0 +1,8 @@
+/** Signals, queries and updates of `generateVideo`, defined once and imported by the API too (DESIGN §7.3). */
+import { defineQuery, defineSignal, defineUpdate } from '@temporalio/workflow';
+import type { JobProgress, KieCallbackSignal, ReservationResult } from './job-types.js';
+
+export const kieCallbackSignal = defineSignal<[KieCallbackSignal]>('kieCallback');
+export const progressQuery = defineQuery<JobProgress>('progress');
+/** Answers once credits are held or refused: the API's synchronous 402/429 (early-return pattern). */
+export const reservationUpdate = defineUpdate<ReservationResult>('reservation');

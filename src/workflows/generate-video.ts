@@ -1,0 +1,292 @@
+/**
+ * generateVideo: one durable job from credits to archived MP4 (DESIGN §2).
+ *
+ *   reserve → submit → wait (callback ⟷ polling) → 1080p (optional) → archive → capture
+ *
+ * Any failure, timeout or cancellation after the reservation releases the hold, in a non-cancellable
+ * scope; capture and release are idempotent in the ledger, so exactly one of them happens per job.
+ */
+import {
+  ApplicationFailure,
+  CancellationScope,
+  condition,
+  isCancellation,
+  log,
+  proxyActivities,
+  setHandler,
+  sleep,
+  upsertSearchAttributes,
+} from '@temporalio/workflow';
+import type { createVideoActivities } from '../activities/index.js';
+import { kieCallbackSignal, progressQuery, reservationUpdate } from './definitions.js';
+import {
+  DEFAULT_TIMING,
+  type ArchivedFile,
+  type GenerateVideoInput,
+  type GenerateVideoResult,
+  type JobError,
+  type JobProgress,
+  type JobState,
+  type KieCallbackSignal,
+  type ReservationResult,
+  type Timing,
+  type Variant,
+} from './job-types.js';
+import { VideoModel, VideoState, VideoUserId } from './search-attributes.js';
+import { failureToJobError, kieFailure } from './job-errors.js';
+
+type Activities = ReturnType<typeof createVideoActivities>;
+
+/** Ledger and bookkeeping: fast, idempotent, retried until the database answers. */
+const ledger = proxyActivities<Activities>({
+  startToCloseTimeout: '30 seconds',
+  retry: { initialInterval: '1 second', maximumInterval: '30 seconds', backoffCoefficient: 2 },
+});
+
+/**
+ * Calls to KIE, and downloads. The activities classify KIE's answers: permanent ones are non-retryable
+ * failures, the rest are retried with backoff. Downloads heartbeat so a dead worker is noticed in
+ * seconds, not at the start-to-close limit.
+ */
+function remoteActivities(timing: Timing) {
+  const retry = { initialInterval: timing.retryInitialIntervalMs, maximumInterval: '60 seconds', backoffCoefficient: 2 };
+  return {
+    kie: proxyActivities<Activities>({ startToCloseTimeout: '60 seconds', retry: { ...retry, maximumAttempts: 10 } }),
+    archive: proxyActivities<Activities>({
+      startToCloseTimeout: '30 minutes',
+      heartbeatTimeout: timing.archiveHeartbeatTimeoutMs,
+      retry: { ...retry, maximumAttempts: 8 },
+    }),
+  };
+}
+
+export async function generateVideo(input: GenerateVideoInput): Promise<GenerateVideoResult> {
+  const timing: Timing = { ...DEFAULT_TIMING, ...input.timing };
+  const { kie, archive } = remoteActivities(timing);
+  const { jobId, request } = input;
+  const progress: JobProgress = {
+    jobId,
+    state: 'reserving',
+    kieTaskId: null,
+    detection: null,
+    hd: request.hd ? 'pending' : 'not_requested',
+    hdNote: null,
+    files: [],
+    error: null,
+    callbacks: { received: 0, ignored: 0 },
+    updatedAt: nowIso(),
+  };
+  let reservation: ReservationResult | undefined;
+  // Callbacks may arrive before submit returns the task id: keep them until we know which are ours.
+  const callbacks: KieCallbackSignal[] = [];
+  let callbackWake = false;
+
+  // Handlers first, before any await (DESIGN §7.3).
+  setHandler(progressQuery, () => progress);
+  setHandler(reservationUpdate, async () => {
+    await condition(() => reservation !== undefined);
+    return reservation!;
+  });
+  setHandler(kieCallbackSignal, (cb) => {
+    progress.callbacks.received++;
+    if (progress.kieTaskId === null) {
+      callbacks.push(cb);
+    } else if (cb.taskId === progress.kieTaskId && !progress.detection) {
+      callbackWake = true;
+    } else {
+      progress.callbacks.ignored++;
+    }
+  });
+
+  const setState = (state: JobState) => {
+    progress.state = state;
+    progress.updatedAt = nowIso();
+    upsertSearchAttributes([{ key: VideoState, value: state }]);
+  };
+  upsertSearchAttributes([
+    { key: VideoUserId, value: input.userId },
+    { key: VideoModel, value: request.model },
+    { key: VideoState, value: 'reserving' },
+  ]);
+
+  // Reservation is not cancellable: a cancel arriving mid-call must not leave a hold we never saw.
+  const reserved = await CancellationScope.nonCancellable(() =>
+    ledger.reserveCredits.executeWithOptions(
+      { summary: `hold ${input.price} credits` },
+      [{ jobId, userId: input.userId, price: input.price, request }],
+    ),
+  );
+  reservation = reserved;
+  if (!reserved.ok) {
+    setState('rejected');
+    progress.error = { source: 'internal', code: reserved.reason, message: reserved.message };
+    return progress;
+  }
+
+  try {
+    await runJob({ input, timing, progress, setState, kie, archive }, {
+      takeWake: () => {
+        const woke = callbackWake;
+        callbackWake = false;
+        return woke;
+      },
+      hasWake: () => callbackWake,
+      adoptEarlyCallbacks: (taskId) => {
+        for (const cb of callbacks.splice(0)) {
+          if (cb.taskId === taskId) callbackWake = true;
+          else progress.callbacks.ignored++;
+        }
+      },
+    });
+    return progress;
+  } catch (err) {
+    const cancelled = isCancellation(err);
+    const error: JobError = cancelled
+      ? { source: 'canceled', code: 'canceled', message: 'Canceled by request.' }
+      : failureToJobError(err);
+    const finalState: JobState = cancelled ? 'canceled' : error.source === 'deadline' ? 'timed_out' : 'failed';
+    progress.error = error;
+    setState(finalState);
+    log.info('job ended without a video; releasing the hold', { jobId, state: finalState, code: error.code });
+    await CancellationScope.nonCancellable(() =>
+      ledger.compensateJob.executeWithOptions({ summary: `release hold (${finalState})` }, [
+        { jobId, progress: { ...progress } },
+      ]),
+    );
+    if (cancelled) throw err; // shows as Canceled in the Temporal UI, after the refund
+    return progress;
+  }
+}
+
+interface Wakeups {
+  takeWake(): boolean;
+  hasWake(): boolean;
+  adoptEarlyCallbacks(taskId: string): void;
+}
+
+/** What the steps of a running job share. */
+interface JobContext {
+  input: GenerateVideoInput;
+  timing: Timing;
+  progress: JobProgress;
+  setState: (s: JobState) => void;
+  kie: ReturnType<typeof remoteActivities>['kie'];
+  archive: ReturnType<typeof remoteActivities>['archive'];
+}
+
+async function runJob(ctx: JobContext, wake: Wakeups): Promise<void> {
+  const { input, timing, progress, setState, kie } = ctx;
+  const { jobId, request } = input;
+
+  setState('submitting');
+  await ledger.recordJobState({ jobId, state: 'submitting' });
+  const { taskId } = await kie.submitToKie.executeWithOptions(
+    { summary: `submit ${request.model} to KIE` },
+    [{ jobId, request }],
+  );
+  progress.kieTaskId = taskId;
+  wake.adoptEarlyCallbacks(taskId);
+  setState('generating');
+  await ledger.recordJobState({ jobId, state: 'generating', kieTaskId: taskId });
+
+  // Wait: a callback wakes us early; otherwise poll record-info. Either way record-info decides.
+  const started = Date.now();
+  const deadline = started + timing.generationDeadlineMs;
+  let nextPoll = started + timing.firstPollAfterMs;
+  for (;;) {
+    const woke = await condition(wake.hasWake, Math.max(0, Math.min(nextPoll, deadline) - Date.now()));
+    wake.takeWake();
+    const status = await kie.checkKieTask.executeWithOptions(
+      { summary: `record-info (${woke ? 'callback' : 'poll'})` },
+      [{ taskId }],
+    );
+    if (status.state === 'succeeded') {
+      progress.detection = {
+        channel: woke ? 'callback' : 'poll',
+        at: nowIso(),
+        kieCompletedAt: status.completeTime,
+      };
+      const original = status.resultUrls[0];
+      if (!original) throw kieFailure('no_result_url', 'KIE reported success without a result URL.');
+      await finishSucceededTask(ctx, { original, fallback: status.fallbackFlag });
+      return;
+    }
+    if (status.state === 'failed') {
+      throw kieFailure(String(status.errorCode ?? 'failed'), status.errorMessage || 'KIE generation failed.');
+    }
+    if (Date.now() >= deadline) {
+      throw ApplicationFailure.nonRetryable(
+        `No result from KIE within ${Math.round(timing.generationDeadlineMs / 1000)} s.`,
+        'GenerationDeadline',
+      );
+    }
+    if (!woke) nextPoll = Date.now() + timing.pollIntervalMs;
+  }
+}
+
+async function finishSucceededTask(
+  ctx: JobContext,
+  result: { original: string; fallback: boolean | null },
+): Promise<void> {
+  const { input, timing, progress, setState } = ctx;
+  const { jobId, request } = input;
+  const taskId = progress.kieTaskId!;
+  let hdUrl: string | null = null;
+
+  if (request.hd) {
+    if (request.aspectRatio === 'Auto' || result.fallback) {
+      // KIE upgrades 16:9 and 9:16 only; legacy fallback videos cannot use the 1080P endpoint.
+      progress.hd = 'not_supported';
+      progress.hdNote = result.fallback ? 'fallback model video: no 1080p' : 'aspect ratio Auto: no 1080p';
+    } else {
+      setState('fetching_hd');
+      await ledger.recordJobState({ jobId, state: 'fetching_hd' });
+      hdUrl = await waitForHd(ctx, taskId);
+      progress.hd = hdUrl ? 'ready' : 'unavailable';
+      if (!hdUrl) progress.hdNote = `1080p not ready within ${Math.round(timing.hdWindowMs / 1000)} s`;
+    }
+  }
+
+  setState('archiving');
+  await ledger.recordJobState({ jobId, state: 'archiving' });
+  const originalFile = await archiveOne(ctx, 'original', result.original);
+  progress.files.push(originalFile);
+  if (hdUrl) {
+    try {
+      progress.files.push(await archiveOne(ctx, '1080p', hdUrl));
+    } catch (err) {
+      if (isCancellation(err)) throw err;
+      // The original is the product; a 1080p we cannot archive degrades the job, it does not fail it.
+      progress.hd = 'unavailable';
+      progress.hdNote = `1080p could not be archived: ${failureToJobError(err).message}`;
+    }
+  }
+
+  setState('succeeded');
+  await CancellationScope.nonCancellable(() =>
+    ledger.finalizeJob.executeWithOptions({ summary: 'capture credits' }, [
+      { jobId, progress: { ...progress } },
+    ]),
+  );
+}
+
+async function waitForHd({ kie, timing }: JobContext, taskId: string): Promise<string | null> {
+  const deadline = Date.now() + timing.hdWindowMs;
+  for (;;) {
+    const hd = await kie.fetchHd.executeWithOptions({ summary: 'get 1080p' }, [{ taskId }]);
+    if (hd.status === 'ready') return hd.url;
+    if (Date.now() + timing.hdRetryIntervalMs > deadline) return null;
+    await sleep(timing.hdRetryIntervalMs);
+  }
+}
+
+function archiveOne({ archive, input }: JobContext, variant: Variant, url: string): Promise<ArchivedFile> {
+  return archive.archiveFile.executeWithOptions({ summary: `archive ${variant}` }, [
+    { jobId: input.jobId, variant, url },
+  ]);
+}
+
+function nowIso(): string {
+  // Date is deterministic inside the workflow sandbox (it is the workflow task's time).
+  return new Date(Date.now()).toISOString();
+}

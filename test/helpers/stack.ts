@@ -1,0 +1,122 @@
+/**
+ * A whole system for one test: the same assembly as `npm start` (src/runtime/stack.ts) on the run's
+ * shared Temporal server, with its own task queue, simulator, PGlite data dir and archive dir, and
+ * timings shrunk to seconds.
+ */
+import assert from 'node:assert/strict';
+import { mkdtemp, rm, writeFile } from 'node:fs/promises';
+import { historyToJSON } from '@temporalio/common/lib/proto-utils.js';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
+import { randomUUID } from 'node:crypto';
+import { after } from 'node:test';
+import { loadConfig } from '../../src/config.js';
+import type { SimOptions } from '../../src/kie-sim/index.js';
+import { startStack, type Stack } from '../../src/runtime/stack.js';
+import { startVideoJob, waitForJob, type StartJobArgs } from '../../src/services/video-jobs.js';
+import { videoWorkflowId, type Timing, type VideoRequest } from '../../src/workflows/job-types.js';
+import { testTemporal, workflowBundle } from './temporal.js';
+import { videoRequest } from './requests.js';
+
+export const FAST_TIMING: Partial<Timing> = {
+  firstPollAfterMs: 4_000,
+  pollIntervalMs: 1_000,
+  generationDeadlineMs: 30_000,
+  hdWindowMs: 4_000,
+  hdRetryIntervalMs: 300,
+  retryInitialIntervalMs: 100,
+  archiveHeartbeatTimeoutMs: 3_000,
+};
+
+export const FAST_SIM: Partial<SimOptions> = {
+  seed: 42,
+  durationsMs: { veo3: 600, veo3_fast: 400, veo3_lite: 300, extend: 400, fourK: 400 },
+  hd1080DelayMs: 600,
+  callbackRetryDelayMs: 100,
+};
+
+export interface TestStackOptions {
+  sim?: Partial<SimOptions>;
+  timing?: Partial<Timing>;
+  env?: Record<string, string>;
+}
+
+export type TestStack = Stack & {
+  taskQueue: string;
+  dataDir: string;
+  timing: Partial<Timing>;
+  /** A user with an API key and credits. */
+  user(credits: number, caps?: { concurrencyCap?: number; dailySpendCap?: number }): Promise<{ id: string; apiKey: string }>;
+  start(userId: string, request?: Partial<VideoRequest>, extra?: Partial<StartJobArgs>): ReturnType<typeof startVideoJob>;
+  wait(jobId: string): ReturnType<typeof waitForJob>;
+  assertInvariants(): Promise<void>;
+};
+
+export async function startTestStack(opts: TestStackOptions = {}): Promise<TestStack> {
+  const { address } = await testTemporal();
+  const dataDir = await mkdtemp(path.join(tmpdir(), 'veo-test-'));
+  const taskQueue = `test-${randomUUID()}`;
+  const timing = { ...FAST_TIMING, ...opts.timing };
+  const config = loadConfig({
+    TEMPORAL_ADDRESS: address,
+    TEMPORAL_TASK_QUEUE: taskQueue,
+    PORT: '0',
+    DATA_DIR: dataDir,
+    LOG_LEVEL: process.env.TEST_LOG_LEVEL ?? 'silent',
+    ADMIN_API_KEY: 'test-admin-key',
+    ...opts.env,
+  });
+  const stack = await startStack({
+    config,
+    simulator: { ...FAST_SIM, ...opts.sim },
+    timing,
+    workflowBundle: await workflowBundle(),
+  });
+  after(async () => {
+    await stack.close();
+    await rm(dataDir, { recursive: true, force: true });
+  });
+
+  return Object.assign(stack, {
+    taskQueue,
+    dataDir,
+    timing,
+    async user(credits: number, caps: { concurrencyCap?: number; dailySpendCap?: number } = {}) {
+      const user = await stack.ledger.createUser({ name: `user-${randomUUID().slice(0, 8)}`, ...caps });
+      const key = await stack.ledger.createApiKey(user.id);
+      if (credits > 0) await stack.ledger.grant({ userId: user.id, amount: credits, idempotencyKey: `test-grant:${user.id}` });
+      return { id: user.id, apiKey: key.key };
+    },
+    start(userId: string, request: Partial<VideoRequest> = {}, extra: Partial<StartJobArgs> = {}) {
+      return startVideoJob(stack.temporal.client, taskQueue, {
+        userId,
+        request: videoRequest(request),
+        price: config.prices[request.model ?? 'veo3_fast'],
+        timing,
+        ...extra,
+      });
+    },
+    async wait(jobId: string) {
+      const result = await waitForJob(stack.temporal.client, jobId);
+      await maybeRecordHistory(stack, jobId, result.state);
+      return result;
+    },
+    async assertInvariants() {
+      assert.deepEqual(await stack.ledger.checkInvariants(), [], 'ledger invariants');
+    },
+  });
+}
+
+/**
+ * RECORD_HISTORIES=1 npm test -- test/workflow saves each finished job's event history under
+ * test/histories/; the replay test runs them against the current workflow code, so a change that
+ * would break running workflows (non-determinism) fails CI.
+ */
+async function maybeRecordHistory(stack: Stack, jobId: string, state: string) {
+  if (!process.env.RECORD_HISTORIES) return;
+  const history = await stack.temporal.client.workflow.getHandle(videoWorkflowId(jobId)).fetchHistory();
+  const file = path.resolve(import.meta.dirname, '../histories', `${state}-${jobId.slice(4, 14)}.json`);
+  await writeFile(file, historyToJSON(history));
+}
+
+export { videoRequest };

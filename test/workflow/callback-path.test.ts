@@ -1,0 +1,85 @@
+/**
+ * The happy paths: completion detected by KIE's callback (through our real webhook), or by polling
+ * when the callback never comes; duplicate, late, early and foreign callbacks change nothing.
+ */
+import assert from 'node:assert/strict';
+import { createHash } from 'node:crypto';
+import { readFile } from 'node:fs/promises';
+import path from 'node:path';
+import { describe, it } from 'node:test';
+import { startTestStack } from '../helpers/stack.js';
+
+describe('generateVideo: callback and polling', () => {
+  it('succeeds through the callback, archives original and 1080p with the bytes KIE served, captures the hold', async () => {
+    const stack = await startTestStack();
+    const user = await stack.user(500);
+    const { jobId, reservation } = await stack.start(user.id, { hd: true });
+    assert.deepEqual(reservation, { ok: true });
+
+    const result = await stack.wait(jobId);
+    assert.equal(result.state, 'succeeded', JSON.stringify(result.error));
+    assert.equal(result.detection?.channel, 'callback');
+    assert.equal(result.hd, 'ready');
+    assert.deepEqual(result.files.map((f) => f.variant).sort(), ['1080p', 'original']);
+
+    const taskId = result.kieTaskId!;
+    for (const file of result.files) {
+      const bytes = await readFile(path.join(stack.config.archiveDir, file.key));
+      const sha = createHash('sha256').update(bytes).digest('hex');
+      assert.equal(sha, file.sha256);
+      assert.equal(bytes.length, file.size);
+      assert.equal(sha, stack.simulator!.videoSha256(taskId, file.variant));
+      assert.equal(bytes.subarray(4, 8).toString('latin1'), 'ftyp');
+    }
+
+    assert.deepEqual(await stack.ledger.balance(user.id), { balance: 420, held: 0, available: 420 });
+    const job = await stack.ledger.getJob(jobId);
+    assert.equal(job?.state, 'succeeded');
+    await stack.assertInvariants();
+  });
+
+  it('completes by polling when the callback is dropped', async () => {
+    const stack = await startTestStack({ sim: { faults: { callback: 'drop' } }, timing: { firstPollAfterMs: 1500 } });
+    const user = await stack.user(100);
+    const { jobId } = await stack.start(user.id);
+    const result = await stack.wait(jobId);
+    assert.equal(result.state, 'succeeded');
+    assert.equal(result.detection?.channel, 'poll');
+    assert.equal(result.callbacks.received, 0);
+    assert.deepEqual(await stack.ledger.balance(user.id), { balance: 20, held: 0, available: 20 });
+    await stack.assertInvariants();
+  });
+
+  for (const fault of ['duplicate', 'reorder', 'early'] as const) {
+    it(`ignores ${fault} callbacks: one completion, one capture`, async () => {
+      const stack = await startTestStack({ sim: { faults: { callback: fault } } });
+      const user = await stack.user(100);
+      const { jobId } = await stack.start(user.id);
+      const result = await stack.wait(jobId);
+      assert.equal(result.state, 'succeeded');
+      assert.equal(result.files.length, 1);
+      if (fault === 'duplicate' || fault === 'reorder') assert.ok(result.callbacks.received >= 2, JSON.stringify(result.callbacks));
+      assert.deepEqual(await stack.ledger.balance(user.id), { balance: 20, held: 0, available: 20 });
+      const captures = (await stack.ledger.entries(user.id, 100)).filter((e) => e.kind === 'capture');
+      assert.equal(captures.length, 1);
+      await stack.assertInvariants();
+    });
+  }
+
+  it('ignores a foreign-task callback, and a late one after the job ended', async () => {
+    const stack = await startTestStack({ sim: { faults: { foreignCallback: true } } });
+    const user = await stack.user(100);
+    const { jobId } = await stack.start(user.id);
+    const result = await stack.wait(jobId);
+    assert.equal(result.state, 'succeeded');
+    assert.ok(result.callbacks.ignored >= 1, JSON.stringify(result.callbacks));
+
+    // Late: replay KIE's callback for the finished job through the webhook; the job stays as it was.
+    const sent = stack.simulator!.task(result.kieTaskId!)!.callbacks[0]!;
+    const res = await fetch(sent.url, { method: 'POST', headers: sent.headers, body: sent.body });
+    assert.equal(res.status, 200);
+    assert.equal((await stack.wait(jobId)).state, 'succeeded');
+    assert.deepEqual(await stack.ledger.balance(user.id), { balance: 20, held: 0, available: 20 });
+    await stack.assertInvariants();
+  });
+});

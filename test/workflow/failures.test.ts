@@ -1,0 +1,109 @@
+/**
+ * Every way a job can fail after its credits were held ends with the hold released, exactly once;
+ * refusals at start hold nothing.
+ */
+import assert from 'node:assert/strict';
+import { describe, it } from 'node:test';
+import { startTestStack } from '../helpers/stack.js';
+
+describe('generateVideo: KIE failures release the hold', () => {
+  const outcomes = [
+    { successFlag: 2, errorCode: 500, label: 'successFlag 2 (code 500)' },
+    { successFlag: 3, errorCode: 501, label: 'successFlag 3 (code 501)' },
+    { successFlag: 2, errorCode: 400, label: 'content policy (code 400)' },
+    { successFlag: 2, errorCode: 422, label: 'rejected by Flow (code 422)' },
+  ] as const;
+
+  for (const o of outcomes) {
+    it(`fails with KIE's reason on ${o.label}`, async () => {
+      const stack = await startTestStack({ sim: { faults: { outcome: { successFlag: o.successFlag, errorCode: o.errorCode } } } });
+      const user = await stack.user(100);
+      const { jobId } = await stack.start(user.id);
+      const result = await stack.wait(jobId);
+      assert.equal(result.state, 'failed');
+      assert.equal(result.error?.source, 'kie');
+      assert.equal(result.error?.code, String(o.errorCode));
+      assert.ok(result.error?.message.length, 'carries KIE message');
+      assert.deepEqual(await stack.ledger.balance(user.id), { balance: 100, held: 0, available: 100 });
+      const job = await stack.ledger.getJob(jobId);
+      assert.equal(job?.state, 'failed');
+      await stack.assertInvariants();
+    });
+  }
+});
+
+describe('generateVideo: submit answers', () => {
+  it('402 from KIE: job failed, breaker opens, next start rejected until closed', async () => {
+    const stack = await startTestStack({ sim: { faults: { generateResponses: [{ code: 402 }] } } });
+    const user = await stack.user(500);
+    const first = await stack.start(user.id);
+    const result = await stack.wait(first.jobId);
+    assert.equal(result.state, 'failed');
+    assert.equal(result.error?.code, '402');
+    assert.equal((await stack.ledger.breaker()).open, true);
+
+    const second = await stack.start(user.id);
+    assert.equal(second.reservation.ok, false);
+    assert.equal(!second.reservation.ok && second.reservation.reason, 'breaker_open');
+
+    await stack.ledger.closeBreaker();
+    const third = await stack.start(user.id);
+    assert.deepEqual(third.reservation, { ok: true });
+    const thirdResult = await stack.wait(third.jobId);
+    assert.equal(thirdResult.state, 'succeeded', JSON.stringify(thirdResult.error));
+    assert.deepEqual(await stack.ledger.balance(user.id), { balance: 420, held: 0, available: 420 });
+    await stack.assertInvariants();
+  });
+
+  it('422 from KIE: failed, not retried, released', async () => {
+    const stack = await startTestStack({ sim: { faults: { generateResponses: [{ code: 422, msg: 'Invalid model' }] } } });
+    const user = await stack.user(100);
+    const { jobId } = await stack.start(user.id);
+    const result = await stack.wait(jobId);
+    assert.equal(result.state, 'failed');
+    assert.equal(result.error?.code, '422');
+    assert.equal(stack.simulator!.stats().generateCalls, 1);
+    assert.deepEqual(await stack.ledger.balance(user.id), { balance: 100, held: 0, available: 100 });
+    await stack.assertInvariants();
+  });
+
+  it('a burst of 429 is retried, then succeeds', async () => {
+    const stack = await startTestStack({
+      sim: { faults: { generateResponses: [{ code: 429 }, { code: 429 }, { code: 429 }, { code: 455 }] } },
+    });
+    const user = await stack.user(100);
+    const { jobId } = await stack.start(user.id);
+    const result = await stack.wait(jobId);
+    assert.equal(result.state, 'succeeded', JSON.stringify(result.error));
+    assert.equal(stack.simulator!.stats().generateCalls, 5);
+    assert.deepEqual(await stack.ledger.balance(user.id), { balance: 20, held: 0, available: 20 });
+    await stack.assertInvariants();
+  });
+});
+
+describe('generateVideo: refused at start, nothing held', () => {
+  it('not enough credits → rejected synchronously', async () => {
+    const stack = await startTestStack();
+    const user = await stack.user(50);
+    const { jobId, reservation } = await stack.start(user.id);
+    assert.equal(reservation.ok, false);
+    assert.equal(!reservation.ok && reservation.reason, 'insufficient_credits');
+    assert.equal((await stack.wait(jobId)).state, 'rejected');
+    assert.equal(stack.simulator!.stats().generateCalls, 0);
+    assert.deepEqual(await stack.ledger.balance(user.id), { balance: 50, held: 0, available: 50 });
+    await stack.assertInvariants();
+  });
+
+  it('user at their concurrency cap → rejected', async () => {
+    const stack = await startTestStack({ sim: { durationsMs: { veo3_fast: 3000 } } });
+    const user = await stack.user(1000, { concurrencyCap: 1 });
+    const first = await stack.start(user.id);
+    assert.deepEqual(first.reservation, { ok: true });
+    const second = await stack.start(user.id);
+    assert.equal(!second.reservation.ok && second.reservation.reason, 'concurrency_cap');
+    assert.deepEqual(await stack.ledger.balance(user.id), { balance: 1000, held: 80, available: 920 });
+    const firstResult = await stack.wait(first.jobId);
+    assert.equal(firstResult.state, 'succeeded', JSON.stringify(firstResult.error));
+    await stack.assertInvariants();
+  });
+});

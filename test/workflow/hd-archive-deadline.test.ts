@@ -1,0 +1,91 @@
+/** 1080p that never comes, archive faults, deadline and cancellation. */
+import assert from 'node:assert/strict';
+import { describe, it } from 'node:test';
+import { progressQuery } from '../../src/workflows/definitions.js';
+import { startTestStack } from '../helpers/stack.js';
+
+async function until(check: () => Promise<boolean>, ms = 20_000) {
+  const deadline = Date.now() + ms;
+  while (Date.now() < deadline) {
+    if (await check()) return;
+    await new Promise((r) => setTimeout(r, 100));
+  }
+  throw new Error('condition not met in time');
+}
+
+describe('generateVideo: 1080p and archive', () => {
+  it('1080p never ready within the window: succeeded with the original only, HD unavailable', async () => {
+    const stack = await startTestStack({ sim: { faults: { hd1080: 'never' } }, timing: { hdWindowMs: 1500 } });
+    const user = await stack.user(100);
+    const { jobId } = await stack.start(user.id, { hd: true });
+    const result = await stack.wait(jobId);
+    assert.equal(result.state, 'succeeded');
+    assert.equal(result.hd, 'unavailable');
+    assert.match(result.hdNote ?? '', /not ready/);
+    assert.deepEqual(result.files.map((f) => f.variant), ['original']);
+    assert.deepEqual(await stack.ledger.balance(user.id), { balance: 20, held: 0, available: 20 });
+    await stack.assertInvariants();
+  });
+
+  it('expired result URL is refreshed through download-url', async () => {
+    const stack = await startTestStack({ sim: { urlTtlMs: 1, callbackRetryDelayMs: 100 } });
+    const user = await stack.user(100);
+    const { jobId } = await stack.start(user.id);
+    const result = await stack.wait(jobId);
+    assert.equal(result.state, 'succeeded', JSON.stringify(result.error));
+    assert.equal(result.files[0]?.sha256, stack.simulator!.videoSha256(result.kieTaskId!, 'original'));
+    await stack.assertInvariants();
+  });
+
+  it('a truncated download is retried and the archive is whole', async () => {
+    const stack = await startTestStack({ sim: { faults: { download: 'truncate-once' }, } });
+    const user = await stack.user(100);
+    const { jobId } = await stack.start(user.id);
+    const result = await stack.wait(jobId);
+    assert.equal(result.state, 'succeeded', JSON.stringify(result.error));
+    assert.equal(result.files[0]?.sha256, stack.simulator!.videoSha256(result.kieTaskId!, 'original'));
+    await stack.assertInvariants();
+  });
+
+  it('non-MP4 bytes: failed, released', async () => {
+    const stack = await startTestStack({ sim: { faults: { download: 'not-mp4' } } });
+    const user = await stack.user(100);
+    const { jobId } = await stack.start(user.id);
+    const result = await stack.wait(jobId);
+    assert.equal(result.state, 'failed');
+    assert.equal(result.error?.source, 'archive');
+    assert.equal(result.error?.code, 'not_mp4');
+    assert.deepEqual(await stack.ledger.balance(user.id), { balance: 100, held: 0, available: 100 });
+    await stack.assertInvariants();
+  });
+});
+
+describe('generateVideo: deadline and cancellation', () => {
+  it('no result before the deadline: timed_out, released', async () => {
+    const stack = await startTestStack({
+      sim: { durationsMs: { veo3_fast: 60_000 } },
+      timing: { firstPollAfterMs: 500, pollIntervalMs: 500, generationDeadlineMs: 2_000 },
+    });
+    const user = await stack.user(100);
+    const { jobId } = await stack.start(user.id);
+    const result = await stack.wait(jobId);
+    assert.equal(result.state, 'timed_out');
+    assert.equal(result.error?.source, 'deadline');
+    assert.deepEqual(await stack.ledger.balance(user.id), { balance: 100, held: 0, available: 100 });
+    await stack.assertInvariants();
+  });
+
+  it('cancel while generating: canceled, released', async () => {
+    const stack = await startTestStack({ sim: { durationsMs: { veo3_fast: 60_000 } } });
+    const user = await stack.user(100);
+    const { jobId, handle } = await stack.start(user.id);
+    await until(async () => (await handle.query(progressQuery)).state === 'generating');
+    await handle.cancel();
+    const result = await stack.wait(jobId);
+    assert.equal(result.state, 'canceled');
+    assert.deepEqual(await stack.ledger.balance(user.id), { balance: 100, held: 0, available: 100 });
+    const job = await stack.ledger.getJob(jobId);
+    assert.equal(job?.state, 'canceled');
+    await stack.assertInvariants();
+  });
+});

@@ -1,0 +1,36 @@
+/**
+ * Replays recorded generateVideo histories (test/histories/, recorded with RECORD_HISTORIES=1) against
+ * the current workflow code: a non-deterministic change to the workflow fails here, before it can
+ * break workflows already running in production.
+ */
+import assert from 'node:assert/strict';
+import { readdirSync, readFileSync } from 'node:fs';
+import path from 'node:path';
+import { describe, it } from 'node:test';
+import { historyFromJSON } from '@temporalio/common/lib/proto-utils.js';
+import { Worker } from '@temporalio/worker';
+import { workflowBundle } from '../helpers/temporal.js';
+
+const dir = path.resolve(import.meta.dirname, '../histories');
+const files = readdirSync(dir).filter((f) => f.endsWith('.json'));
+
+describe('recorded histories replay with the current workflow code', () => {
+  it('has recorded histories covering success and failure paths', () => {
+    const states = new Set(files.map((f) => f.split('-')[0]));
+    for (const s of ['succeeded', 'failed', 'canceled', 'timed_out', 'rejected']) assert.ok(states.has(s), `a ${s} history`);
+  });
+
+  it(`replays ${files.length} histories without non-determinism`, async () => {
+    const histories = files.map((f) => ({
+      workflowId: f,
+      history: historyFromJSON(JSON.parse(readFileSync(path.join(dir, f), 'utf8'))),
+    }));
+    const bundle = await workflowBundle();
+    let count = 0;
+    for await (const result of Worker.runReplayHistories({ workflowBundle: bundle }, histories)) {
+      assert.equal(result.error, undefined, `${result.workflowId}: ${String(result.error)}`);
+      count++;
+    }
+    assert.equal(count, files.length);
+  });
+});

@@ -1,0 +1,120 @@
+/**
+ * Durability: the worker process is killed with SIGKILL while the job waits for KIE, and again while
+ * it archives; a fresh worker finishes the job and no credit moves twice. The workers run the
+ * production entry point (src/worker-main.ts) in child processes, sharing a Postgres schema.
+ */
+import assert from 'node:assert/strict';
+import { spawn, type ChildProcess } from 'node:child_process';
+import { randomUUID } from 'node:crypto';
+import { mkdtemp, rm } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
+import { after, describe, it } from 'node:test';
+import pg from 'pg';
+import { loadConfig } from '../../src/config.js';
+import { startKieSimulator } from '../../src/kie-sim/index.js';
+import { startStack } from '../../src/runtime/stack.js';
+import { startVideoJob, waitForJob } from '../../src/services/video-jobs.js';
+import { progressQuery } from '../../src/workflows/definitions.js';
+import { FAST_SIM, FAST_TIMING, videoRequest } from '../helpers/stack.js';
+import { testTemporal } from '../helpers/temporal.js';
+
+const root = path.resolve(import.meta.dirname, '../..');
+const baseUrl = process.env.TEST_DATABASE_URL ?? 'postgres://postgres@127.0.0.1:5432/test';
+
+describe('generateVideo survives worker crashes', () => {
+  it('SIGKILL while waiting and while archiving: the job completes, one capture', async () => {
+    const { address } = await testTemporal();
+    const schema = `crash_${randomUUID().replaceAll('-', '').slice(0, 12)}`;
+    const admin = new pg.Client({ connectionString: baseUrl });
+    await admin.connect();
+    await admin.query(`create schema ${schema}`);
+    after(async () => {
+      await admin.query(`drop schema ${schema} cascade`);
+      await admin.end();
+    });
+    const databaseUrl = `${baseUrl}?options=${encodeURIComponent(`-c search_path=${schema}`)}`;
+    const dataDir = await mkdtemp(path.join(tmpdir(), 'veo-crash-'));
+    after(() => rm(dataDir, { recursive: true, force: true }));
+
+    // A slow generation (time to kill the worker while it waits), then a slow 4 MB download.
+    const sim = await startKieSimulator({
+      ...FAST_SIM,
+      durationsMs: { veo3_fast: 4_000 },
+      faults: { download: 'slow', slowBytesPerSec: 512 * 1024, videoBytes: 4 * 1024 * 1024 },
+    });
+    after(() => sim.close());
+
+    const env = {
+      TEMPORAL_ADDRESS: address,
+      TEMPORAL_TASK_QUEUE: `crash-${randomUUID()}`,
+      DATABASE_URL: databaseUrl,
+      DATA_DIR: dataDir,
+      KIE_API_KEY: 'sim-key',
+      KIE_BASE_URL: sim.url,
+      KIE_DOWNLOAD_HOSTS: '127.0.0.1',
+      WEBHOOK_SECRET: 'crash-test-secret',
+      LOG_LEVEL: 'warn',
+      PORT: '0',
+    };
+    // This process runs the API (webhook) only; workers are child processes we can kill.
+    const api = await startStack({ config: loadConfig(env), roles: { api: true, worker: false } });
+    after(() => api.close());
+    const workerEnv = { ...process.env, ...env, PUBLIC_BASE_URL: api.apiUrl! };
+
+    const user = await api.ledger.createUser({ name: 'crash' });
+    await api.ledger.grant({ userId: user.id, amount: 100, idempotencyKey: 'crash-grant' });
+
+    const children: ChildProcess[] = [];
+    after(() => children.forEach((c) => c.kill('SIGKILL')));
+    const startWorker = () => {
+      const child = spawn(process.execPath, ['--import', 'tsx', 'src/worker-main.ts'], { cwd: root, env: workerEnv, stdio: 'inherit' });
+      children.push(child);
+      return child;
+    };
+    const kill = async (child: ChildProcess) => {
+      const exited = new Promise((r) => child.once('exit', r));
+      child.kill('SIGKILL');
+      await exited;
+    };
+
+    let worker = startWorker();
+    const { jobId, handle } = await startVideoJob(api.temporal.client, env.TEMPORAL_TASK_QUEUE, {
+      userId: user.id,
+      request: videoRequest(),
+      price: 80,
+      timing: { ...FAST_TIMING, firstPollAfterMs: 6_000, pollIntervalMs: 1_000 },
+    });
+    const waitState = async (state: string) => {
+      const deadline = Date.now() + 60_000;
+      while (Date.now() < deadline) {
+        if ((await handle.query(progressQuery)).state === state) return;
+        await new Promise((r) => setTimeout(r, 100));
+      }
+      throw new Error(`never reached ${state}`);
+    };
+
+    await waitState('generating');
+    await kill(worker);
+    worker = startWorker();
+
+    await waitState('archiving');
+    await new Promise((r) => setTimeout(r, 1_000)); // mid-download
+    await kill(worker);
+    worker = startWorker();
+
+    const result = await waitForJob(api.temporal.client, jobId);
+    assert.equal(result.state, 'succeeded', JSON.stringify(result.error));
+    assert.equal(result.files[0]?.size, 4 * 1024 * 1024);
+    assert.equal(result.files[0]?.sha256, sim.videoSha256(result.kieTaskId!, 'original'));
+    assert.equal(sim.stats().generateCalls, 1, 'KIE paid once');
+
+    const entries = await api.ledger.entries(user.id, 100);
+    assert.equal(entries.filter((e) => e.kind === 'hold').length, 1);
+    assert.equal(entries.filter((e) => e.kind === 'capture').length, 1);
+    assert.equal(entries.filter((e) => e.kind === 'release').length, 0);
+    assert.deepEqual(await api.ledger.balance(user.id), { balance: 20, held: 0, available: 20 });
+    assert.deepEqual(await api.ledger.checkInvariants(), []);
+    await kill(worker);
+  });
+});
