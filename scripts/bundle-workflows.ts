@@ -11,4 +11,6 @@ const started = Date.now();
 const bundle = await buildWorkflowBundle();
 mkdirSync(path.dirname(out), { recursive: true });
 writeFileSync(out, bundle.code);
-console.log(`workflow bundle: ${out} (${Math.round(bundle.code.length / 1024)} KiB, ${Date.now() - started} ms)`);
+console.log(
+  `workflow bundle: ${out} (${Math.round(bundle.code.length / 1024)} KiB, ${Date.now() - started} ms)`,
+);

@@ -36,7 +36,9 @@ const bundlePath = path.join(root, '.cache', 'test-workflow-bundle.js');
 mkdirSync(path.dirname(bundlePath), { recursive: true });
 writeFileSync(bundlePath, (await buildWorkflowBundle()).code);
 const server = await startDevServer({ cliPath: cliPath(cli) });
-console.log(`Temporal dev server ${server.address} (pid ${server.pid}) ready in ${Date.now() - t0} ms; ${files.length} test files`);
+console.log(
+  `Temporal dev server ${server.address} (pid ${server.pid}) ready in ${Date.now() - t0} ms; ${files.length} test files`,
+);
 
 let stopping: Promise<void> | null = null;
 const stop = () => (stopping ??= server.stop());
@@ -60,7 +62,9 @@ const child = spawn(
     },
   },
 );
-const code: number = await new Promise((resolve) => child.on('exit', (c, sig) => resolve(c ?? (sig ? 1 : 0))));
+const code: number = await new Promise((resolve) =>
+  child.on('exit', (c, sig) => resolve(c ?? (sig ? 1 : 0))),
+);
 await stop();
 console.log(`tests finished in ${Math.round((Date.now() - t0) / 1000)} s`);
 process.exit(code);

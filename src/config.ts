@@ -46,7 +46,11 @@ const envSchema = z.object({
   DATABASE_URL: optionalString,
 
   ARCHIVE_DIR: optionalString,
-  ARCHIVE_MAX_BYTES: z.coerce.number().int().positive().default(2 * 1024 * 1024 * 1024),
+  ARCHIVE_MAX_BYTES: z.coerce
+    .number()
+    .int()
+    .positive()
+    .default(2 * 1024 * 1024 * 1024),
   S3_BUCKET: optionalString,
   S3_ENDPOINT: optionalString,
   S3_REGION: z.string().default('us-east-1'),

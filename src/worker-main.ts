@@ -10,5 +10,8 @@ import { runUntilSignal } from './runtime/process.js';
 const config = loadConfig();
 const logger = createLogger(config.env.LOG_LEVEL, { role: 'worker' });
 const stack = await startStack({ config, logger, roles: { api: false, worker: true } });
-logger.info({ temporal: stack.temporal.address, taskQueue: config.env.TEMPORAL_TASK_QUEUE }, 'worker running');
+logger.info(
+  { temporal: stack.temporal.address, taskQueue: config.env.TEMPORAL_TASK_QUEUE },
+  'worker running',
+);
 runUntilSignal(stack, logger);

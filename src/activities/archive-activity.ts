@@ -4,7 +4,14 @@ import { archiveFromUrl, ArchiveError } from '../archive/index.js';
 import type { ArchivedFile, Variant } from '../workflows/job-types.js';
 import type { ActivityDeps } from './deps.js';
 
-export function createArchiveActivity({ storage, kie, downloadHosts, maxDownloadBytes, logger, metrics }: ActivityDeps) {
+export function createArchiveActivity({
+  storage,
+  kie,
+  downloadHosts,
+  maxDownloadBytes,
+  logger,
+  metrics,
+}: ActivityDeps) {
   return {
     async archiveFile(args: { jobId: string; variant: Variant; url: string }): Promise<ArchivedFile> {
       const ctx = Context.current();
@@ -23,8 +30,17 @@ export function createArchiveActivity({ storage, kie, downloadHosts, maxDownload
           signal: ctx.cancellationSignal,
         });
         metrics?.archiveBytes.inc(result.size);
-        logger.info({ jobId: args.jobId, variant: args.variant, size: result.size, ms: Date.now() - started }, 'archived');
-        return { variant: args.variant, key, size: result.size, sha256: result.sha256, contentType: result.contentType };
+        logger.info(
+          { jobId: args.jobId, variant: args.variant, size: result.size, ms: Date.now() - started },
+          'archived',
+        );
+        return {
+          variant: args.variant,
+          key,
+          size: result.size,
+          sha256: result.sha256,
+          contentType: result.contentType,
+        };
       } catch (err) {
         if (err instanceof ArchiveError && !err.retryable) {
           throw ApplicationFailure.nonRetryable(err.message, 'ArchiveError', err.kind);

@@ -79,7 +79,11 @@ export function createKieActivities(deps: ActivityDeps) {
 /** Permanent KIE answers become non-retryable failures carrying KIE's code; the rest are retried. */
 function toFailure(err: KieError): Error {
   if (err.kind === 'permanent') {
-    return ApplicationFailure.nonRetryable(`KIE ${err.endpoint}: ${err.msg}`, 'KieRejected', String(err.code));
+    return ApplicationFailure.nonRetryable(
+      `KIE ${err.endpoint}: ${err.msg}`,
+      'KieRejected',
+      String(err.code),
+    );
   }
   return ApplicationFailure.retryable(`KIE ${err.endpoint}: ${err.msg}`, 'KieError', String(err.code));
 }

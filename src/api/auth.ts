@@ -35,7 +35,8 @@ export function userAuth(ledger: Ledger): RequestHandler {
 export function adminAuth(adminKey: string | undefined): RequestHandler {
   const expected = adminKey ? digest(adminKey) : null;
   return (req, _res, next) => {
-    if (!expected) throw new HttpProblem(404, 'Not Found', 'The admin API is disabled (ADMIN_API_KEY is not set).');
+    if (!expected)
+      throw new HttpProblem(404, 'Not Found', 'The admin API is disabled (ADMIN_API_KEY is not set).');
     const key = bearer(req);
     // Compare digests: equal length, constant time, whatever the caller sent.
     if (!key || !timingSafeEqual(digest(key), expected)) throw unauthorized('A valid admin key is required.');

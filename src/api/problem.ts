@@ -26,7 +26,10 @@ export const notFound = (what = 'Resource') => new HttpProblem(404, 'Not Found',
 export const unauthorized = (detail = 'A valid API key is required (Authorization: Bearer <key>).') =>
   new HttpProblem(401, 'Unauthorized', detail);
 
-export function validationProblem(err: ZodError, where: 'body' | 'query' | 'params' | 'headers'): HttpProblem {
+export function validationProblem(
+  err: ZodError,
+  where: 'body' | 'query' | 'params' | 'headers',
+): HttpProblem {
   const errors: FieldError[] = err.issues.map((i) => ({
     field: i.path.length ? i.path.join('.') : where,
     message: i.message,
@@ -53,16 +56,32 @@ export function problemHandler(logger: Logger): ErrorRequestHandler {
     } else {
       // Internals never leave the process; the log has them with the request id.
       logger.error({ err, reqId: req.id, path: req.path }, 'unhandled error');
-      problem = new HttpProblem(500, 'Internal Server Error', 'Something went wrong; nothing was lost. Retry later.');
+      problem = new HttpProblem(
+        500,
+        'Internal Server Error',
+        'Something went wrong; nothing was lost. Retry later.',
+      );
     }
     if (res.headersSent) return;
     res
       .status(problem.status)
       .type('application/problem+json')
-      .json({ type: 'about:blank', title: problem.title, status: problem.status, detail: problem.detail, ...problem.extra });
+      .json({
+        type: 'about:blank',
+        title: problem.title,
+        status: problem.status,
+        detail: problem.detail,
+        ...problem.extra,
+      });
   };
 }
 
 function isBodyParserError(err: unknown): err is { type: string; status: number } {
-  return typeof err === 'object' && err !== null && 'type' in err && 'status' in err && typeof err.type === 'string';
+  return (
+    typeof err === 'object' &&
+    err !== null &&
+    'type' in err &&
+    'status' in err &&
+    typeof err.type === 'string'
+  );
 }

@@ -15,7 +15,11 @@ export interface ResponseSpec {
   contentType?: string;
 }
 
-export interface RouteSpec<B extends ZodType = ZodType, Q extends ZodType = ZodType, P extends ZodType = ZodType> {
+export interface RouteSpec<
+  B extends ZodType = ZodType,
+  Q extends ZodType = ZodType,
+  P extends ZodType = ZodType,
+> {
   method: 'get' | 'post' | 'delete' | 'put' | 'patch';
   /** Express path syntax (`/v1/videos/:id`); rendered as `{id}` in OpenAPI. */
   path: string;
@@ -28,25 +32,31 @@ export interface RouteSpec<B extends ZodType = ZodType, Q extends ZodType = ZodT
   headers?: Record<string, { description: string; required?: boolean }>;
   responses: Record<number, ResponseSpec>;
   /** Returns a JSON body (status from `status`, default 200), or undefined after writing `res` itself. */
-  handler: (
-    input: { body: z.output<B>; query: z.output<Q>; params: z.output<P>; req: Request; res: Response },
-  ) => Promise<{ status?: number; body: unknown; headers?: Record<string, string> } | undefined>;
+  handler: (input: {
+    body: z.output<B>;
+    query: z.output<Q>;
+    params: z.output<P>;
+    req: Request;
+    res: Response;
+  }) => Promise<{ status?: number; body: unknown; headers?: Record<string, string> } | undefined>;
 }
 
 // Each route keeps its own schema types; the registry only needs the common shape.
 // eslint-disable-next-line @typescript-eslint/no-explicit-any
 export type AnyRoute = RouteSpec<any, any, any>;
 
-export function defineRoute<B extends ZodType, Q extends ZodType, P extends ZodType>(spec: RouteSpec<B, Q, P>) {
+export function defineRoute<B extends ZodType, Q extends ZodType, P extends ZodType>(
+  spec: RouteSpec<B, Q, P>,
+) {
   return spec as AnyRoute;
 }
 
 export function mountRoutes(router: Router, routes: AnyRoute[], guards: Record<Auth, RequestHandler>): void {
   for (const route of routes) {
     router[route.method](route.path, guards[route.auth], async (req, res) => {
-      const body = parse(route.body, req.body ?? {}, 'body');
-      const query = parse(route.query, req.query, 'query');
-      const params = parse(route.params, req.params, 'params');
+      const body = parse(route.body as ZodType | undefined, req.body ?? {}, 'body');
+      const query = parse(route.query as ZodType | undefined, req.query, 'query');
+      const params = parse(route.params as ZodType | undefined, req.params, 'params');
       const out = await route.handler({ body, query, params, req, res });
       if (!out) return;
       if (out.headers) res.set(out.headers);

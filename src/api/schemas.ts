@@ -2,7 +2,9 @@
 import { z } from 'zod';
 import type { VideoRequest } from '../workflows/job-types.js';
 
-export const Model = z.enum(['veo3', 'veo3_fast', 'veo3_lite']).meta({ description: 'Veo 3.1 Quality, Fast or Lite' });
+export const Model = z
+  .enum(['veo3', 'veo3_fast', 'veo3_lite'])
+  .meta({ description: 'Veo 3.1 Quality, Fast or Lite' });
 export const JobStateSchema = z.enum([
   'reserving',
   'submitting',
@@ -27,15 +29,24 @@ export const CreateVideoBody = z
     prompt: z.string().trim().min(1, 'prompt must not be empty').max(5000),
     model: Model.default('veo3_fast'),
     generationType: z.enum(['TEXT_2_VIDEO', 'FIRST_AND_LAST_FRAMES_2_VIDEO', 'REFERENCE_2_VIDEO']).optional(),
-    imageUrls: z.array(z.url({ protocol: /^https?$/, error: 'must be an http(s) URL' })).max(3).default([]),
-    aspectRatio: z.enum(['16:9', '9:16', 'Auto'], { error: 'must be one of 16:9, 9:16, Auto (KIE has no 1:1)' }).default('16:9'),
+    imageUrls: z
+      .array(z.url({ protocol: /^https?$/, error: 'must be an http(s) URL' }))
+      .max(3)
+      .default([]),
+    aspectRatio: z
+      .enum(['16:9', '9:16', 'Auto'], { error: 'must be one of 16:9, 9:16, Auto (KIE has no 1:1)' })
+      .default('16:9'),
     seed: z.int().min(10000).max(99999).optional(),
     watermark: z.string().max(100).optional(),
     enableTranslation: z.boolean().default(true),
-    hd: z.boolean().default(false).meta({ description: 'Also fetch and archive the 1080p version (16:9 and 9:16)' }),
+    hd: z
+      .boolean()
+      .default(false)
+      .meta({ description: 'Also fetch and archive the 1080p version (16:9 and 9:16)' }),
   })
   .transform((b, ctx): VideoRequest => {
-    const generationType = b.generationType ?? (b.imageUrls.length ? 'FIRST_AND_LAST_FRAMES_2_VIDEO' : 'TEXT_2_VIDEO');
+    const generationType =
+      b.generationType ?? (b.imageUrls.length ? 'FIRST_AND_LAST_FRAMES_2_VIDEO' : 'TEXT_2_VIDEO');
     const [min, max] = imageCounts[generationType];
     if (b.imageUrls.length < min || b.imageUrls.length > max) {
       ctx.addIssue({
@@ -45,8 +56,18 @@ export const CreateVideoBody = z
       });
     }
     if (generationType === 'REFERENCE_2_VIDEO') {
-      if (b.model === 'veo3') ctx.addIssue({ code: 'custom', path: ['model'], message: 'REFERENCE_2_VIDEO needs veo3_fast or veo3_lite' });
-      if (b.aspectRatio !== '16:9') ctx.addIssue({ code: 'custom', path: ['aspectRatio'], message: 'REFERENCE_2_VIDEO supports 16:9 only' });
+      if (b.model === 'veo3')
+        ctx.addIssue({
+          code: 'custom',
+          path: ['model'],
+          message: 'REFERENCE_2_VIDEO needs veo3_fast or veo3_lite',
+        });
+      if (b.aspectRatio !== '16:9')
+        ctx.addIssue({
+          code: 'custom',
+          path: ['aspectRatio'],
+          message: 'REFERENCE_2_VIDEO supports 16:9 only',
+        });
     }
     return {
       prompt: b.prompt,
@@ -104,7 +125,13 @@ export const CreditsSchema = z.object({
   held: z.int(),
   available: z.int(),
   entries: z.array(
-    z.object({ kind: z.enum(['grant', 'hold', 'capture', 'release']), amount: z.int(), jobId: z.string().nullable(), at: z.string(), note: z.string().nullable() }),
+    z.object({
+      kind: z.enum(['grant', 'hold', 'capture', 'release']),
+      amount: z.int(),
+      jobId: z.string().nullable(),
+      at: z.string(),
+      note: z.string().nullable(),
+    }),
   ),
 });
 

@@ -14,7 +14,12 @@ export function createApiClient(baseUrl: string, apiKey: string) {
   const url = (p: string) => new URL(p, baseUrl).toString();
   const headers = { authorization: `Bearer ${apiKey}` };
 
-  async function call<T>(method: string, path: string, body?: unknown, extra: Record<string, string> = {}): Promise<T> {
+  async function call<T>(
+    method: string,
+    path: string,
+    body?: unknown,
+    extra: Record<string, string> = {},
+  ): Promise<T> {
     const res = await fetch(url(path), {
       method,
       headers: { ...headers, ...extra, ...(body ? { 'content-type': 'application/json' } : {}) },
@@ -22,7 +27,7 @@ export function createApiClient(baseUrl: string, apiKey: string) {
     });
     const text = await res.text();
     const json: unknown = text ? JSON.parse(text) : null;
-    if (!res.ok) throw new ApiError(res.status, (json ?? {}) as ApiError['problem']);
+    if (!res.ok) throw new ApiError(res.status, json ?? {});
     return json as T;
   }
 
@@ -34,19 +39,22 @@ export function createApiClient(baseUrl: string, apiKey: string) {
       const q = new URLSearchParams();
       if (state) q.set('state', state);
       if (cursor) q.set('cursor', cursor);
-      return call<{ data: JobView[]; nextCursor: string | null }>('GET', `/v1/videos?${q}`);
+      return call<{ data: JobView[]; nextCursor: string | null }>('GET', `/v1/videos?${q.toString()}`);
     },
     cancel: (id: string) => call<JobView>('POST', `/v1/videos/${encodeURIComponent(id)}/cancel`),
     credits: () =>
-      call<{ balance: number; held: number; available: number; entries: Array<{ kind: string; amount: number; jobId: string | null; at: string }> }>(
-        'GET',
-        '/v1/credits',
-      ),
+      call<{
+        balance: number;
+        held: number;
+        available: number;
+        entries: Array<{ kind: string; amount: number; jobId: string | null; at: string }>;
+      }>('GET', '/v1/credits'),
 
     /** Server-sent progress events until the job ends. */
     async *events(id: string): AsyncGenerator<JobView> {
       const res = await fetch(url(`/v1/videos/${encodeURIComponent(id)}/events`), { headers });
-      if (!res.ok || !res.body) throw new ApiError(res.status, (await res.json().catch(() => ({}))) as ApiError['problem']);
+      if (!res.ok || !res.body)
+        throw new ApiError(res.status, (await res.json().catch(() => ({}))) as ApiError['problem']);
       const decoder = new TextDecoder();
       let buffer = '';
       for await (const chunk of res.body) {
@@ -64,8 +72,11 @@ export function createApiClient(baseUrl: string, apiKey: string) {
 
     /** Streams an archived file to `write`. */
     async download(id: string, variant: string): Promise<ReadableStream<Uint8Array>> {
-      const res = await fetch(url(`/v1/videos/${encodeURIComponent(id)}/content?variant=${variant}`), { headers });
-      if (!res.ok || !res.body) throw new ApiError(res.status, (await res.json().catch(() => ({}))) as ApiError['problem']);
+      const res = await fetch(url(`/v1/videos/${encodeURIComponent(id)}/content?variant=${variant}`), {
+        headers,
+      });
+      if (!res.ok || !res.body)
+        throw new ApiError(res.status, (await res.json().catch(() => ({}))) as ApiError['problem']);
       return res.body;
     },
   };

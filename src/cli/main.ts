@@ -6,6 +6,7 @@
  */
 import { createWriteStream } from 'node:fs';
 import { Readable } from 'node:stream';
+import type { ReadableStream as WebReadableStream } from 'node:stream/web';
 import { pipeline } from 'node:stream/promises';
 import { Command, Option } from 'commander';
 import { SingleBar, Presets } from 'cli-progress';
@@ -17,7 +18,9 @@ const FINAL = ['succeeded', 'rejected', 'failed', 'canceled', 'timed_out'];
 
 const program = new Command('veo').description('Generate AI videos through the Veo pipeline API');
 program
-  .addOption(new Option('--api-url <url>', 'API base URL').env('VEO_API_URL').default('http://127.0.0.1:3000'))
+  .addOption(
+    new Option('--api-url <url>', 'API base URL').env('VEO_API_URL').default('http://127.0.0.1:3000'),
+  )
   .addOption(new Option('--api-key <key>', 'your API key').env('VEO_API_KEY'));
 
 function client() {
@@ -27,10 +30,14 @@ function client() {
 }
 
 function summary(job: JobView): string {
-  const files = job.files.map((f) => `${f.variant} ${(f.size / 1024).toFixed(0)} KiB sha256:${f.sha256.slice(0, 12)}`).join(', ');
+  const files = job.files
+    .map((f) => `${f.variant} ${(f.size / 1024).toFixed(0)} KiB sha256:${f.sha256.slice(0, 12)}`)
+    .join(', ');
   return [
     `${job.id}  ${job.state}  ${job.model}  ${job.price} credits`,
-    job.kieTaskId ? `  KIE task ${job.kieTaskId}${job.detection ? ` (detected by ${job.detection.channel})` : ''}` : null,
+    job.kieTaskId
+      ? `  KIE task ${job.kieTaskId}${job.detection ? ` (detected by ${job.detection.channel})` : ''}`
+      : null,
     files ? `  files: ${files}` : null,
     job.hd !== 'not_requested' ? `  1080p: ${job.hd}${job.hdNote ? ` — ${job.hdNote}` : ''}` : null,
     job.error ? `  error: ${job.error.message}` : null,
@@ -76,13 +83,19 @@ program
     if (final.state !== 'succeeded') process.exitCode = 1;
     else if (o.out) {
       const variant = final.files.some((f) => f.variant === '1080p') ? '1080p' : 'original';
-      await pipeline(Readable.fromWeb((await api.download(final.id, variant)) as import('node:stream/web').ReadableStream), createWriteStream(o.out as string));
+      await pipeline(
+        Readable.fromWeb((await api.download(final.id, variant)) as WebReadableStream),
+        createWriteStream(o.out as string),
+      );
       console.log(`saved ${variant} to ${o.out as string}`);
     }
   });
 
 async function follow(api: ReturnType<typeof client>, job: JobView): Promise<JobView> {
-  const bar = new SingleBar({ format: ' {bar} {state} | {elapsed}s', hideCursor: true, clearOnComplete: false }, Presets.shades_classic);
+  const bar = new SingleBar(
+    { format: ' {bar} {state} | {elapsed}s', hideCursor: true, clearOnComplete: false },
+    Presets.shades_classic,
+  );
   const started = Date.now();
   bar.start(STEPS.length - 1, 0, { state: job.state, elapsed: 0 });
   const tick = setInterval(() => bar.update({ elapsed: Math.round((Date.now() - started) / 1000) }), 1000);
@@ -111,7 +124,8 @@ program
   .option('--state <state>', 'only jobs in this state')
   .action(async (o: { state?: string }) => {
     const page = await client().list(o.state);
-    for (const job of page.data) console.log(`${job.id}  ${job.state.padEnd(11)} ${job.createdAt}  ${job.prompt.slice(0, 60)}`);
+    for (const job of page.data)
+      console.log(`${job.id}  ${job.state.padEnd(11)} ${job.createdAt}  ${job.prompt.slice(0, 60)}`);
     if (page.data.length === 0) console.log('no videos');
   });
 
@@ -123,7 +137,8 @@ program
 program.command('credits').action(async () => {
   const c = await client().credits();
   console.log(`balance ${c.balance}  held ${c.held}  available ${c.available}`);
-  for (const e of c.entries.slice(0, 10)) console.log(`  ${e.at}  ${e.kind.padEnd(7)} ${String(e.amount).padStart(6)}  ${e.jobId ?? ''}`);
+  for (const e of c.entries.slice(0, 10))
+    console.log(`  ${e.at}  ${e.kind.padEnd(7)} ${String(e.amount).padStart(6)}  ${e.jobId ?? ''}`);
 });
 
 try {

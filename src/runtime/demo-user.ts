@@ -8,7 +8,9 @@ import type { Stack } from './stack.js';
 
 export async function ensureDemoUser(stack: Stack, credits: number) {
   const file = path.join(stack.config.dataDir, 'secrets', 'demo-user.json');
-  let saved: { userId: string; apiKey: string } | null = existsSync(file) ? JSON.parse(readFileSync(file, 'utf8')) : null;
+  let saved: { userId: string; apiKey: string } | null = existsSync(file)
+    ? (JSON.parse(readFileSync(file, 'utf8')) as { userId: string; apiKey: string })
+    : null;
   if (saved && !(await stack.ledger.findUserByApiKey(saved.apiKey))) saved = null;
   if (!saved) {
     const user = await stack.ledger.createUser({ name: 'demo' });
@@ -21,7 +23,16 @@ export async function ensureDemoUser(stack: Stack, credits: number) {
   if (available < credits) {
     // Keyed by day: restarting tops up at most once a day.
     const day = new Date().toISOString().slice(0, 10);
-    await stack.ledger.grant({ userId: saved.userId, amount: credits - available, idempotencyKey: `demo-topup:${day}`, note: 'demo top-up' });
+    await stack.ledger.grant({
+      userId: saved.userId,
+      amount: credits - available,
+      idempotencyKey: `demo-topup:${day}`,
+      note: 'demo top-up',
+    });
   }
-  return { name: 'demo', apiKey: saved.apiKey, available: (await stack.ledger.balance(saved.userId)).available };
+  return {
+    name: 'demo',
+    apiKey: saved.apiKey,
+    available: (await stack.ledger.balance(saved.userId)).available,
+  };
 }

@@ -61,9 +61,12 @@ export async function startStack(opts: StackOptions): Promise<Stack> {
   const allInOne = roles.api && roles.worker;
   if (!allInOne) {
     // Separate API and worker processes must agree on the callback secret and on one KIE.
-    if (!env.WEBHOOK_SECRET) throw new Error('WEBHOOK_SECRET is required when the API and the worker run separately.');
+    if (!env.WEBHOOK_SECRET)
+      throw new Error('WEBHOOK_SECRET is required when the API and the worker run separately.');
     if (!env.KIE_API_KEY) {
-      throw new Error('KIE_API_KEY is required when the API and the worker run separately (for a shared simulator: `npm run kie-sim`, then KIE_BASE_URL=<its URL> KIE_API_KEY=sim-key).');
+      throw new Error(
+        'KIE_API_KEY is required when the API and the worker run separately (for a shared simulator: `npm run kie-sim`, then KIE_BASE_URL=<its URL> KIE_API_KEY=sim-key).',
+      );
     }
   }
   const logger = opts.logger ?? createLogger(env.LOG_LEVEL);
@@ -98,20 +101,25 @@ export async function startStack(opts: StackOptions): Promise<Stack> {
     const { client, connection } = await connectClient(address, env);
     closers.push(() => connection.close());
 
-    const db = await openDatabase(env.DATABASE_URL ? { url: env.DATABASE_URL } : { dataDir: path.join(config.dataDir, 'pglite') });
+    const db = await openDatabase(
+      env.DATABASE_URL ? { url: env.DATABASE_URL } : { dataDir: path.join(config.dataDir, 'pglite') },
+    );
     closers.push(() => db.close());
     const ledger = await createLedger(db);
     const storage = await createStorage(config);
 
     const webhookSecret = env.WEBHOOK_SECRET ?? loadOrCreateSecret(config.dataDir, 'webhook-secret');
-    const adminApiKey = env.ADMIN_API_KEY ?? (devServer ? loadOrCreateSecret(config.dataDir, 'admin-api-key') : undefined);
+    const adminApiKey =
+      env.ADMIN_API_KEY ?? (devServer ? loadOrCreateSecret(config.dataDir, 'admin-api-key') : undefined);
 
     // KIE: the real API with a key; otherwise the simulator on loopback, signing its callbacks.
     let simulator: KieSimulator | null = null;
     let kieBaseUrl = env.KIE_BASE_URL;
     let kieApiKey = env.KIE_API_KEY;
     let kieHmacKey = env.KIE_WEBHOOK_HMAC_KEY;
-    let downloadHosts = env.KIE_DOWNLOAD_HOSTS.split(',').map((h) => h.trim()).filter(Boolean);
+    let downloadHosts = env.KIE_DOWNLOAD_HOSTS.split(',')
+      .map((h) => h.trim())
+      .filter(Boolean);
     if (config.usingSimulator) {
       kieHmacKey ??= loadOrCreateSecret(config.dataDir, 'sim-hmac-key');
       simulator = await startKieSimulator({

@@ -7,12 +7,20 @@ import { Client, Connection } from '@temporalio/client';
 import { NativeConnection } from '@temporalio/worker';
 import type { Env } from '../config.js';
 
-type TemporalEnv = Pick<Env, 'TEMPORAL_API_KEY' | 'TEMPORAL_TLS_CERT_PATH' | 'TEMPORAL_TLS_KEY_PATH' | 'TEMPORAL_NAMESPACE'>;
+type TemporalEnv = Pick<
+  Env,
+  'TEMPORAL_API_KEY' | 'TEMPORAL_TLS_CERT_PATH' | 'TEMPORAL_TLS_KEY_PATH' | 'TEMPORAL_NAMESPACE'
+>;
 
 function connectionOptions(address: string, env: TemporalEnv) {
   const mtls =
     env.TEMPORAL_TLS_CERT_PATH && env.TEMPORAL_TLS_KEY_PATH
-      ? { clientCertPair: { crt: readFileSync(env.TEMPORAL_TLS_CERT_PATH), key: readFileSync(env.TEMPORAL_TLS_KEY_PATH) } }
+      ? {
+          clientCertPair: {
+            crt: readFileSync(env.TEMPORAL_TLS_CERT_PATH),
+            key: readFileSync(env.TEMPORAL_TLS_KEY_PATH),
+          },
+        }
       : undefined;
   return {
     address,
@@ -21,7 +29,10 @@ function connectionOptions(address: string, env: TemporalEnv) {
   };
 }
 
-export async function connectClient(address: string, env: TemporalEnv): Promise<{ client: Client; connection: Connection }> {
+export async function connectClient(
+  address: string,
+  env: TemporalEnv,
+): Promise<{ client: Client; connection: Connection }> {
   const connection = await Connection.connect(connectionOptions(address, env));
   return { connection, client: new Client({ connection, namespace: env.TEMPORAL_NAMESPACE }) };
 }

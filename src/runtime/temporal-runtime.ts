@@ -15,7 +15,8 @@ export function installTemporalRuntime(logger: Logger): void {
     WARN: 'warn',
     ERROR: 'error',
   };
-  const write = (level: LogLevel, message: string, meta?: LogMetadata) => log[levels[level]](meta ?? {}, message);
+  const write = (level: LogLevel, message: string, meta?: LogMetadata) =>
+    log[levels[level]](meta ?? {}, message);
   Runtime.install({
     logger: {
       log: write,

@@ -46,7 +46,11 @@ export function newJobId(userId: string, idempotencyKey?: string): string {
  * Update-with-start (the early-return pattern): the workflow starts and we wait only until credits
  * are held or refused, so the caller learns 402/429 at once instead of from a job that fails later.
  */
-export async function startVideoJob(client: Client, taskQueue: string, args: StartJobArgs): Promise<StartedJob> {
+export async function startVideoJob(
+  client: Client,
+  taskQueue: string,
+  args: StartJobArgs,
+): Promise<StartedJob> {
   const jobId = newJobId(args.userId, args.idempotencyKey);
   const input: GenerateVideoInput = {
     jobId,
@@ -64,7 +68,9 @@ export async function startVideoJob(client: Client, taskQueue: string, args: Sta
     workflowIdReusePolicy: 'REJECT_DUPLICATE',
     staticSummary: `${args.request.model}: ${args.request.prompt.slice(0, 80)}`,
   });
-  const reservation = await client.workflow.executeUpdateWithStart(reservationUpdate, { startWorkflowOperation });
+  const reservation = await client.workflow.executeUpdateWithStart(reservationUpdate, {
+    startWorkflowOperation,
+  });
   const handle = await startWorkflowOperation.workflowHandle();
   return { jobId, reservation, handle };
 }

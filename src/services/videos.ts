@@ -9,7 +9,14 @@ import type { Prices } from '../config.js';
 import type { Ledger, JobRecord } from '../ledger/index.js';
 import type { Metrics } from '../observability/metrics.js';
 import type { VideoStorage } from '../storage/index.js';
-import { FINAL_STATES, type JobProgress, type JobState, type Timing, type Variant, type VideoRequest } from '../workflows/job-types.js';
+import {
+  FINAL_STATES,
+  type JobProgress,
+  type JobState,
+  type Timing,
+  type Variant,
+  type VideoRequest,
+} from '../workflows/job-types.js';
 import { HttpProblem, notFound } from '../api/problem.js';
 import { jobHandle, newJobId, queryProgress, startVideoJob } from './video-jobs.js';
 
@@ -40,7 +47,12 @@ export interface JobView {
   updatedAt: string;
 }
 
-const REJECTION_STATUS = { insufficient_credits: 402, concurrency_cap: 429, daily_cap: 429, breaker_open: 503 } as const;
+const REJECTION_STATUS = {
+  insufficient_credits: 402,
+  concurrency_cap: 429,
+  daily_cap: 429,
+  breaker_open: 503,
+} as const;
 
 export function requestHash(request: VideoRequest): string {
   return createHash('sha256').update(JSON.stringify(request)).digest('hex');
@@ -51,11 +63,13 @@ export function createVideoService(deps: VideoServiceDeps) {
 
   async function view(record: JobRecord): Promise<JobView> {
     // Running jobs answer from the workflow (live); finished ones from their final record.
-    const live = FINAL_STATES.includes(record.state as JobState) ? null : await queryProgress(temporal, record.id).catch(() => null);
+    const live = FINAL_STATES.includes(record.state)
+      ? null
+      : await queryProgress(temporal, record.id).catch(() => null);
     const progress: Partial<JobProgress> = live ?? record.progress ?? {};
     return {
       id: record.id,
-      state: (live?.state ?? record.state) as JobState,
+      state: live?.state ?? record.state,
       model: record.model,
       prompt: record.request.prompt,
       price: record.price,
@@ -86,12 +100,20 @@ export function createVideoService(deps: VideoServiceDeps) {
   function rejection(record: JobRecord): HttpProblem {
     const reason = (record.error?.code ?? 'insufficient_credits') as keyof typeof REJECTION_STATUS;
     const status = REJECTION_STATUS[reason] ?? 402;
-    const title = status === 402 ? 'Payment Required' : status === 429 ? 'Too Many Requests' : 'Service Unavailable';
-    return new HttpProblem(status, title, record.error?.message ?? 'The job was rejected.', { jobId: record.id, reason });
+    const title =
+      status === 402 ? 'Payment Required' : status === 429 ? 'Too Many Requests' : 'Service Unavailable';
+    return new HttpProblem(status, title, record.error?.message ?? 'The job was rejected.', {
+      jobId: record.id,
+      reason,
+    });
   }
 
   return {
-    async create(userId: string, request: VideoRequest, idempotencyKey?: string): Promise<{ status: number; job: JobView }> {
+    async create(
+      userId: string,
+      request: VideoRequest,
+      idempotencyKey?: string,
+    ): Promise<{ status: number; job: JobView }> {
       const hash = requestHash(request);
       if (idempotencyKey) {
         const existing = await ledger.findJobByIdempotencyKey(userId, idempotencyKey);
@@ -127,14 +149,17 @@ export function createVideoService(deps: VideoServiceDeps) {
       return view(await ownJob(userId, jobId));
     },
 
-    async list(userId: string, q: { state?: JobState | undefined; cursor?: string | undefined; limit: number }) {
+    async list(
+      userId: string,
+      q: { state?: JobState | undefined; cursor?: string | undefined; limit: number },
+    ) {
       const page = await ledger.listJobs(userId, q);
       return { data: await Promise.all(page.jobs.map(view)), nextCursor: page.nextCursor };
     },
 
     async cancel(userId: string, jobId: string): Promise<JobView> {
       const record = await ownJob(userId, jobId);
-      if (FINAL_STATES.includes(record.state as JobState)) {
+      if (FINAL_STATES.includes(record.state)) {
         throw new HttpProblem(409, 'Conflict', `The job already ended (${record.state}).`);
       }
       try {
@@ -180,7 +205,11 @@ export function createVideoService(deps: VideoServiceDeps) {
 }
 
 function conflict(): HttpProblem {
-  return new HttpProblem(409, 'Conflict', 'This Idempotency-Key was already used with a different request body.');
+  return new HttpProblem(
+    409,
+    'Conflict',
+    'This Idempotency-Key was already used with a different request body.',
+  );
 }
 
 export type VideoService = ReturnType<typeof createVideoService>;

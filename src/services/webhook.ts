@@ -34,14 +34,25 @@ export async function handleKieCallback(
 
 async function classifyAndSignal(
   deps: WebhookDeps,
-  { jobId, token, headers, body }: { jobId: string; token: string | undefined; headers: IncomingHttpHeaders; body: unknown },
+  {
+    jobId,
+    token,
+    headers,
+    body,
+  }: { jobId: string; token: string | undefined; headers: IncomingHttpHeaders; body: unknown },
 ): Promise<WebhookOutcome> {
   if (!token || !verifyJobCallbackToken(deps.webhookSecret, jobId, token)) {
     return { status: 401, outcome: 'bad_token', detail: 'Invalid callback token.' };
   }
   if (deps.kieHmacKey) {
-    const check = verifyKieSignature({ hmacKey: deps.kieHmacKey, headers, body, nowSec: Math.floor(Date.now() / 1000) });
-    if (!check.ok) return { status: 401, outcome: 'bad_signature', detail: `Invalid KIE signature: ${check.reason}.` };
+    const check = verifyKieSignature({
+      hmacKey: deps.kieHmacKey,
+      headers,
+      body,
+      nowSec: Math.floor(Date.now() / 1000),
+    });
+    if (!check.ok)
+      return { status: 401, outcome: 'bad_signature', detail: `Invalid KIE signature: ${check.reason}.` };
   }
   const parsed = parseVeoCallbackTaskId(body);
   if (!parsed) return { status: 400, outcome: 'malformed', detail: 'Callback body has no task id.' };
@@ -53,7 +64,10 @@ async function classifyAndSignal(
       msg: parsed.msg,
       receivedAt: new Date().toISOString(),
     });
-    deps.logger.info({ jobId, taskId: parsed.taskId, code: parsed.code }, 'KIE callback forwarded to workflow');
+    deps.logger.info(
+      { jobId, taskId: parsed.taskId, code: parsed.code },
+      'KIE callback forwarded to workflow',
+    );
     return { status: 200, outcome: 'signaled' };
   } catch (err) {
     if (!(err instanceof WorkflowNotFoundError)) throw err;

@@ -32,7 +32,8 @@ export async function provisionTemporalCli(opts: ProvisionOptions): Promise<Temp
 
   const fromEnv = env.TEMPORAL_CLI_PATH;
   if (fromEnv) {
-    if (!isExecutable(fromEnv)) throw new Error(`TEMPORAL_CLI_PATH=${fromEnv} is not an executable Temporal CLI.`);
+    if (!isExecutable(fromEnv))
+      throw new Error(`TEMPORAL_CLI_PATH=${fromEnv} is not an executable Temporal CLI.`);
     return { path: fromEnv, source: 'env' };
   }
 
@@ -45,7 +46,9 @@ export async function provisionTemporalCli(opts: ProvisionOptions): Promise<Temp
 
   const go = which('go', env);
   if (go) {
-    log(`Temporal CLI not found: building ${TEMPORAL_CLI_MODULE} with Go into ${cacheDir} (a few minutes, once)…`);
+    log(
+      `Temporal CLI not found: building ${TEMPORAL_CLI_MODULE} with Go into ${cacheDir} (a few minutes, once)…`,
+    );
     mkdirSync(cacheDir, { recursive: true });
     await goInstall(go, cacheDir, env, log);
     if (isExecutable(cached)) {
@@ -85,7 +88,7 @@ async function download(cacheDir: string): Promise<void> {
   if (!res.ok || !res.body) throw new Error(`Temporal CLI download failed: HTTP ${res.status}`);
   mkdirSync(cacheDir, { recursive: true });
   const tar = spawn('tar', ['-xzf', '-', '-C', cacheDir], { stdio: ['pipe', 'inherit', 'inherit'] });
-  await pipeline(Readable.fromWeb(res.body as import('node:stream/web').ReadableStream), tar.stdin);
+  await pipeline(Readable.fromWeb(res.body), tar.stdin);
   await new Promise<void>((resolve, reject) =>
     tar.on('close', (code) => (code === 0 ? resolve() : reject(new Error(`tar exited ${code}`)))),
   );
@@ -108,7 +111,12 @@ function which(bin: string, env: NodeJS.ProcessEnv): string | null {
   return goDefault && existsSync(goDefault) ? goDefault : null;
 }
 
-function goInstall(go: string, gobin: string, env: NodeJS.ProcessEnv, log: (l: string) => void): Promise<void> {
+function goInstall(
+  go: string,
+  gobin: string,
+  env: NodeJS.ProcessEnv,
+  log: (l: string) => void,
+): Promise<void> {
   return new Promise((resolve, reject) => {
     const child = spawn(go, ['install', TEMPORAL_CLI_MODULE], {
       // CGO off: the CLI's SQLite driver is pure Go, and a static binary doesn't depend on the host's libc.
@@ -118,7 +126,9 @@ function goInstall(go: string, gobin: string, env: NodeJS.ProcessEnv, log: (l: s
     let downloaded = 0;
     const started = Date.now();
     const ticker = setInterval(() => {
-      log(`  … still building (${Math.round((Date.now() - started) / 1000)} s, ${downloaded} modules fetched)`);
+      log(
+        `  … still building (${Math.round((Date.now() - started) / 1000)} s, ${downloaded} modules fetched)`,
+      );
     }, 15_000);
     let tail = '';
     child.stderr.on('data', (chunk: Buffer) => {

@@ -95,7 +95,10 @@ function spawnWithWatchdog(cli: string, args: string[]): ChildProcess {
     `while kill -0 ${process.pid} 2>/dev/null && kill -0 $server 2>/dev/null; do sleep 1 & wait $!; done`,
     'kill -TERM $server 2>/dev/null; wait $server',
   ].join('\n');
-  return spawn('/bin/sh', ['-c', script, cli, ...args], { stdio: ['ignore', 'pipe', 'pipe'], detached: true });
+  return spawn('/bin/sh', ['-c', script, cli, ...args], {
+    stdio: ['ignore', 'pipe', 'pipe'],
+    detached: true,
+  });
 }
 
 function killGroup(child: ChildProcess, signal: NodeJS.Signals = 'SIGTERM'): void {

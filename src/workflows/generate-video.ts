@@ -49,9 +49,16 @@ const ledger = proxyActivities<Activities>({
  * seconds, not at the start-to-close limit.
  */
 function remoteActivities(timing: Timing) {
-  const retry = { initialInterval: timing.retryInitialIntervalMs, maximumInterval: '60 seconds', backoffCoefficient: 2 };
+  const retry = {
+    initialInterval: timing.retryInitialIntervalMs,
+    maximumInterval: '60 seconds',
+    backoffCoefficient: 2,
+  };
   return {
-    kie: proxyActivities<Activities>({ startToCloseTimeout: '60 seconds', retry: { ...retry, maximumAttempts: 10 } }),
+    kie: proxyActivities<Activities>({
+      startToCloseTimeout: '60 seconds',
+      retry: { ...retry, maximumAttempts: 10 },
+    }),
     archive: proxyActivities<Activities>({
       startToCloseTimeout: '30 minutes',
       heartbeatTimeout: timing.archiveHeartbeatTimeoutMs,
@@ -76,7 +83,7 @@ export async function generateVideo(input: GenerateVideoInput): Promise<Generate
     callbacks: { received: 0, ignored: 0 },
     updatedAt: nowIso(),
   };
-  let reservation: ReservationResult | undefined;
+  const reservation: ReservationResult | undefined;
   // Callbacks may arrive before submit returns the task id: keep them until we know which are ours.
   const callbacks: KieCallbackSignal[] = [];
   let callbackWake = false;
@@ -111,10 +118,9 @@ export async function generateVideo(input: GenerateVideoInput): Promise<Generate
 
   // Reservation is not cancellable: a cancel arriving mid-call must not leave a hold we never saw.
   const reserved = await CancellationScope.nonCancellable(() =>
-    ledger.reserveCredits.executeWithOptions(
-      { summary: `hold ${input.price} credits` },
-      [{ jobId, userId: input.userId, price: input.price, request }],
-    ),
+    ledger.reserveCredits.executeWithOptions({ summary: `hold ${input.price} credits` }, [
+      { jobId, userId: input.userId, price: input.price, request },
+    ]),
   );
   reservation = reserved;
   if (!reserved.ok) {
@@ -124,27 +130,34 @@ export async function generateVideo(input: GenerateVideoInput): Promise<Generate
   }
 
   try {
-    await runJob({ input, timing, progress, setState, kie, archive }, {
-      takeWake: () => {
-        const woke = callbackWake;
-        callbackWake = false;
-        return woke;
+    await runJob(
+      { input, timing, progress, setState, kie, archive },
+      {
+        takeWake: () => {
+          const woke = callbackWake;
+          callbackWake = false;
+          return woke;
+        },
+        hasWake: () => callbackWake,
+        adoptEarlyCallbacks: (taskId) => {
+          for (const cb of callbacks.splice(0)) {
+            if (cb.taskId === taskId) callbackWake = true;
+            else progress.callbacks.ignored++;
+          }
+        },
       },
-      hasWake: () => callbackWake,
-      adoptEarlyCallbacks: (taskId) => {
-        for (const cb of callbacks.splice(0)) {
-          if (cb.taskId === taskId) callbackWake = true;
-          else progress.callbacks.ignored++;
-        }
-      },
-    });
+    );
     return progress;
   } catch (err) {
     const cancelled = isCancellation(err);
     const error: JobError = cancelled
       ? { source: 'canceled', code: 'canceled', message: 'Canceled by request.' }
       : failureToJobError(err);
-    const finalState: JobState = cancelled ? 'canceled' : error.source === 'deadline' ? 'timed_out' : 'failed';
+    const finalState: JobState = cancelled
+      ? 'canceled'
+      : error.source === 'deadline'
+        ? 'timed_out'
+        : 'failed';
     progress.error = error;
     setState(finalState);
     log.info('job ended without a video; releasing the hold', { jobId, state: finalState, code: error.code });
@@ -180,10 +193,9 @@ async function runJob(ctx: JobContext, wake: Wakeups): Promise<void> {
 
   setState('submitting');
   await ledger.recordJobState({ jobId, state: 'submitting' });
-  const { taskId } = await kie.submitToKie.executeWithOptions(
-    { summary: `submit ${request.model} to KIE` },
-    [{ jobId, request }],
-  );
+  const { taskId } = await kie.submitToKie.executeWithOptions({ summary: `submit ${request.model} to KIE` }, [
+    { jobId, request },
+  ]);
   progress.kieTaskId = taskId;
   wake.adoptEarlyCallbacks(taskId);
   setState('generating');
@@ -194,7 +206,10 @@ async function runJob(ctx: JobContext, wake: Wakeups): Promise<void> {
   const deadline = started + timing.generationDeadlineMs;
   let nextPoll = started + timing.firstPollAfterMs;
   for (;;) {
-    const woke = await condition(wake.hasWake, Math.max(0, Math.min(nextPoll, deadline) - Date.now()));
+    const woke = await condition(
+      () => wake.hasWake(),
+      Math.max(0, Math.min(nextPoll, deadline) - Date.now()),
+    );
     wake.takeWake();
     const status = await kie.checkKieTask.executeWithOptions(
       { summary: `record-info (${woke ? 'callback' : 'poll'})` },

@@ -22,12 +22,17 @@ export function failureToJobError(err: unknown): JobError {
     const detail = cause.details?.[0];
     return {
       source: SOURCES[cause.type ?? ''] ?? 'internal',
-      code: typeof detail === 'string' || typeof detail === 'number' ? String(detail) : (cause.type ?? 'error'),
+      code:
+        typeof detail === 'string' || typeof detail === 'number' ? String(detail) : (cause.type ?? 'error'),
       message: cause.message,
     };
   }
   if (cause instanceof TimeoutFailure) {
-    return { source: 'internal', code: 'activity_timeout', message: `An activity timed out (${cause.timeoutType}).` };
+    return {
+      source: 'internal',
+      code: 'activity_timeout',
+      message: `An activity timed out (${cause.timeoutType}).`,
+    };
   }
   return { source: 'internal', code: 'error', message: err instanceof Error ? err.message : String(err) };
 }

@@ -104,7 +104,11 @@ export interface JobProgress {
 
 export type ReservationResult =
   | { ok: true }
-  | { ok: false; reason: 'insufficient_credits' | 'concurrency_cap' | 'daily_cap' | 'breaker_open'; message: string };
+  | {
+      ok: false;
+      reason: 'insufficient_credits' | 'concurrency_cap' | 'daily_cap' | 'breaker_open';
+      message: string;
+    };
 
 /** What the webhook forwards: a wake-up only. URLs are not trusted; record-info is. */
 export interface KieCallbackSignal {

@@ -10,7 +10,9 @@ export const POSTGRES_URL = process.env.TEST_DATABASE_URL ?? 'postgres://postgre
 
 export const DATABASES = ['pglite', 'postgres'] as const;
 
-export async function openTestDb(kind: (typeof DATABASES)[number]): Promise<{ db: Db; drop(): Promise<void> }> {
+export async function openTestDb(
+  kind: (typeof DATABASES)[number],
+): Promise<{ db: Db; drop(): Promise<void> }> {
   if (kind === 'pglite') {
     const db = await openDatabase({});
     return { db, drop: () => db.close() };

@@ -46,8 +46,15 @@ export type TestStack = Stack & {
   dataDir: string;
   timing: Partial<Timing>;
   /** A user with an API key and credits. */
-  user(credits: number, caps?: { concurrencyCap?: number; dailySpendCap?: number }): Promise<{ id: string; apiKey: string }>;
-  start(userId: string, request?: Partial<VideoRequest>, extra?: Partial<StartJobArgs>): ReturnType<typeof startVideoJob>;
+  user(
+    credits: number,
+    caps?: { concurrencyCap?: number; dailySpendCap?: number },
+  ): Promise<{ id: string; apiKey: string }>;
+  start(
+    userId: string,
+    request?: Partial<VideoRequest>,
+    extra?: Partial<StartJobArgs>,
+  ): ReturnType<typeof startVideoJob>;
   wait(jobId: string): ReturnType<typeof waitForJob>;
   assertInvariants(): Promise<void>;
 };
@@ -84,7 +91,12 @@ export async function startTestStack(opts: TestStackOptions = {}): Promise<TestS
     async user(credits: number, caps: { concurrencyCap?: number; dailySpendCap?: number } = {}) {
       const user = await stack.ledger.createUser({ name: `user-${randomUUID().slice(0, 8)}`, ...caps });
       const key = await stack.ledger.createApiKey(user.id);
-      if (credits > 0) await stack.ledger.grant({ userId: user.id, amount: credits, idempotencyKey: `test-grant:${user.id}` });
+      if (credits > 0)
+        await stack.ledger.grant({
+          userId: user.id,
+          amount: credits,
+          idempotencyKey: `test-grant:${user.id}`,
+        });
       return { id: user.id, apiKey: key.key };
     },
     start(userId: string, request: Partial<VideoRequest> = {}, extra: Partial<StartJobArgs> = {}) {

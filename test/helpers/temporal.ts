@@ -38,7 +38,9 @@ export function workflowBundle() {
 }
 
 /** A worker on its own task queue, running until `stop()` (or the end of the file). */
-export async function startTestWorker(opts: Pick<WorkerOptions, 'activities' | 'taskQueue'> & Partial<WorkerOptions>) {
+export async function startTestWorker(
+  opts: Pick<WorkerOptions, 'activities' | 'taskQueue'> & Partial<WorkerOptions>,
+) {
   const { address } = await testTemporal();
   const connection = await NativeConnection.connect({ address });
   const worker = await Worker.create({

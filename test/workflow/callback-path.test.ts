@@ -39,7 +39,10 @@ describe('generateVideo: callback and polling', () => {
   });
 
   it('completes by polling when the callback is dropped', async () => {
-    const stack = await startTestStack({ sim: { faults: { callback: 'drop' } }, timing: { firstPollAfterMs: 1500 } });
+    const stack = await startTestStack({
+      sim: { faults: { callback: 'drop' } },
+      timing: { firstPollAfterMs: 1500 },
+    });
     const user = await stack.user(100);
     const { jobId } = await stack.start(user.id);
     const result = await stack.wait(jobId);
@@ -58,7 +61,8 @@ describe('generateVideo: callback and polling', () => {
       const result = await stack.wait(jobId);
       assert.equal(result.state, 'succeeded');
       assert.equal(result.files.length, 1);
-      if (fault === 'duplicate' || fault === 'reorder') assert.ok(result.callbacks.received >= 2, JSON.stringify(result.callbacks));
+      if (fault === 'duplicate' || fault === 'reorder')
+        assert.ok(result.callbacks.received >= 2, JSON.stringify(result.callbacks));
       assert.deepEqual(await stack.ledger.balance(user.id), { balance: 20, held: 0, available: 20 });
       const captures = (await stack.ledger.entries(user.id, 100)).filter((e) => e.kind === 'capture');
       assert.equal(captures.length, 1);

@@ -16,7 +16,9 @@ describe('generateVideo: KIE failures release the hold', () => {
 
   for (const o of outcomes) {
     it(`fails with KIE's reason on ${o.label}`, async () => {
-      const stack = await startTestStack({ sim: { faults: { outcome: { successFlag: o.successFlag, errorCode: o.errorCode } } } });
+      const stack = await startTestStack({
+        sim: { faults: { outcome: { successFlag: o.successFlag, errorCode: o.errorCode } } },
+      });
       const user = await stack.user(100);
       const { jobId } = await stack.start(user.id);
       const result = await stack.wait(jobId);
@@ -56,7 +58,9 @@ describe('generateVideo: submit answers', () => {
   });
 
   it('422 from KIE: failed, not retried, released', async () => {
-    const stack = await startTestStack({ sim: { faults: { generateResponses: [{ code: 422, msg: 'Invalid model' }] } } });
+    const stack = await startTestStack({
+      sim: { faults: { generateResponses: [{ code: 422, msg: 'Invalid model' }] } },
+    });
     const user = await stack.user(100);
     const { jobId } = await stack.start(user.id);
     const result = await stack.wait(jobId);

@@ -15,14 +15,20 @@ async function until(check: () => Promise<boolean>, ms = 20_000) {
 
 describe('generateVideo: 1080p and archive', () => {
   it('1080p never ready within the window: succeeded with the original only, HD unavailable', async () => {
-    const stack = await startTestStack({ sim: { faults: { hd1080: 'never' } }, timing: { hdWindowMs: 1500 } });
+    const stack = await startTestStack({
+      sim: { faults: { hd1080: 'never' } },
+      timing: { hdWindowMs: 1500 },
+    });
     const user = await stack.user(100);
     const { jobId } = await stack.start(user.id, { hd: true });
     const result = await stack.wait(jobId);
     assert.equal(result.state, 'succeeded');
     assert.equal(result.hd, 'unavailable');
     assert.match(result.hdNote ?? '', /not ready/);
-    assert.deepEqual(result.files.map((f) => f.variant), ['original']);
+    assert.deepEqual(
+      result.files.map((f) => f.variant),
+      ['original'],
+    );
     assert.deepEqual(await stack.ledger.balance(user.id), { balance: 20, held: 0, available: 20 });
     await stack.assertInvariants();
   });
@@ -38,7 +44,7 @@ describe('generateVideo: 1080p and archive', () => {
   });
 
   it('a truncated download is retried and the archive is whole', async () => {
-    const stack = await startTestStack({ sim: { faults: { download: 'truncate-once' }, } });
+    const stack = await startTestStack({ sim: { faults: { download: 'truncate-once' } } });
     const user = await stack.user(100);
     const { jobId } = await stack.start(user.id);
     const result = await stack.wait(jobId);

@@ -17,7 +17,8 @@ const files = readdirSync(dir).filter((f) => f.endsWith('.json'));
 describe('recorded histories replay with the current workflow code', () => {
   it('has recorded histories covering success and failure paths', () => {
     const states = new Set(files.map((f) => f.split('-')[0]));
-    for (const s of ['succeeded', 'failed', 'canceled', 'timed_out', 'rejected']) assert.ok(states.has(s), `a ${s} history`);
+    for (const s of ['succeeded', 'failed', 'canceled', 'timed_out', 'rejected'])
+      assert.ok(states.has(s), `a ${s} history`);
   });
 
   it(`replays ${files.length} histories without non-determinism`, async () => {

@@ -68,7 +68,11 @@ describe('generateVideo survives worker crashes', () => {
     const children: ChildProcess[] = [];
     after(() => children.forEach((c) => c.kill('SIGKILL')));
     const startWorker = () => {
-      const child = spawn(process.execPath, ['--import', 'tsx', 'src/worker-main.ts'], { cwd: root, env: workerEnv, stdio: 'inherit' });
+      const child = spawn(process.execPath, ['--import', 'tsx', 'src/worker-main.ts'], {
+        cwd: root,
+        env: workerEnv,
+        stdio: 'inherit',
+      });
       children.push(child);
       return child;
     };

@@ -3,9 +3,20 @@ import { z } from 'zod';
 import type { ApiDeps } from '../app.js';
 import { notFound } from '../problem.js';
 import { defineRoute } from '../route.js';
-import { BreakerBody, CreateUserBody, CreditsSchema, GrantBody, UserIdParams, UserSchema } from '../schemas.js';
+import {
+  BreakerBody,
+  CreateUserBody,
+  CreditsSchema,
+  GrantBody,
+  UserIdParams,
+  UserSchema,
+} from '../schemas.js';
 
-const Breaker = z.object({ open: z.boolean(), reason: z.string().nullable(), openedAt: z.string().nullable() });
+const Breaker = z.object({
+  open: z.boolean(),
+  reason: z.string().nullable(),
+  openedAt: z.string().nullable(),
+});
 const ApiKey = z.object({ id: z.string(), apiKey: z.string(), prefix: z.string() });
 
 export function adminRoutes({ ledger, userDefaults }: ApiDeps) {
@@ -31,7 +42,12 @@ export function adminRoutes({ ledger, userDefaults }: ApiDeps) {
         });
         const key = await ledger.createApiKey(user.id);
         if (body.credits) {
-          await ledger.grant({ userId: user.id, amount: body.credits, idempotencyKey: `initial:${user.id}`, note: 'initial grant' });
+          await ledger.grant({
+            userId: user.id,
+            amount: body.credits,
+            idempotencyKey: `initial:${user.id}`,
+            note: 'initial grant',
+          });
         }
         return { status: 201, body: { id: user.id, name: user.name, apiKey: key.key } };
       },
@@ -72,10 +88,17 @@ export function adminRoutes({ ledger, userDefaults }: ApiDeps) {
       auth: 'admin',
       params: UserIdParams,
       body: GrantBody,
-      responses: { 200: { description: 'Balance after the grant', schema: CreditsSchema.omit({ entries: true }) } },
+      responses: {
+        200: { description: 'Balance after the grant', schema: CreditsSchema.omit({ entries: true }) },
+      },
       handler: async ({ params, body }) => {
         await mustExist(params.userId);
-        await ledger.grant({ userId: params.userId, amount: body.amount, idempotencyKey: body.idempotencyKey, ...(body.note ? { note: body.note } : {}) });
+        await ledger.grant({
+          userId: params.userId,
+          amount: body.amount,
+          idempotencyKey: body.idempotencyKey,
+          ...(body.note ? { note: body.note } : {}),
+        });
         return { body: await ledger.balance(params.userId) };
       },
     }),

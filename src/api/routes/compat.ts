@@ -24,7 +24,9 @@ const SeedCreateBody = z
   // enhancePrompt and other seed-only fields are accepted and ignored (KIE has no such field).
   .transform(({ aspect_ratio, aspectRatio, seeds, ...rest }) =>
     Object.fromEntries(
-      Object.entries({ ...rest, aspectRatio: aspectRatio ?? aspect_ratio, seed: seeds }).filter(([, v]) => v !== undefined),
+      Object.entries({ ...rest, aspectRatio: aspectRatio ?? aspect_ratio, seed: seeds }).filter(
+        ([, v]) => v !== undefined,
+      ),
     ),
   )
   .pipe(CreateVideoBody);
@@ -42,7 +44,11 @@ const SeedJob = z.object({
 function seedView(job: JobView) {
   const url = (variant: string) => job.files.find((f) => f.variant === variant)?.url ?? null;
   return {
-    success: job.state !== 'failed' && job.state !== 'rejected' && job.state !== 'timed_out' && job.state !== 'canceled',
+    success:
+      job.state !== 'failed' &&
+      job.state !== 'rejected' &&
+      job.state !== 'timed_out' &&
+      job.state !== 'canceled',
     jobId: job.id,
     taskId: job.kieTaskId,
     status: job.state,
@@ -75,7 +81,9 @@ export function compatRoutes(videos: VideoService) {
       auth: 'user',
       params: z.object({ jobId: z.string().min(1).max(100) }),
       responses: { 200: { description: 'The job', schema: SeedJob } },
-      handler: async ({ params, req }) => ({ body: seedView(await videos.get(currentUser(req).id, params.jobId)) }),
+      handler: async ({ params, req }) => ({
+        body: seedView(await videos.get(currentUser(req).id, params.jobId)),
+      }),
     }),
     defineRoute({
       method: 'get',

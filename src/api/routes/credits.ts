@@ -19,7 +19,13 @@ export function creditRoutes({ ledger }: ApiDeps) {
         return {
           body: {
             ...balance,
-            entries: entries.map((e) => ({ kind: e.kind, amount: e.amount, jobId: e.jobId ?? null, at: e.createdAt.toISOString(), note: e.note ?? null })),
+            entries: entries.map((e) => ({
+              kind: e.kind,
+              amount: e.amount,
+              jobId: e.jobId ?? null,
+              at: e.createdAt.toISOString(),
+              note: e.note ?? null,
+            })),
           },
         };
       },

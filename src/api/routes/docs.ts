@@ -7,18 +7,31 @@ export function openApiDocument(routes: AnyRoute[]) {
   for (const r of routes) {
     const path = r.path.replace(/:(\w+)/g, '{$1}');
     const parameters = [
-      ...objectParams(r.params, 'path'),
-      ...objectParams(r.query, 'query'),
-      ...Object.entries(r.headers ?? {}).map(([name, h]) => ({ name, in: 'header', required: h.required ?? false, description: h.description, schema: { type: 'string' } })),
+      ...objectParams(r.params as ZodType | undefined, 'path'),
+      ...objectParams(r.query as ZodType | undefined, 'query'),
+      ...Object.entries(r.headers ?? {}).map(([name, h]) => ({
+        name,
+        in: 'header',
+        required: h.required ?? false,
+        description: h.description,
+        schema: { type: 'string' },
+      })),
     ];
     paths[path] ??= {};
     paths[path][r.method] = {
       summary: r.summary,
       tags: r.tags,
-      ...(r.auth === 'none' ? { security: [] } : { security: [{ [r.auth === 'admin' ? 'adminKey' : 'apiKey']: [] }] }),
+      ...(r.auth === 'none'
+        ? { security: [] }
+        : { security: [{ [r.auth === 'admin' ? 'adminKey' : 'apiKey']: [] }] }),
       ...(parameters.length ? { parameters } : {}),
       ...(r.body && !(r.body instanceof z.ZodUnknown)
-        ? { requestBody: { required: true, content: { 'application/json': { schema: jsonSchema(r.body, 'input') } } } }
+        ? {
+            requestBody: {
+              required: true,
+              content: { 'application/json': { schema: jsonSchema(r.body as ZodType, 'input') } },
+            },
+          }
         : r.body
           ? { requestBody: { content: { 'application/json': { schema: {} } } } }
           : {}),
@@ -28,7 +41,13 @@ export function openApiDocument(routes: AnyRoute[]) {
           {
             description: resp.description,
             ...(resp.schema || resp.contentType
-              ? { content: { [resp.contentType ?? 'application/json']: { schema: resp.schema ? jsonSchema(resp.schema, 'output') : {} } } }
+              ? {
+                  content: {
+                    [resp.contentType ?? 'application/json']: {
+                      schema: resp.schema ? jsonSchema(resp.schema, 'output') : {},
+                    },
+                  },
+                }
               : {}),
           },
         ]),
@@ -40,7 +59,8 @@ export function openApiDocument(routes: AnyRoute[]) {
     info: {
       title: 'Veo pipeline API',
       version: '1.0.0',
-      description: 'Durable AI video generation (KIE.ai Veo 3.1) with a credit ledger that charges exactly once.',
+      description:
+        'Durable AI video generation (KIE.ai Veo 3.1) with a credit ledger that charges exactly once.',
     },
     components: {
       securitySchemes: {
@@ -53,7 +73,10 @@ export function openApiDocument(routes: AnyRoute[]) {
 }
 
 function jsonSchema(schema: ZodType, io: 'input' | 'output') {
-  const { $schema: _ignored, ...rest } = z.toJSONSchema(schema, { io, unrepresentable: 'any' }) as Record<string, unknown>;
+  const { $schema: _ignored, ...rest } = z.toJSONSchema(schema, { io, unrepresentable: 'any' }) as Record<
+    string,
+    unknown
+  >;
   return rest;
 }
 

@@ -22,7 +22,10 @@ export function healthRoutes(deps: ApiDeps) {
       summary: 'Readiness: Temporal and the database are reachable',
       tags: ['operations'],
       auth: 'none',
-      responses: { 200: { description: 'Ready', schema: Readiness }, 503: { description: 'Not ready', schema: Readiness } },
+      responses: {
+        200: { description: 'Ready', schema: Readiness },
+        503: { description: 'Not ready', schema: Readiness },
+      },
       handler: async () => {
         const checks: Record<string, string> = {};
         for (const [name, check] of Object.entries(deps.readiness)) {
@@ -53,5 +56,8 @@ export function healthRoutes(deps: ApiDeps) {
 }
 
 function withTimeout<T>(p: Promise<T>, ms: number): Promise<T> {
-  return Promise.race([p, new Promise<T>((_, reject) => setTimeout(() => reject(new Error(`no answer in ${ms} ms`)), ms).unref())]);
+  return Promise.race([
+    p,
+    new Promise<T>((_, reject) => setTimeout(() => reject(new Error(`no answer in ${ms} ms`)), ms).unref()),
+  ]);
 }

@@ -1,14 +1,26 @@
 /** /v1/videos: create, read, list, cancel, follow (SSE), download (range requests). */
 import { z } from 'zod';
 import type { Request, Response } from 'express';
-import { FINAL_STATES, type JobState } from '../../workflows/job-types.js';
+import { FINAL_STATES } from '../../workflows/job-types.js';
 import { currentUser } from '../auth.js';
 import { HttpProblem } from '../problem.js';
 import { defineRoute } from '../route.js';
-import { ContentQuery, CreateVideoBody, JobIdParams, JobListSchema, JobSchema, ListQuery, ProblemSchema } from '../schemas.js';
+import {
+  ContentQuery,
+  CreateVideoBody,
+  JobIdParams,
+  JobListSchema,
+  JobSchema,
+  ListQuery,
+  ProblemSchema,
+} from '../schemas.js';
 import type { VideoService } from '../../services/videos.js';
 
-const problem = (description: string) => ({ description, schema: ProblemSchema, contentType: 'application/problem+json' });
+const problem = (description: string) => ({
+  description,
+  schema: ProblemSchema,
+  contentType: 'application/problem+json',
+});
 const IdempotencyKey = z.string().min(1).max(200);
 
 export function videoRoutes(videos: VideoService) {
@@ -20,7 +32,9 @@ export function videoRoutes(videos: VideoService) {
       tags: ['videos'],
       auth: 'user',
       body: CreateVideoBody,
-      headers: { 'Idempotency-Key': { description: 'Same key → same job; a different body with the same key → 409' } },
+      headers: {
+        'Idempotency-Key': { description: 'Same key → same job; a different body with the same key → 409' },
+      },
       responses: {
         202: { description: 'Accepted: credits held, job running', schema: JobSchema },
         402: problem('Not enough credits'),
@@ -32,9 +46,14 @@ export function videoRoutes(videos: VideoService) {
       handler: async ({ body, req }) => {
         const key = req.get('idempotency-key');
         if (key !== undefined && !IdempotencyKey.safeParse(key).success) {
-          throw new HttpProblem(422, 'Unprocessable Content', 'Idempotency-Key must be 1 to 200 characters.', {
-            errors: [{ field: 'Idempotency-Key', message: 'must be 1 to 200 characters' }],
-          });
+          throw new HttpProblem(
+            422,
+            'Unprocessable Content',
+            'Idempotency-Key must be 1 to 200 characters.',
+            {
+              errors: [{ field: 'Idempotency-Key', message: 'must be 1 to 200 characters' }],
+            },
+          );
         }
         const { status, job } = await videos.create(currentUser(req).id, body, key);
         return { status, body: job, headers: { location: `/v1/videos/${job.id}` } };
@@ -57,7 +76,10 @@ export function videoRoutes(videos: VideoService) {
       tags: ['videos'],
       auth: 'user',
       params: JobIdParams,
-      responses: { 200: { description: 'The job', schema: JobSchema }, 404: problem('No such job for this user') },
+      responses: {
+        200: { description: 'The job', schema: JobSchema },
+        404: problem('No such job for this user'),
+      },
       handler: async ({ params, req }) => ({ body: await videos.get(currentUser(req).id, params.id) }),
     }),
     defineRoute({
@@ -72,7 +94,10 @@ export function videoRoutes(videos: VideoService) {
         404: problem('No such job'),
         409: problem('Job already ended'),
       },
-      handler: async ({ params, req }) => ({ status: 202, body: await videos.cancel(currentUser(req).id, params.id) }),
+      handler: async ({ params, req }) => ({
+        status: 202,
+        body: await videos.cancel(currentUser(req).id, params.id),
+      }),
     }),
     defineRoute({
       method: 'get',
@@ -81,7 +106,13 @@ export function videoRoutes(videos: VideoService) {
       tags: ['videos'],
       auth: 'user',
       params: JobIdParams,
-      responses: { 200: { description: 'text/event-stream of JobSchema payloads', contentType: 'text/event-stream', schema: JobSchema } },
+      responses: {
+        200: {
+          description: 'text/event-stream of JobSchema payloads',
+          contentType: 'text/event-stream',
+          schema: JobSchema,
+        },
+      },
       handler: async ({ params, req, res }) => {
         await streamEvents(videos, currentUser(req).id, params.id, req, res);
         return undefined;
@@ -109,9 +140,19 @@ export function videoRoutes(videos: VideoService) {
   ];
 }
 
-async function streamEvents(videos: VideoService, userId: string, jobId: string, req: Request, res: Response) {
+async function streamEvents(
+  videos: VideoService,
+  userId: string,
+  jobId: string,
+  req: Request,
+  res: Response,
+) {
   let job = await videos.progress(userId, jobId); // 404 before any byte is sent
-  res.writeHead(200, { 'content-type': 'text/event-stream', 'cache-control': 'no-cache', connection: 'keep-alive' });
+  res.writeHead(200, {
+    'content-type': 'text/event-stream',
+    'cache-control': 'no-cache',
+    connection: 'keep-alive',
+  });
   let closed = false;
   req.on('close', () => (closed = true));
   let last = '';
@@ -122,7 +163,7 @@ async function streamEvents(videos: VideoService, userId: string, jobId: string,
       last = fingerprint;
       res.write(`id: ${++id}\nevent: progress\ndata: ${JSON.stringify(job)}\n\n`);
     }
-    if (FINAL_STATES.includes(job.state as JobState) || closed) break;
+    if (FINAL_STATES.includes(job.state) || closed) break;
     await new Promise((r) => setTimeout(r, 250));
     job = await videos.progress(userId, jobId);
   }
@@ -154,7 +195,11 @@ async function sendContent(
   };
   if (range) {
     const end = range.end ?? file.size - 1;
-    res.writeHead(206, { ...headers, 'content-range': `bytes ${range.start}-${end}/${file.size}`, 'content-length': String(end - range.start + 1) });
+    res.writeHead(206, {
+      ...headers,
+      'content-range': `bytes ${range.start}-${end}/${file.size}`,
+      'content-length': String(end - range.start + 1),
+    });
   } else {
     res.writeHead(200, { ...headers, 'content-length': String(file.size) });
   }
@@ -163,7 +208,10 @@ async function sendContent(
 }
 
 /** One `bytes=a-b`, `bytes=a-` or `bytes=-n` range; multi-range requests get the whole file. */
-function parseRange(header: string | undefined, size: number): { start: number; end: number } | null | 'invalid' {
+function parseRange(
+  header: string | undefined,
+  size: number,
+): { start: number; end: number } | null | 'invalid' {
   if (!header) return null;
   const m = header.match(/^bytes=(\d*)-(\d*)$/);
   if (!m) return null;

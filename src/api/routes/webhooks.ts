@@ -25,11 +25,21 @@ export function webhookRoutes(deps: ApiDeps) {
       },
       handler: async ({ params, query, body, req }) => {
         const outcome = await handleKieCallback(
-          { temporal: deps.temporal, logger: deps.logger, metrics: deps.metrics, webhookSecret: deps.webhookSecret, kieHmacKey: deps.kieHmacKey },
+          {
+            temporal: deps.temporal,
+            logger: deps.logger,
+            metrics: deps.metrics,
+            webhookSecret: deps.webhookSecret,
+            kieHmacKey: deps.kieHmacKey,
+          },
           { jobId: params.jobId, token: query.token, headers: req.headers, body },
         );
         if (outcome.status !== 200) {
-          throw new HttpProblem(outcome.status, outcome.status === 401 ? 'Unauthorized' : 'Bad Request', outcome.detail);
+          throw new HttpProblem(
+            outcome.status,
+            outcome.status === 401 ? 'Unauthorized' : 'Bad Request',
+            outcome.detail,
+          );
         }
         return { body: { code: 200, msg: 'success' } };
       },
