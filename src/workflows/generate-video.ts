@@ -83,7 +83,7 @@ export async function generateVideo(input: GenerateVideoInput): Promise<Generate
     callbacks: { received: 0, ignored: 0 },
     updatedAt: nowIso(),
   };
-  const reservation: ReservationResult | undefined;
+  let reservation: ReservationResult | undefined = undefined; // set once the hold is decided
   // Callbacks may arrive before submit returns the task id: keep them until we know which are ours.
   const callbacks: KieCallbackSignal[] = [];
   let callbackWake = false;
