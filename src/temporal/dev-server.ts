@@ -27,6 +27,8 @@ export interface DevServer {
   namespace: string;
   pid: number;
   stop(): Promise<void>;
+  /** Synchronous SIGKILL of the server's process group, for process 'exit' handlers. */
+  kill(): void;
 }
 
 export async function startDevServer(opts: DevServerOptions): Promise<DevServer> {
@@ -74,6 +76,7 @@ export async function startDevServer(opts: DevServerOptions): Promise<DevServer>
     uiUrl: opts.uiPort ? `http://${ip === '0.0.0.0' ? '127.0.0.1' : ip}:${opts.uiPort}` : null,
     namespace,
     pid: child.pid ?? -1,
+    kill: () => killGroup(child, 'SIGKILL'),
     async stop() {
       if (exited) return;
       killGroup(child, 'SIGTERM');

@@ -9,7 +9,7 @@ import { historyToJSON } from '@temporalio/common/lib/proto-utils.js';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { randomUUID } from 'node:crypto';
-import { after } from 'node:test';
+import type { TestContext } from 'node:test';
 import { loadConfig } from '../../src/config.js';
 import type { SimOptions } from '../../src/kie-sim/index.js';
 import { startStack, type Stack } from '../../src/runtime/stack.js';
@@ -59,7 +59,11 @@ export type TestStack = Stack & {
   assertInvariants(): Promise<void>;
 };
 
-export async function startTestStack(opts: TestStackOptions = {}): Promise<TestStack> {
+/**
+ * Closed by the test's own `after` hook: the stack's worker and servers keep the process alive, so
+ * a root-level hook (which node:test runs only once the event loop drains) would never run.
+ */
+export async function startTestStack(t: TestContext, opts: TestStackOptions = {}): Promise<TestStack> {
   const { address } = await testTemporal();
   const dataDir = await mkdtemp(path.join(tmpdir(), 'veo-test-'));
   const taskQueue = `test-${randomUUID()}`;
@@ -79,7 +83,7 @@ export async function startTestStack(opts: TestStackOptions = {}): Promise<TestS
     timing,
     workflowBundle: await workflowBundle(),
   });
-  after(async () => {
+  t.after(async () => {
     await stack.close();
     await rm(dataDir, { recursive: true, force: true });
   });

@@ -10,8 +10,8 @@ import { describe, it } from 'node:test';
 import { startTestStack } from '../helpers/stack.js';
 
 describe('generateVideo: callback and polling', () => {
-  it('succeeds through the callback, archives original and 1080p with the bytes KIE served, captures the hold', async () => {
-    const stack = await startTestStack();
+  it('succeeds through the callback, archives original and 1080p with the bytes KIE served, captures the hold', async (t) => {
+    const stack = await startTestStack(t);
     const user = await stack.user(500);
     const { jobId, reservation } = await stack.start(user.id, { hd: true });
     assert.deepEqual(reservation, { ok: true });
@@ -38,8 +38,8 @@ describe('generateVideo: callback and polling', () => {
     await stack.assertInvariants();
   });
 
-  it('completes by polling when the callback is dropped', async () => {
-    const stack = await startTestStack({
+  it('completes by polling when the callback is dropped', async (t) => {
+    const stack = await startTestStack(t, {
       sim: { faults: { callback: 'drop' } },
       timing: { firstPollAfterMs: 1500 },
     });
@@ -54,8 +54,8 @@ describe('generateVideo: callback and polling', () => {
   });
 
   for (const fault of ['duplicate', 'reorder', 'early'] as const) {
-    it(`ignores ${fault} callbacks: one completion, one capture`, async () => {
-      const stack = await startTestStack({ sim: { faults: { callback: fault } } });
+    it(`ignores ${fault} callbacks: one completion, one capture`, async (t) => {
+      const stack = await startTestStack(t, { sim: { faults: { callback: fault } } });
       const user = await stack.user(100);
       const { jobId } = await stack.start(user.id);
       const result = await stack.wait(jobId);
@@ -70,8 +70,8 @@ describe('generateVideo: callback and polling', () => {
     });
   }
 
-  it('ignores a foreign-task callback, and a late one after the job ended', async () => {
-    const stack = await startTestStack({ sim: { faults: { foreignCallback: true } } });
+  it('ignores a foreign-task callback, and a late one after the job ended', async (t) => {
+    const stack = await startTestStack(t, { sim: { faults: { foreignCallback: true } } });
     const user = await stack.user(100);
     const { jobId } = await stack.start(user.id);
     const result = await stack.wait(jobId);

@@ -15,8 +15,8 @@ describe('generateVideo: KIE failures release the hold', () => {
   ] as const;
 
   for (const o of outcomes) {
-    it(`fails with KIE's reason on ${o.label}`, async () => {
-      const stack = await startTestStack({
+    it(`fails with KIE's reason on ${o.label}`, async (t) => {
+      const stack = await startTestStack(t, {
         sim: { faults: { outcome: { successFlag: o.successFlag, errorCode: o.errorCode } } },
       });
       const user = await stack.user(100);
@@ -35,8 +35,8 @@ describe('generateVideo: KIE failures release the hold', () => {
 });
 
 describe('generateVideo: submit answers', () => {
-  it('402 from KIE: job failed, breaker opens, next start rejected until closed', async () => {
-    const stack = await startTestStack({ sim: { faults: { generateResponses: [{ code: 402 }] } } });
+  it('402 from KIE: job failed, breaker opens, next start rejected until closed', async (t) => {
+    const stack = await startTestStack(t, { sim: { faults: { generateResponses: [{ code: 402 }] } } });
     const user = await stack.user(500);
     const first = await stack.start(user.id);
     const result = await stack.wait(first.jobId);
@@ -57,8 +57,8 @@ describe('generateVideo: submit answers', () => {
     await stack.assertInvariants();
   });
 
-  it('422 from KIE: failed, not retried, released', async () => {
-    const stack = await startTestStack({
+  it('422 from KIE: failed, not retried, released', async (t) => {
+    const stack = await startTestStack(t, {
       sim: { faults: { generateResponses: [{ code: 422, msg: 'Invalid model' }] } },
     });
     const user = await stack.user(100);
@@ -71,8 +71,8 @@ describe('generateVideo: submit answers', () => {
     await stack.assertInvariants();
   });
 
-  it('a burst of 429 is retried, then succeeds', async () => {
-    const stack = await startTestStack({
+  it('a burst of 429 is retried, then succeeds', async (t) => {
+    const stack = await startTestStack(t, {
       sim: { faults: { generateResponses: [{ code: 429 }, { code: 429 }, { code: 429 }, { code: 455 }] } },
     });
     const user = await stack.user(100);
@@ -86,8 +86,8 @@ describe('generateVideo: submit answers', () => {
 });
 
 describe('generateVideo: refused at start, nothing held', () => {
-  it('not enough credits → rejected synchronously', async () => {
-    const stack = await startTestStack();
+  it('not enough credits → rejected synchronously', async (t) => {
+    const stack = await startTestStack(t);
     const user = await stack.user(50);
     const { jobId, reservation } = await stack.start(user.id);
     assert.equal(reservation.ok, false);
@@ -98,8 +98,8 @@ describe('generateVideo: refused at start, nothing held', () => {
     await stack.assertInvariants();
   });
 
-  it('user at their concurrency cap → rejected', async () => {
-    const stack = await startTestStack({ sim: { durationsMs: { veo3_fast: 3000 } } });
+  it('user at their concurrency cap → rejected', async (t) => {
+    const stack = await startTestStack(t, { sim: { durationsMs: { veo3_fast: 3000 } } });
     const user = await stack.user(1000, { concurrencyCap: 1 });
     const first = await stack.start(user.id);
     assert.deepEqual(first.reservation, { ok: true });

@@ -14,8 +14,8 @@ async function until(check: () => Promise<boolean>, ms = 20_000) {
 }
 
 describe('generateVideo: 1080p and archive', () => {
-  it('1080p never ready within the window: succeeded with the original only, HD unavailable', async () => {
-    const stack = await startTestStack({
+  it('1080p never ready within the window: succeeded with the original only, HD unavailable', async (t) => {
+    const stack = await startTestStack(t, {
       sim: { faults: { hd1080: 'never' } },
       timing: { hdWindowMs: 1500 },
     });
@@ -33,8 +33,8 @@ describe('generateVideo: 1080p and archive', () => {
     await stack.assertInvariants();
   });
 
-  it('expired result URL is refreshed through download-url', async () => {
-    const stack = await startTestStack({ sim: { urlTtlMs: 1, callbackRetryDelayMs: 100 } });
+  it('expired result URL is refreshed through download-url', async (t) => {
+    const stack = await startTestStack(t, { sim: { urlTtlMs: 1, callbackRetryDelayMs: 100 } });
     const user = await stack.user(100);
     const { jobId } = await stack.start(user.id);
     const result = await stack.wait(jobId);
@@ -43,8 +43,8 @@ describe('generateVideo: 1080p and archive', () => {
     await stack.assertInvariants();
   });
 
-  it('a truncated download is retried and the archive is whole', async () => {
-    const stack = await startTestStack({ sim: { faults: { download: 'truncate-once' } } });
+  it('a truncated download is retried and the archive is whole', async (t) => {
+    const stack = await startTestStack(t, { sim: { faults: { download: 'truncate-once' } } });
     const user = await stack.user(100);
     const { jobId } = await stack.start(user.id);
     const result = await stack.wait(jobId);
@@ -53,8 +53,8 @@ describe('generateVideo: 1080p and archive', () => {
     await stack.assertInvariants();
   });
 
-  it('non-MP4 bytes: failed, released', async () => {
-    const stack = await startTestStack({ sim: { faults: { download: 'not-mp4' } } });
+  it('non-MP4 bytes: failed, released', async (t) => {
+    const stack = await startTestStack(t, { sim: { faults: { download: 'not-mp4' } } });
     const user = await stack.user(100);
     const { jobId } = await stack.start(user.id);
     const result = await stack.wait(jobId);
@@ -67,8 +67,8 @@ describe('generateVideo: 1080p and archive', () => {
 });
 
 describe('generateVideo: deadline and cancellation', () => {
-  it('no result before the deadline: timed_out, released', async () => {
-    const stack = await startTestStack({
+  it('no result before the deadline: timed_out, released', async (t) => {
+    const stack = await startTestStack(t, {
       sim: { durationsMs: { veo3_fast: 60_000 } },
       timing: { firstPollAfterMs: 500, pollIntervalMs: 500, generationDeadlineMs: 2_000 },
     });
@@ -81,8 +81,8 @@ describe('generateVideo: deadline and cancellation', () => {
     await stack.assertInvariants();
   });
 
-  it('cancel while generating: canceled, released', async () => {
-    const stack = await startTestStack({ sim: { durationsMs: { veo3_fast: 60_000 } } });
+  it('cancel while generating: canceled, released', async (t) => {
+    const stack = await startTestStack(t, { sim: { durationsMs: { veo3_fast: 60_000 } } });
     const user = await stack.user(100);
     const { jobId, handle } = await stack.start(user.id);
     await until(async () => (await handle.query(progressQuery)).state === 'generating');

@@ -9,7 +9,7 @@ import { randomUUID } from 'node:crypto';
 import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
-import { after, describe, it } from 'node:test';
+import { describe, it } from 'node:test';
 import pg from 'pg';
 import { loadConfig } from '../../src/config.js';
 import { startKieSimulator } from '../../src/kie-sim/index.js';
@@ -23,19 +23,19 @@ const root = path.resolve(import.meta.dirname, '../..');
 const baseUrl = process.env.TEST_DATABASE_URL ?? 'postgres://postgres@127.0.0.1:5432/test';
 
 describe('generateVideo survives worker crashes', () => {
-  it('SIGKILL while waiting and while archiving: the job completes, one capture', async () => {
+  it('SIGKILL while waiting and while archiving: the job completes, one capture', async (t) => {
     const { address } = await testTemporal();
     const schema = `crash_${randomUUID().replaceAll('-', '').slice(0, 12)}`;
     const admin = new pg.Client({ connectionString: baseUrl });
     await admin.connect();
     await admin.query(`create schema ${schema}`);
-    after(async () => {
+    t.after(async () => {
       await admin.query(`drop schema ${schema} cascade`);
       await admin.end();
     });
     const databaseUrl = `${baseUrl}?options=${encodeURIComponent(`-c search_path=${schema}`)}`;
     const dataDir = await mkdtemp(path.join(tmpdir(), 'veo-crash-'));
-    after(() => rm(dataDir, { recursive: true, force: true }));
+    t.after(() => rm(dataDir, { recursive: true, force: true }));
 
     // A slow generation (time to kill the worker while it waits), then a slow 4 MB download.
     const sim = await startKieSimulator({
@@ -43,7 +43,7 @@ describe('generateVideo survives worker crashes', () => {
       durationsMs: { veo3_fast: 4_000 },
       faults: { download: 'slow', slowBytesPerSec: 512 * 1024, videoBytes: 4 * 1024 * 1024 },
     });
-    after(() => sim.close());
+    t.after(() => sim.close());
 
     const env = {
       TEMPORAL_ADDRESS: address,
@@ -59,14 +59,14 @@ describe('generateVideo survives worker crashes', () => {
     };
     // This process runs the API (webhook) only; workers are child processes we can kill.
     const api = await startStack({ config: loadConfig(env), roles: { api: true, worker: false } });
-    after(() => api.close());
+    t.after(() => api.close());
     const workerEnv = { ...process.env, ...env, PUBLIC_BASE_URL: api.apiUrl! };
 
     const user = await api.ledger.createUser({ name: 'crash' });
     await api.ledger.grant({ userId: user.id, amount: 100, idempotencyKey: 'crash-grant' });
 
     const children: ChildProcess[] = [];
-    after(() => children.forEach((c) => c.kill('SIGKILL')));
+    t.after(() => children.forEach((c) => c.kill('SIGKILL')));
     const startWorker = () => {
       const child = spawn(process.execPath, ['--import', 'tsx', 'src/worker-main.ts'], {
         cwd: root,
