@@ -1,6 +1,7 @@
 /** Credit and job-record activities: thin, idempotent wrappers over the ledger's transactions. */
 import type { JobProgress, JobState, ReservationResult, VideoRequest } from '../workflows/job-types.js';
 import type { ActivityDeps } from './deps.js';
+import { recordJobMetrics } from './job-metrics.js';
 
 export function createLedgerActivities({ ledger, metrics }: ActivityDeps) {
   return {
@@ -10,6 +11,7 @@ export function createLedgerActivities({ ledger, metrics }: ActivityDeps) {
       userId: string;
       price: number;
       request: VideoRequest;
+      idempotency?: { key: string; requestHash: string } | undefined;
     }): Promise<ReservationResult> {
       const result = await ledger.reserveAndRecordJob({
         job: {
@@ -18,6 +20,9 @@ export function createLedgerActivities({ ledger, metrics }: ActivityDeps) {
           model: args.request.model,
           request: args.request,
           price: args.price,
+          ...(args.idempotency
+            ? { idempotencyKey: args.idempotency.key, requestHash: args.idempotency.requestHash }
+            : {}),
         },
         amount: args.price,
       });
@@ -35,14 +40,14 @@ export function createLedgerActivities({ ledger, metrics }: ActivityDeps) {
 
     /** Capture + final record in one transaction. */
     async finalizeJob(args: { jobId: string; progress: JobProgress }): Promise<void> {
-      await ledger.finalizeJob({ jobId: args.jobId, patch: finalPatch(args.progress) });
-      metrics?.jobsFinished.inc({ state: args.progress.state });
+      const settlement = await ledger.finalizeJob({ jobId: args.jobId, patch: finalPatch(args.progress) });
+      if (settlement.applied && metrics) recordJobMetrics(metrics, args.progress);
     },
 
     /** Release + final record in one transaction: the refund path of every failure. */
     async compensateJob(args: { jobId: string; progress: JobProgress }): Promise<void> {
-      await ledger.compensateJob({ jobId: args.jobId, patch: finalPatch(args.progress) });
-      metrics?.jobsFinished.inc({ state: args.progress.state });
+      const settlement = await ledger.compensateJob({ jobId: args.jobId, patch: finalPatch(args.progress) });
+      if (settlement.applied && metrics) recordJobMetrics(metrics, args.progress);
     },
   };
 }

@@ -27,6 +27,8 @@ export interface StartJobArgs {
   price: number;
   /** Same key (per user) → same job id → the same workflow, however often the request is repeated. */
   idempotencyKey?: string;
+  /** Recorded with the key, so a reuse of the key with another request can be refused (409). */
+  requestHash?: string;
   timing?: Partial<Timing>;
 }
 
@@ -57,6 +59,9 @@ export async function startVideoJob(
     userId: args.userId,
     request: args.request,
     price: args.price,
+    ...(args.idempotencyKey
+      ? { idempotency: { key: args.idempotencyKey, requestHash: args.requestHash ?? '' } }
+      : {}),
     ...(args.timing ? { timing: args.timing } : {}),
   };
   const startWorkflowOperation = new WithStartWorkflowOperation<typeof generateVideo>('generateVideo', {

@@ -80,6 +80,7 @@ export async function generateVideo(input: GenerateVideoInput): Promise<Generate
     hdNote: null,
     files: [],
     error: null,
+    stages: [{ state: 'reserving', at: nowIso() }],
     callbacks: { received: 0, ignored: 0 },
     updatedAt: nowIso(),
   };
@@ -108,6 +109,7 @@ export async function generateVideo(input: GenerateVideoInput): Promise<Generate
   const setState = (state: JobState) => {
     progress.state = state;
     progress.updatedAt = nowIso();
+    progress.stages.push({ state, at: progress.updatedAt });
     upsertSearchAttributes([{ key: VideoState, value: state }]);
   };
   upsertSearchAttributes([
@@ -119,7 +121,7 @@ export async function generateVideo(input: GenerateVideoInput): Promise<Generate
   // Reservation is not cancellable: a cancel arriving mid-call must not leave a hold we never saw.
   const reserved = await CancellationScope.nonCancellable(() =>
     ledger.reserveCredits.executeWithOptions({ summary: `hold ${input.price} credits` }, [
-      { jobId, userId: input.userId, price: input.price, request },
+      { jobId, userId: input.userId, price: input.price, request, idempotency: input.idempotency },
     ]),
   );
   reservation = reserved;

@@ -69,6 +69,8 @@ export interface GenerateVideoInput {
   request: VideoRequest;
   /** Credits to hold, priced by the API from config. */
   price: number;
+  /** The client's Idempotency-Key and a hash of the request, kept on the job record to detect reuse. */
+  idempotency?: { key: string; requestHash: string };
   timing?: Partial<Timing>;
 }
 
@@ -97,6 +99,8 @@ export interface JobProgress {
   hdNote: string | null;
   files: ArchivedFile[];
   error: JobError | null;
+  /** When each state was entered, in order: stage durations for metrics and for the job's record. */
+  stages: Array<{ state: JobState; at: string }>;
   /** Callbacks received, including duplicates and foreign ones (which change nothing). */
   callbacks: { received: number; ignored: number };
   updatedAt: string;
