@@ -1,0 +1,70 @@
+/**
+ * The `veo` command, run as a user would (`bin/veo.js` in a child process) against a running stack:
+ * generate with --wait --out writes the archived MP4; status, list and credits answer; a bad key
+ * fails with a clear message and a non-zero exit.
+ */
+import assert from 'node:assert/strict';
+import { execFile } from 'node:child_process';
+import { createHash } from 'node:crypto';
+import { mkdtemp, readFile, rm } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
+import { describe, it } from 'node:test';
+import { promisify } from 'node:util';
+import { startTestStack } from '../helpers/stack.js';
+
+const execFileAsync = promisify(execFile);
+const veoBin = path.resolve(import.meta.dirname, '../../bin/veo.js');
+
+function veo(args: string[], env: Record<string, string>) {
+  return execFileAsync(process.execPath, [veoBin, ...args], {
+    env: { ...process.env, ...env },
+    timeout: 120_000,
+  });
+}
+
+describe('veo CLI', () => {
+  it('generate --hd --wait --out writes the 1080p file; status, list, credits answer', async (t) => {
+    const stack = await startTestStack(t);
+    const user = await stack.user(500);
+    const dir = await mkdtemp(path.join(tmpdir(), 'veo-cli-'));
+    t.after(() => rm(dir, { recursive: true, force: true }));
+    const env = { VEO_API_URL: stack.apiUrl!, VEO_API_KEY: user.apiKey };
+    const out = path.join(dir, 'fox.mp4');
+
+    const gen = await veo(
+      ['generate', 'A red fox running through snow', '--hd', '--wait', '--out', out],
+      env,
+    );
+    assert.match(gen.stdout, /succeeded/);
+    assert.match(gen.stdout, /saved 1080p to /);
+    const jobId = /^(job_\w+)/m.exec(gen.stdout)?.[1];
+    assert.ok(jobId, gen.stdout);
+
+    const job = await stack.ledger.getJob(jobId);
+    const hd = job?.files.find((f) => f.variant === '1080p');
+    const bytes = await readFile(out);
+    assert.equal(createHash('sha256').update(bytes).digest('hex'), hd?.sha256);
+    assert.equal(
+      hd?.sha256,
+      stack.simulator!.videoSha256(job!.kieTaskId!, '1080p'),
+      'the bytes KIE served for the 1080p',
+    );
+
+    assert.match((await veo(['status', jobId], env)).stdout, new RegExp(`${jobId}\\s+succeeded`));
+    assert.match((await veo(['list', '--state', 'succeeded'], env)).stdout, new RegExp(jobId));
+    assert.match((await veo(['credits'], env)).stdout, new RegExp(String(500 - job!.price)));
+  });
+
+  it('a wrong API key: a clear error, exit code non-zero', async (t) => {
+    const stack = await startTestStack(t);
+    await assert.rejects(
+      veo(['credits'], { VEO_API_URL: stack.apiUrl!, VEO_API_KEY: 'not-a-key' }),
+      (err: { code: number; stderr: string }) => {
+        assert.notEqual(err.code, 0);
+        assert.match(err.stderr, /401|API key/i);
+        return true;
+      },
+    );
+  });
+});
