@@ -55,6 +55,9 @@ const envSchema = z.object({
   S3_ENDPOINT: optionalString,
   S3_REGION: z.string().default('us-east-1'),
   S3_FORCE_PATH_STYLE: bool.default(true),
+  // Both or neither; neither = the AWS SDK's default chain (AWS_* variables, profile, instance role).
+  S3_ACCESS_KEY_ID: optionalString,
+  S3_SECRET_ACCESS_KEY: optionalString,
 
   ADMIN_API_KEY: optionalString,
 
@@ -66,6 +69,15 @@ const envSchema = z.object({
   USER_DAILY_SPEND_CAP: credits.optional(),
 
   DEMO_USER_CREDITS: credits.default(1000),
+});
+
+/** Rules across variables. Half an S3 key pair would silently fall back to the default chain. */
+const checkedEnvSchema = envSchema.superRefine((env, ctx) => {
+  const pair = ['S3_ACCESS_KEY_ID', 'S3_SECRET_ACCESS_KEY'] as const;
+  for (const [set, missing] of [pair, [pair[1], pair[0]]] as const) {
+    if (env[set] && !env[missing])
+      ctx.addIssue({ code: 'custom', path: [missing], message: `required when ${set} is set` });
+  }
 });
 
 export type Env = z.infer<typeof envSchema>;
@@ -89,7 +101,7 @@ export class ConfigError extends Error {
 }
 
 export function loadConfig(source: NodeJS.ProcessEnv = process.env): Config {
-  const parsed = envSchema.safeParse(source);
+  const parsed = checkedEnvSchema.safeParse(source);
   if (!parsed.success) {
     const lines = parsed.error.issues.map((i) => `  ${i.path.join('.')}: ${i.message}`);
     throw new ConfigError(`Invalid configuration:\n${lines.join('\n')}`);

@@ -30,10 +30,12 @@ export function validationProblem(
   err: ZodError,
   where: 'body' | 'query' | 'params' | 'headers',
 ): HttpProblem {
-  const errors: FieldError[] = err.issues.map((i) => ({
-    field: i.path.length ? i.path.join('.') : where,
-    message: i.message,
-  }));
+  const errors: FieldError[] = err.issues.flatMap((i) =>
+    // An unknown key is reported on its parent object; name the key itself, so clients can point at it.
+    i.code === 'unrecognized_keys'
+      ? i.keys.map((key) => ({ field: [...i.path, key].join('.'), message: `Unrecognized key: "${key}"` }))
+      : [{ field: i.path.length ? i.path.join('.') : where, message: i.message }],
+  );
   const first = errors[0];
   return new HttpProblem(
     422,
@@ -49,10 +51,11 @@ export function problemHandler(logger: Logger): ErrorRequestHandler {
     if (err instanceof HttpProblem) problem = err;
     else if (err instanceof ZodError) problem = validationProblem(err, 'body');
     else if (isBodyParserError(err)) {
-      problem =
+      const [status, title, detail] =
         err.type === 'entity.too.large'
-          ? new HttpProblem(413, 'Content Too Large', 'The request body is too large.')
-          : new HttpProblem(400, 'Bad Request', 'The request body is not valid JSON.');
+          ? [413, 'Content Too Large', 'The request body is too large.']
+          : [400, 'Bad Request', 'The request body is not valid JSON.'];
+      problem = new HttpProblem(status, title, detail, { errors: [{ field: 'body', message: detail }] });
     } else {
       // Internals never leave the process; the log has them with the request id.
       logger.error({ err, reqId: req.id, path: req.path }, 'unhandled error');

@@ -10,6 +10,15 @@ export async function createStorage(config: Config): Promise<VideoStorage> {
       region: config.env.S3_REGION,
       ...(config.env.S3_ENDPOINT ? { endpoint: config.env.S3_ENDPOINT } : {}),
       forcePathStyle: config.env.S3_FORCE_PATH_STYLE,
+      // Explicit keys when configured (config rejects half a pair); else the AWS SDK's default chain.
+      ...(config.env.S3_ACCESS_KEY_ID && config.env.S3_SECRET_ACCESS_KEY
+        ? {
+            credentials: {
+              accessKeyId: config.env.S3_ACCESS_KEY_ID,
+              secretAccessKey: config.env.S3_SECRET_ACCESS_KEY,
+            },
+          }
+        : {}),
     });
   }
   return createLocalStorage({ dir: config.archiveDir });

@@ -6,7 +6,7 @@ import { createHash } from 'node:crypto';
 import { WorkflowExecutionAlreadyStartedError, WorkflowNotFoundError, type Client } from '@temporalio/client';
 import type { Logger } from 'pino';
 import type { Prices } from '../config.js';
-import type { Ledger, JobRecord } from '../ledger/index.js';
+import { InvalidCursorError, type Ledger, type JobRecord } from '../ledger/index.js';
 import type { Metrics } from '../observability/metrics.js';
 import type { VideoStorage } from '../storage/index.js';
 import {
@@ -63,9 +63,15 @@ export function createVideoService(deps: VideoServiceDeps) {
 
   async function view(record: JobRecord): Promise<JobView> {
     // Running jobs answer from the workflow (live); finished ones from their final record.
-    const live = FINAL_STATES.includes(record.state)
+    const queried = FINAL_STATES.includes(record.state)
       ? null
       : await queryProgress(temporal, record.id).catch(() => null);
+    // The workflow enters its final state just before the capture/release transaction commits. Until the
+    // record is final too, report the record's state and files, so GET, the state filter of the list,
+    // the content route and cancel all agree (a "succeeded" job whose file still 404s, or a "canceled"
+    // one missing from ?state=canceled, would mislead clients).
+    const settling = queried !== null && FINAL_STATES.includes(queried.state);
+    const live = settling ? { ...queried, state: record.state, files: record.files } : queried;
     const progress: Partial<JobProgress> = live ?? record.progress ?? {};
     return {
       id: record.id,
@@ -153,7 +159,20 @@ export function createVideoService(deps: VideoServiceDeps) {
       userId: string,
       q: { state?: JobState | undefined; cursor?: string | undefined; limit: number },
     ) {
-      const page = await ledger.listJobs(userId, q);
+      let page;
+      try {
+        page = await ledger.listJobs(userId, q);
+      } catch (err) {
+        if (!(err instanceof InvalidCursorError)) throw err;
+        throw new HttpProblem(
+          422,
+          'Unprocessable Content',
+          'Invalid query: cursor: not a cursor from this API.',
+          {
+            errors: [{ field: 'cursor', message: 'not a cursor from this API' }],
+          },
+        );
+      }
       return { data: await Promise.all(page.jobs.map(view)), nextCursor: page.nextCursor };
     },
 

@@ -44,6 +44,10 @@ async function classifyAndSignal(
   if (!token || !verifyJobCallbackToken(deps.webhookSecret, jobId, token)) {
     return { status: 401, outcome: 'bad_token', detail: 'Invalid callback token.' };
   }
+  // The token already authenticates the caller for this job; a body with no task id is malformed (400),
+  // and KIE's signature cannot be checked without one, so parse before verifying it.
+  const parsed = parseVeoCallbackTaskId(body);
+  if (!parsed) return { status: 400, outcome: 'malformed', detail: 'Callback body has no task id.' };
   if (deps.kieHmacKey) {
     const check = verifyKieSignature({
       hmacKey: deps.kieHmacKey,
@@ -54,8 +58,6 @@ async function classifyAndSignal(
     if (!check.ok)
       return { status: 401, outcome: 'bad_signature', detail: `Invalid KIE signature: ${check.reason}.` };
   }
-  const parsed = parseVeoCallbackTaskId(body);
-  if (!parsed) return { status: 400, outcome: 'malformed', detail: 'Callback body has no task id.' };
 
   try {
     await deps.temporal.workflow.getHandle(videoWorkflowId(jobId)).signal(kieCallbackSignal, {

@@ -1,0 +1,149 @@
+/**
+ * Shared by the API tests: a small HTTP client for the running API (real fetch, real server), problem+json
+ * assertions, and the "nothing was held" check that every rejected request must pass.
+ */
+import assert from 'node:assert/strict';
+import { FINAL_STATES } from '../../src/workflows/job-types.js';
+import type { TestStack } from '../helpers/stack.js';
+
+export interface Reply {
+  status: number;
+  contentType: string;
+  headers: Headers;
+  /** The parsed JSON body, or the text when it is not JSON. */
+  body: unknown;
+  ms: number;
+}
+
+export interface RequestOptions {
+  /** JSON-encoded unless a string (sent as is). */
+  body?: unknown;
+  headers?: Record<string, string>;
+  /** Bearer key; null sends no Authorization header. */
+  key?: string | null;
+}
+
+export async function call(
+  baseUrl: string,
+  method: string,
+  path: string,
+  opts: RequestOptions = {},
+): Promise<Reply> {
+  const headers: Record<string, string> = { ...opts.headers };
+  if (opts.key) headers.authorization = `Bearer ${opts.key}`;
+  let body: string | undefined;
+  if (opts.body !== undefined) {
+    body = typeof opts.body === 'string' ? opts.body : JSON.stringify(opts.body);
+    headers['content-type'] ??= 'application/json';
+  }
+  const t0 = performance.now();
+  const res = await fetch(new URL(path, baseUrl), { method, headers, body });
+  const text = await res.text();
+  const ms = performance.now() - t0;
+  const contentType = res.headers.get('content-type') ?? '';
+  let parsed: unknown = text;
+  if (/json/.test(contentType)) parsed = JSON.parse(text);
+  return { status: res.status, contentType, headers: res.headers, body: parsed, ms };
+}
+
+/** A client bound to the stack's API and one user's key. */
+export function client(stack: TestStack, key: string | null) {
+  const baseUrl = stack.apiUrl!;
+  return (method: string, path: string, opts: Omit<RequestOptions, 'key'> & { key?: string | null } = {}) =>
+    call(baseUrl, method, path, { key, ...opts });
+}
+export type Client = ReturnType<typeof client>;
+
+export interface Problem {
+  type: string;
+  title: string;
+  status: number;
+  detail?: string;
+  errors?: Array<{ field: string; message: string }>;
+}
+
+/** Asserts a problem+json reply with this status; with `field`, that its errors name that field. */
+export function assertProblem(reply: Reply, status: number, field?: string): Problem {
+  const what = JSON.stringify(reply.body);
+  assert.equal(reply.status, status, what);
+  assert.match(reply.contentType, /^application\/problem\+json/, what);
+  const problem = reply.body as Problem;
+  assert.equal(problem.status, status, what);
+  assert.equal(typeof problem.title, 'string', what);
+  if (field !== undefined) {
+    const fields = (problem.errors ?? []).map((e) => e.field);
+    assert.ok(fields.includes(field), `expected an error for field "${field}", got ${what}`);
+  }
+  return problem;
+}
+
+export interface Credits {
+  balance: number;
+  held: number;
+  available: number;
+  entries: unknown[];
+}
+
+export interface JobView {
+  id: string;
+  state: string;
+  kieTaskId: string | null;
+  detection: { channel: 'callback' | 'poll' } | null;
+  files: Array<{ variant: string; url: string }>;
+}
+
+export interface JobPage {
+  data: JobView[];
+  nextCursor: string | null;
+}
+
+export async function credits(api: Client): Promise<Credits> {
+  const r = await api('GET', '/v1/credits');
+  assert.equal(r.status, 200, JSON.stringify(r.body));
+  return r.body as Credits;
+}
+
+export async function listJobs(api: Client, query = ''): Promise<JobPage> {
+  const r = await api('GET', `/v1/videos${query}`);
+  assert.equal(r.status, 200, JSON.stringify(r.body));
+  return r.body as JobPage;
+}
+
+/** After a refused request: same balance, nothing held, no new ledger entry, no job, invariants hold. */
+export async function assertNothingChanged(stack: TestStack, api: Client, before: Credits): Promise<void> {
+  const after = await credits(api);
+  assert.equal(after.balance, before.balance, 'balance');
+  assert.equal(after.held, 0, 'held');
+  assert.equal(after.entries.length, before.entries.length, 'ledger entries');
+  assert.deepEqual((await listJobs(api)).data, [], 'no job listed');
+  await stack.assertInvariants();
+}
+
+export const VALID_BODY = { prompt: 'A red fox running through fresh snow, golden hour' } as const;
+
+export async function createJob(api: Client, body: Record<string, unknown> = {}): Promise<JobView> {
+  const r = await api('POST', '/v1/videos', { body: { ...VALID_BODY, ...body } });
+  assert.equal(r.status, 202, JSON.stringify(r.body));
+  return r.body as JobView;
+}
+
+/** Polls GET /v1/videos/:id until `done` holds (or fails after `timeoutMs`). */
+export async function waitForJob(
+  api: Client,
+  jobId: string,
+  done: (job: JobView) => boolean,
+  timeoutMs = 20_000,
+): Promise<JobView> {
+  const deadline = Date.now() + timeoutMs;
+  let job: JobView | undefined;
+  while (Date.now() < deadline) {
+    const r = await api('GET', `/v1/videos/${jobId}`);
+    assert.equal(r.status, 200, JSON.stringify(r.body));
+    job = r.body as JobView;
+    if (done(job)) return job;
+    await new Promise((resolve) => setTimeout(resolve, 100));
+  }
+  assert.fail(`job ${jobId} did not reach the expected state in ${timeoutMs} ms: ${JSON.stringify(job)}`);
+}
+
+export const isFinal = (job: JobView) => (FINAL_STATES as readonly string[]).includes(job.state);
