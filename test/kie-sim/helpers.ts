@@ -4,6 +4,7 @@ import http from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { after } from 'node:test';
 import { startKieSimulator, type KieSimulator, type SimOptions } from '../../src/kie-sim/index.js';
+import { waitFor } from '../helpers/wait-for.js';
 
 export const KEY = 'sim-test-key';
 
@@ -89,19 +90,7 @@ export async function generate(
 export const recordInfo = async (s: { url: string }, taskId: string) =>
   api(s, 'GET', `/api/v1/veo/record-info?taskId=${encodeURIComponent(taskId)}`);
 
-export async function waitFor<T>(
-  what: string,
-  probe: () => Promise<T | undefined>,
-  timeoutMs = 5_000,
-): Promise<T> {
-  const deadline = Date.now() + timeoutMs;
-  for (;;) {
-    const v = await probe();
-    if (v !== undefined) return v;
-    if (Date.now() > deadline) assert.fail(`timed out waiting for ${what}`);
-    await new Promise((r) => setTimeout(r, 25));
-  }
-}
+export { waitFor };
 
 /** data of record-info (kie-api.md §2.2). */
 export interface VeoRecord {

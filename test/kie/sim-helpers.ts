@@ -1,8 +1,8 @@
 /** Shared bits for the client-against-simulator tests. */
-import assert from 'node:assert/strict';
 import { createHash } from 'node:crypto';
 import type { KieError } from '../../src/kie/index.js';
 import { rejectsWithKieError } from './assert-kie-error.js';
+import { waitFor } from '../helpers/wait-for.js';
 
 /** A distinctive key, so a leak anywhere is easy to spot. */
 export const SIM_KEY = 'sk-sim-91c4e07b2d6a4f35';
@@ -15,19 +15,7 @@ export const FAST = {
   callbackRetryDelayMs: 50,
 };
 
-export async function waitFor<T>(
-  what: string,
-  probe: () => Promise<T | undefined>,
-  timeoutMs = 5_000,
-): Promise<T> {
-  const deadline = Date.now() + timeoutMs;
-  for (;;) {
-    const v = await probe();
-    if (v !== undefined) return v;
-    if (Date.now() > deadline) assert.fail(`timed out waiting for ${what}`);
-    await new Promise((r) => setTimeout(r, 40));
-  }
-}
+export { waitFor };
 
 /** A KieError with `fields`, and no trace of the key (the simulator's by default). */
 export const rejectsWith = (p: Promise<unknown>, fields: Partial<KieError>, key = SIM_KEY) =>
