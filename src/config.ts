@@ -14,6 +14,9 @@ const optionalString = z
   .optional()
   .transform((v) => (v === '' ? undefined : v));
 const credits = z.coerce.number().int().nonnegative();
+// A model's price is what a video costs at the least (a job whose 1080p never comes pays just that):
+// it must be positive, since the ledger holds and captures positive amounts only.
+const modelPrice = z.coerce.number().int().positive();
 
 const envSchema = z.object({
   NODE_ENV: z.enum(['development', 'production', 'test']).default('development'),
@@ -61,10 +64,12 @@ const envSchema = z.object({
 
   ADMIN_API_KEY: optionalString,
 
-  // Prices in our credits per model (the 1080p upgrade is included). Config, never code.
-  PRICE_VEO3: credits.default(250),
-  PRICE_VEO3_FAST: credits.default(80),
-  PRICE_VEO3_LITE: credits.default(30),
+  // Prices in our credits (src/services/pricing.ts): per model, plus PRICE_HD when the 1080p version
+  // is asked for, charged only when it is delivered. Config, never code.
+  PRICE_VEO3: modelPrice.default(250),
+  PRICE_VEO3_FAST: modelPrice.default(80),
+  PRICE_VEO3_LITE: modelPrice.default(30),
+  PRICE_HD: credits.default(5),
   USER_CONCURRENCY_CAP: z.coerce.number().int().positive().default(5),
   USER_DAILY_SPEND_CAP: credits.optional(),
 
@@ -94,6 +99,8 @@ export interface Prices {
   veo3: number;
   veo3_fast: number;
   veo3_lite: number;
+  /** Added to the model's price when the request asks for the 1080p version. */
+  hd: number;
 }
 
 export class ConfigError extends Error {
@@ -116,6 +123,7 @@ export function loadConfig(source: NodeJS.ProcessEnv = process.env): Config {
       veo3: env.PRICE_VEO3,
       veo3_fast: env.PRICE_VEO3_FAST,
       veo3_lite: env.PRICE_VEO3_LITE,
+      hd: env.PRICE_HD,
     },
     usingSimulator: !env.KIE_API_KEY,
   };

@@ -38,9 +38,16 @@ export function createLedgerActivities({ ledger, metrics }: ActivityDeps) {
       });
     },
 
-    /** Capture + final record in one transaction. */
-    async finalizeJob(args: { jobId: string; progress: JobProgress }): Promise<void> {
-      const settlement = await ledger.finalizeJob({ jobId: args.jobId, patch: finalPatch(args.progress) });
+    /**
+     * Capture `amount` (the whole hold when absent: workflows from before 1080p had a price) + final
+     * record in one transaction.
+     */
+    async finalizeJob(args: { jobId: string; progress: JobProgress; amount?: number }): Promise<void> {
+      const settlement = await ledger.finalizeJob({
+        jobId: args.jobId,
+        patch: finalPatch(args.progress),
+        amount: args.amount,
+      });
       if (settlement.applied && metrics) recordJobMetrics(metrics, args.progress);
     },
 

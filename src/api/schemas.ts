@@ -42,7 +42,11 @@ export const CreateVideoBody = z
     hd: z
       .boolean()
       .default(false)
-      .meta({ description: 'Also fetch and archive the 1080p version (16:9 and 9:16)' }),
+      .meta({
+        description:
+          'Also fetch and archive the 1080p version (16:9 and 9:16). Costs extra credits, held with the ' +
+          'price and charged only when the 1080p file is delivered',
+      }),
   })
   .transform((b, ctx): VideoRequest => {
     const generationType =
@@ -95,7 +99,18 @@ export const JobSchema = z.object({
   state: JobStateSchema,
   model: Model,
   prompt: z.string(),
-  price: z.int(),
+  price: z.int().meta({
+    description:
+      "Credits held when the job started: the model's price, plus the 1080p price when hd was asked",
+  }),
+  charged: z
+    .int()
+    .nullable()
+    .meta({
+      description:
+        'Credits charged once the job succeeded: the price, less the 1080p part when no 1080p was delivered. ' +
+        'Null until then, and for jobs that did not succeed (their hold was released).',
+    }),
   kieTaskId: z.string().nullable(),
   detection: z
     .object({ channel: z.enum(['callback', 'poll']), at: z.string(), kieCompletedAt: z.string().nullable() })

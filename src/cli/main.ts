@@ -34,7 +34,7 @@ function summary(job: JobView): string {
     .map((f) => `${f.variant} ${(f.size / 1024).toFixed(0)} KiB sha256:${f.sha256.slice(0, 12)}`)
     .join(', ');
   return [
-    `${job.id}  ${job.state}  ${job.model}  ${job.price} credits`,
+    `${job.id}  ${job.state}  ${job.model}  ${job.charged === null ? `price ${job.price}` : `charged ${job.charged}`} credits`,
     job.kieTaskId
       ? `  KIE task ${job.kieTaskId}${job.detection ? ` (detected by ${job.detection.channel})` : ''}`
       : null,

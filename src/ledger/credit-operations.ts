@@ -9,8 +9,9 @@
  * the unique indexes on entries are the backstop should code ever skip the lock.
  *
  * Daily cap: the UTC calendar day, and a job counts on the day it was reserved — holds placed since
- * UTC midnight that were not released (so captured or still open). A calendar day is what operators
- * and users reason about ("100 credits a day"); a rolling 24 h window would refill at odd hours.
+ * UTC midnight that were not released: what was captured of them, or what is still held. A calendar
+ * day is what operators and users reason about ("100 credits a day"); a rolling 24 h window would
+ * refill at odd hours.
  */
 import type { Db } from '../db/index.js';
 import { JobConflictError, UnknownUserError } from './errors.js';
@@ -150,8 +151,11 @@ async function refusalFor(
     );
   }
   if (user.daily_spend_cap !== null) {
+    // A captured job counts what it was charged (a 1080p that never came is not spent), an open one
+    // what it holds.
     const [{ spent } = { spent: 0 }] = await tx.query<{ spent: number }>(
-      `select coalesce(sum(h.amount), 0)::int8 as spent from credit_entries h
+      `select coalesce(sum(coalesce(c.amount, h.amount)), 0)::int8 as spent from credit_entries h
+       left join credit_entries c on c.job_id = h.job_id and c.kind = 'capture'
        where h.user_id = $1 and h.kind = 'hold' and h.created_at >= $2
          and not exists (select 1 from credit_entries r where r.job_id = h.job_id and r.kind = 'release')`,
       [args.userId, utcMidnight(args.now)],
@@ -171,11 +175,19 @@ const reject = (reason: RejectReason, message: string) => ({ ok: false as const,
 /**
  * Captures or releases a job's hold. At most one of the two ever applies; a replay, or the other one
  * arriving later, reports the outcome that stands.
+ *
+ * A capture takes `amount` (default: the whole hold, at most the hold) from the balance and ends the
+ * hold, so whatever it does not take is available again — in this same transaction, as one entry: the
+ * capture records the credits actually taken. A release takes nothing.
  */
 export async function settleIn(
   tx: Db,
-  args: { jobId: string; kind: 'capture' | 'release'; now: Date },
+  args: { jobId: string; now: Date } & (
+    { kind: 'capture'; amount?: number | undefined } | { kind: 'release' }
+  ),
 ): Promise<Settlement> {
+  const asked = args.kind === 'capture' ? args.amount : undefined;
+  if (asked !== undefined) assertCredits('capture amount', asked);
   // Whose lock to take: the hold's user, or the job's (a reserve may be in flight and about to commit
   // a hold — waiting on the user lock lets us see it instead of answering 'none' and missing it).
   const [owner] = await tx.query<{ user_id: string }>(
@@ -192,18 +204,30 @@ export async function settleIn(
   );
   const hold = rows.find((r) => r.kind === 'hold');
   if (!hold) return { applied: false, outcome: 'none' };
+  const amount = args.kind === 'capture' ? (asked ?? hold.amount) : hold.amount;
   const settled = rows.find((r) => r.kind !== 'hold');
-  if (settled) return { applied: false, outcome: settled.kind === 'capture' ? 'captured' : 'released' };
+  if (settled) {
+    // A replay asks for what was captured; another amount is a bug, not a replay.
+    if (settled.kind === 'capture' && args.kind === 'capture' && settled.amount !== amount) {
+      throw new JobConflictError(args.jobId, `captured ${settled.amount} credits already, not ${amount}`);
+    }
+    return { applied: false, outcome: settled.kind === 'capture' ? 'captured' : 'released' };
+  }
+  if (amount > hold.amount) {
+    throw new RangeError(
+      `job ${args.jobId}: cannot capture ${amount} credits, more than the ${hold.amount} held`,
+    );
+  }
 
   await tx.query(
     `insert into credit_entries (user_id, kind, amount, job_id, created_at) values ($1, $2, $3, $4, $5)`,
-    [hold.user_id, args.kind, hold.amount, args.jobId, args.now],
+    [hold.user_id, args.kind, amount, args.jobId, args.now],
   );
   await tx.query(
     args.kind === 'capture'
-      ? 'update users set balance = balance - $2, held = held - $2, open_holds = open_holds - 1 where id = $1'
+      ? 'update users set balance = balance - $3, held = held - $2, open_holds = open_holds - 1 where id = $1'
       : 'update users set held = held - $2, open_holds = open_holds - 1 where id = $1',
-    [hold.user_id, hold.amount],
+    args.kind === 'capture' ? [hold.user_id, hold.amount, amount] : [hold.user_id, hold.amount],
   );
   return { applied: true, outcome: args.kind === 'capture' ? 'captured' : 'released' };
 }

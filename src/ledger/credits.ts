@@ -31,8 +31,9 @@ export function createCreditStore(db: Db, clock: () => Date) {
       return db.transaction((tx) => reserveIn(tx, { ...args, now: clock() }));
     },
 
-    capture(jobId: string): Promise<Settlement> {
-      return db.transaction((tx) => settleIn(tx, { jobId, kind: 'capture', now: clock() }));
+    /** Captures `amount` of the job's hold (default all of it); the rest becomes available again. */
+    capture(jobId: string, amount?: number): Promise<Settlement> {
+      return db.transaction((tx) => settleIn(tx, { jobId, kind: 'capture', amount, now: clock() }));
     },
 
     release(jobId: string): Promise<Settlement> {

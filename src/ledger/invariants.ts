@@ -25,7 +25,7 @@ const CHECKS: ReadonlyArray<{ name: string; sql: string }> = [
          or u.open_holds <> coalesce(o.n, 0) or u.balance - u.held < 0`,
   },
   {
-    name: 'per job: one hold at most, one capture-or-release at most, after a hold of the same user and amount',
+    name: 'per job: one hold, then at most one capture-or-release of the same user; a release of the whole hold, a capture of at most it',
     sql: `
       select format('job %s: %s hold(s), %s capture/release(s), %s user(s), amounts %s',
           job_id, count(*) filter (where kind = 'hold'), count(*) filter (where kind <> 'hold'),
@@ -34,13 +34,17 @@ const CHECKS: ReadonlyArray<{ name: string; sql: string }> = [
       having count(*) filter (where kind = 'hold') <> 1
           or count(*) filter (where kind <> 'hold') > 1
           or count(distinct user_id) > 1
-          or count(distinct amount) > 1
-          or min(id) filter (where kind = 'hold') > coalesce(min(id) filter (where kind <> 'hold'), min(id))`,
+          or min(id) filter (where kind = 'hold') > coalesce(min(id) filter (where kind <> 'hold'), min(id))
+          or coalesce(min(amount) filter (where kind = 'release') <> max(amount) filter (where kind = 'hold'), false)
+          or coalesce(max(amount) filter (where kind = 'capture') > max(amount) filter (where kind = 'hold'), false)`,
   },
   {
+    // price = what was held. A capture of less than that is the 1080p part given back, so only for a
+    // job that asked for 1080p and did not get it.
     name: 'job records agree with their credits',
     sql: `
-      select format('job %s is %s (price %s, user %s) but its credits are: %s', j.id, j.state, j.price, j.user_id,
+      select format('job %s is %s (price %s, hd %s/%s, user %s) but its credits are: %s', j.id, j.state, j.price,
+          coalesce(j.request->>'hd', '?'), coalesce(j.hd_state, '-'), j.user_id,
           coalesce((select string_agg(e.kind || ' ' || e.amount || ' of ' || e.user_id, ', ' order by e.id)
                     from credit_entries e where e.job_id = j.id), 'none')) as v
       from jobs j
@@ -48,6 +52,8 @@ const CHECKS: ReadonlyArray<{ name: string; sql: string }> = [
       left join credit_entries s on s.job_id = j.id and s.kind in ('capture', 'release')
       where (h.id is not null and (h.amount <> j.price or h.user_id <> j.user_id))
          or (j.state = 'succeeded' and s.kind is distinct from 'capture')
+         or (s.kind = 'capture' and s.amount < h.amount
+             and not (j.request->>'hd' = 'true' and j.hd_state in ('not_supported', 'unavailable')))
          or (j.state in ('failed', 'canceled', 'timed_out') and h.id is not null and s.kind is distinct from 'release')
          or (j.state = 'rejected' and h.id is not null)
          or (j.state not in ('succeeded', 'failed', 'canceled', 'timed_out', 'rejected') and s.id is not null)

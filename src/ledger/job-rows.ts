@@ -10,6 +10,7 @@ export interface JobRow {
   model: string;
   request: JobRecord['request'];
   price: number;
+  charged: number | null;
   kie_task_id: string | null;
   detection_channel: string | null;
   hd_state: string | null;
@@ -23,9 +24,11 @@ export interface JobRow {
   finished_at: Date | null;
 }
 
+/** `charged` comes from the job's capture entry (the ledger is the record of what was paid). */
 export const JOB_COLUMNS =
   'id, user_id, state, model, request, price, kie_task_id, detection_channel, hd_state, files, error, progress, ' +
-  'idempotency_key, request_hash, created_at, updated_at, finished_at';
+  'idempotency_key, request_hash, created_at, updated_at, finished_at, ' +
+  "(select c.amount from credit_entries c where c.job_id = jobs.id and c.kind = 'capture') as charged";
 
 export const toJobRecord = (r: JobRow): JobRecord => ({
   id: r.id,
@@ -34,6 +37,7 @@ export const toJobRecord = (r: JobRow): JobRecord => ({
   model: r.model,
   request: r.request,
   price: r.price,
+  charged: r.charged,
   kieTaskId: r.kie_task_id,
   detectionChannel: r.detection_channel,
   hdState: r.hd_state,

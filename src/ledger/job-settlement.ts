@@ -2,7 +2,7 @@
  * The three transactions the workflow's activities run, each tying a credit movement to the job's
  * record so the two can never disagree, and each safe to replay (activities retry):
  * - reserveAndRecordJob: job row + hold; a refusal is recorded as a 'rejected' job, nothing held;
- * - finalizeJob: capture + the final record ('succeeded');
+ * - finalizeJob: capture (all of the hold, or less: see settleIn) + the final record ('succeeded');
  * - compensateJob: release + the final record ('failed' | 'canceled' | 'timed_out').
  * Exactly one of finalize/compensate takes effect; whichever comes second changes nothing and
  * reports the outcome that stands.
@@ -46,7 +46,16 @@ export function createJobSettlement(db: Db, clock: () => Date) {
       });
     },
 
-    async finalizeJob({ jobId, patch }: { jobId: string; patch: JobPatch }): Promise<Settlement> {
+    /** `amount`: credits to capture, at most the hold (default all of it); the rest is given back. */
+    async finalizeJob({
+      jobId,
+      patch,
+      amount,
+    }: {
+      jobId: string;
+      patch: JobPatch;
+      amount?: number | undefined;
+    }): Promise<Settlement> {
       if (patch.state !== undefined && patch.state !== 'succeeded') {
         throw new RangeError(
           `finalizeJob captures credits: the final state is 'succeeded', not ${patch.state}`,
@@ -54,7 +63,7 @@ export function createJobSettlement(db: Db, clock: () => Date) {
       }
       const now = clock();
       return db.transaction(async (tx) => {
-        const settlement = await settleIn(tx, { jobId, kind: 'capture', now });
+        const settlement = await settleIn(tx, { jobId, kind: 'capture', amount, now });
         if (settlement.outcome === 'none') throw new MissingHoldError(jobId);
         // Written with the capture; a replay (or a capture that lost to a release) leaves it alone.
         if (settlement.applied)

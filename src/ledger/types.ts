@@ -63,7 +63,10 @@ export interface JobRecord {
   state: JobState;
   model: string;
   request: VideoRequest;
+  /** Credits held for the job. */
   price: number;
+  /** Credits captured (at most `price`): null until the job succeeds, and for jobs that did not. */
+  charged: number | null;
   kieTaskId: string | null;
   detectionChannel: string | null;
   hdState: string | null;

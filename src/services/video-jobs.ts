@@ -24,7 +24,9 @@ import {
 export interface StartJobArgs {
   userId: string;
   request: VideoRequest;
+  /** Credits to hold, and the 1080p part of them (see priceOf in pricing.ts). */
   price: number;
+  hdPrice?: number;
   /** Same key (per user) → same job id → the same workflow, however often the request is repeated. */
   idempotencyKey?: string;
   /** Recorded with the key, so a reuse of the key with another request can be refused (409). */
@@ -59,6 +61,7 @@ export async function startVideoJob(
     userId: args.userId,
     request: args.request,
     price: args.price,
+    ...(args.hdPrice ? { hdPrice: args.hdPrice } : {}),
     ...(args.idempotencyKey
       ? { idempotency: { key: args.idempotencyKey, requestHash: args.requestHash ?? '' } }
       : {}),

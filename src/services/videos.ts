@@ -18,6 +18,7 @@ import {
   type VideoRequest,
 } from '../workflows/job-types.js';
 import { HttpProblem, notFound } from '../api/problem.js';
+import { priceOf } from './pricing.js';
 import { jobHandle, newJobId, queryProgress, startVideoJob } from './video-jobs.js';
 
 export interface VideoServiceDeps {
@@ -36,7 +37,10 @@ export interface JobView {
   state: JobState;
   model: string;
   prompt: string;
+  /** Credits held when the job started. */
   price: number;
+  /** Credits captured once the job succeeded (less the 1080p part when none was delivered); else null. */
+  charged: number | null;
   kieTaskId: string | null;
   detection: JobProgress['detection'];
   hd: JobProgress['hd'];
@@ -79,6 +83,7 @@ export function createVideoService(deps: VideoServiceDeps) {
       model: record.model,
       prompt: record.request.prompt,
       price: record.price,
+      charged: record.charged,
       kieTaskId: progress.kieTaskId ?? record.kieTaskId ?? null,
       detection: progress.detection ?? null,
       hd: progress.hd ?? (record.request.hd ? 'pending' : 'not_requested'),
@@ -125,13 +130,12 @@ export function createVideoService(deps: VideoServiceDeps) {
         const existing = await ledger.findJobByIdempotencyKey(userId, idempotencyKey);
         if (existing) return replay(existing, hash);
       }
-      const price = deps.prices[request.model];
       let started;
       try {
         started = await startVideoJob(temporal, deps.taskQueue, {
           userId,
           request,
-          price,
+          ...priceOf(deps.prices, request),
           ...(idempotencyKey ? { idempotencyKey, requestHash: hash } : {}),
           ...(deps.timing ? { timing: deps.timing } : {}),
         });

@@ -67,8 +67,13 @@ export interface GenerateVideoInput {
   jobId: string;
   userId: string;
   request: VideoRequest;
-  /** Credits to hold, priced by the API from config. */
+  /** Credits to hold, priced by the API from config (model + 1080p when `request.hd`). */
   price: number;
+  /**
+   * The 1080p part of `price`, not captured when the 1080p version is not delivered. Absent (= 0) in
+   * jobs started before 1080p had a price of its own.
+   */
+  hdPrice?: number;
   /** The client's Idempotency-Key and a hash of the request, kept on the job record to detect reuse. */
   idempotency?: { key: string; requestHash: string };
   timing?: Partial<Timing>;

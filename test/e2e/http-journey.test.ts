@@ -33,7 +33,10 @@ describe('HTTP journey', () => {
     const body = { prompt: 'A red fox running through snow', hd: true };
     const first = await api.post('/v1/videos', body, { 'idempotency-key': 'fox-1' });
     assert.equal(first.status, 202, JSON.stringify(first.body));
-    const job = first.body as { id: string; price: number; state: string };
+    const job = first.body as { id: string; price: number; charged: number | null; state: string };
+    const { veo3_fast: modelPrice, hd: hdPrice } = stack.config.prices;
+    assert.equal(job.price, modelPrice + hdPrice, 'held: the model + the 1080p');
+    assert.equal(job.charged, null, 'nothing charged yet');
     const events = readEvents(`${stack.apiUrl}/v1/videos/${job.id}/events`, user.apiKey);
 
     const again = await api.post('/v1/videos', body, { 'idempotency-key': 'fox-1' });
@@ -60,6 +63,7 @@ describe('HTTP journey', () => {
 
     const done = (await api.get(`/v1/videos/${job.id}`)).body as {
       state: string;
+      charged: number | null;
       kieTaskId: string;
       detection: { channel: string };
       files: Array<{ variant: 'original' | '1080p'; sha256: string; size: number; url: string }>;
@@ -67,6 +71,7 @@ describe('HTTP journey', () => {
     assert.equal(done.state, 'succeeded');
     assert.equal(done.detection.channel, 'callback', 'KIE callback came in through the webhook');
     assert.deepEqual(done.files.map((f) => f.variant).sort(), ['1080p', 'original']);
+    assert.equal(done.charged, job.price, '1080p delivered: charged all that was held');
 
     for (const file of done.files) {
       const res = await fetch(`${stack.apiUrl}${file.url}`, {

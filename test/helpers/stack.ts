@@ -13,6 +13,7 @@ import type { TestContext } from 'node:test';
 import { loadConfig } from '../../src/config.js';
 import type { SimOptions } from '../../src/kie-sim/index.js';
 import { startStack, type Stack } from '../../src/runtime/stack.js';
+import { priceOf } from '../../src/services/pricing.js';
 import { startVideoJob, waitForJob, type StartJobArgs } from '../../src/services/video-jobs.js';
 import { videoWorkflowId, type Timing, type VideoRequest } from '../../src/workflows/job-types.js';
 import { testTemporal, workflowBundle } from './temporal.js';
@@ -104,10 +105,11 @@ export async function startTestStack(t: TestContext, opts: TestStackOptions = {}
       return { id: user.id, apiKey: key.key };
     },
     start(userId: string, request: Partial<VideoRequest> = {}, extra: Partial<StartJobArgs> = {}) {
+      const full = videoRequest(request);
       return startVideoJob(stack.temporal.client, taskQueue, {
         userId,
-        request: videoRequest(request),
-        price: config.prices[request.model ?? 'veo3_fast'],
+        request: full,
+        ...priceOf(config.prices, full),
         timing,
         ...extra,
       });

@@ -157,6 +157,48 @@ forEachDatabase('credits', (t) => {
     assert.deepEqual(kinds, ['release:b', 'capture:a', 'hold:b', 'hold:a', 'grant:']);
   });
 
+  void it('a capture of less than the hold charges that much and frees the rest at once; replays move nothing', async () => {
+    const user = await t.fundedUser(200);
+    await t.ledger.reserve({ jobId: 'j', userId: user.id, amount: 85 });
+    assert.deepEqual(await t.ledger.balance(user.id), { balance: 200, held: 85, available: 115 });
+    assert.deepEqual(await t.ledger.capture('j', 80), { applied: true, outcome: 'captured' });
+    assert.deepEqual(await t.ledger.balance(user.id), { balance: 120, held: 0, available: 120 });
+    assert.deepEqual(await t.ledger.capture('j', 80), { applied: false, outcome: 'captured' });
+    assert.deepEqual(await t.ledger.release('j'), { applied: false, outcome: 'captured' });
+    // Another amount for a settled job is a contradiction, not a replay (also "the whole hold").
+    await assert.rejects(t.ledger.capture('j', 85), JobConflictError);
+    await assert.rejects(t.ledger.capture('j'), /captured 80 credits already, not 85/);
+    assert.deepEqual(await t.ledger.balance(user.id), { balance: 120, held: 0, available: 120 });
+    assert.deepEqual(
+      (await t.ledger.entries(user.id, 10)).map((e) => `${e.kind} ${e.amount}`),
+      ['capture 80', 'hold 85', 'grant 200'],
+    );
+  });
+
+  void it('refuses to capture nothing, or more than the hold, without writing anything', async () => {
+    const user = await t.fundedUser(100);
+    await t.ledger.reserve({ jobId: 'j', userId: user.id, amount: 80 });
+    await assert.rejects(t.ledger.capture('j', 81), /cannot capture 81 credits, more than the 80 held/);
+    for (const amount of [0, -1, 1.5]) await assert.rejects(t.ledger.capture('j', amount), RangeError);
+    assert.deepEqual(await t.ledger.balance(user.id), { balance: 100, held: 80, available: 20 });
+    assert.equal((await t.ledger.entries(user.id, 10)).length, 2);
+    // The whole hold, named or not, is fine.
+    assert.deepEqual(await t.ledger.capture('j', 80), { applied: true, outcome: 'captured' });
+    assert.deepEqual(await t.ledger.balance(user.id), { balance: 20, held: 0, available: 20 });
+  });
+
+  void it('the daily cap counts what a partial capture charged, not what it gave back', async () => {
+    const user = await t.fundedUser(1000, { dailySpendCap: 100 });
+    await t.ledger.reserve({ jobId: 'a', userId: user.id, amount: 85 });
+    const b = await t.ledger.reserve({ jobId: 'b', userId: user.id, amount: 20 });
+    assert.equal(!b.ok && b.reason, 'daily_cap');
+    await t.ledger.capture('a', 80);
+    assert.equal((await t.ledger.reserve({ jobId: 'b', userId: user.id, amount: 20 })).ok, true); // 80 + 20
+    const c = await t.ledger.reserve({ jobId: 'c', userId: user.id, amount: 1 });
+    assert.equal(!c.ok && c.reason, 'daily_cap');
+    assert.match(!c.ok ? c.message : '', /100 already used/);
+  });
+
   void it('balance = grants − captures, held = open holds, available = balance − held', async () => {
     const user = await t.fundedUser(500);
     await t.ledger.grant({ userId: user.id, amount: 250, idempotencyKey: 'topup' });

@@ -1,9 +1,48 @@
 /** checkInvariants notices what it promises to notice — on PGlite and Postgres. */
 import assert from 'node:assert/strict';
 import { it } from 'node:test';
-import { forEachDatabase, newJob } from './ledger-harness.js';
+import type { Db } from '../../src/db/index.js';
+import { checkInvariants } from '../../src/ledger/invariants.js';
+import { forEachDatabase, newJob, videoRequest } from './ledger-harness.js';
 
 forEachDatabase('ledger invariants', (t) => {
+  /**
+   * Entries are append-only, so a broken state is written (by hand, as a bug would) inside a
+   * transaction, checked there, and rolled back.
+   */
+  async function violationsOf(breakIt: (tx: Db) => Promise<void>): Promise<string[]> {
+    let violations: string[] = [];
+    await assert.rejects(
+      t.db.transaction(async (tx) => {
+        await breakIt(tx);
+        violations = await checkInvariants(tx);
+        throw new Error('roll back');
+      }),
+      /roll back/,
+    );
+    return violations;
+  }
+  /** Settles job `jobId` (holding `held` credits) of `userId` with a hand-written entry. */
+  const settleByHand = async (
+    tx: Db,
+    a: { userId: string; jobId: string; held: number; kind: 'capture' | 'release'; amount: number },
+  ) => {
+    await tx.query(`insert into credit_entries (user_id, kind, amount, job_id) values ($1, $2, $3, $4)`, [
+      a.userId,
+      a.kind,
+      a.amount,
+      a.jobId,
+    ]);
+    await tx.query(
+      'update users set balance = balance - $2, held = held - $3, open_holds = open_holds - 1 where id = $1',
+      [a.userId, a.kind === 'capture' ? a.amount : 0, a.held],
+    );
+    await tx.query(`update jobs set state = $2, finished_at = now() where id = $1`, [
+      a.jobId,
+      a.kind === 'capture' ? 'succeeded' : 'failed',
+    ]);
+  };
+
   void it('hold out against a busy mixed history', async () => {
     const user = await t.fundedUser(1000, { concurrencyCap: 5 });
     for (let i = 0; i < 12; i++) {
@@ -35,6 +74,45 @@ forEachDatabase('ledger invariants', (t) => {
     assert.match(violations[0]!, /job j is succeeded .* its credits are: hold 40/);
     await t.db.query(`update jobs set state = 'reserving', finished_at = null where id = 'j'`);
     await t.ledger.compensateJob({ jobId: 'j', patch: { state: 'failed' } });
+  });
+
+  void it('accept a partial capture for a job that asked for 1080p and did not get it', async () => {
+    const user = await t.fundedUser(100);
+    const request = { ...videoRequest(), hd: true };
+    await t.ledger.reserveAndRecordJob({ job: newJob('j', user.id, { request }), amount: 45 });
+    await t.ledger.finalizeJob({ jobId: 'j', patch: { hdState: 'not_supported' }, amount: 40 });
+    assert.deepEqual(await t.ledger.checkInvariants(), []);
+    assert.deepEqual(await t.ledger.balance(user.id), { balance: 60, held: 0, available: 60 });
+  });
+
+  void it('catch a capture above the hold, a partial release, and a partial capture nothing explains', async () => {
+    const user = await t.fundedUser(100);
+    for (const id of ['over', 'short', 'nohd'])
+      await t.ledger.reserveAndRecordJob({ job: newJob(id, user.id), amount: 20 });
+    const base = { userId: user.id, held: 20 };
+
+    const over = await violationsOf((tx) =>
+      settleByHand(tx, { ...base, jobId: 'over', kind: 'capture', amount: 21 }),
+    );
+    assert.equal(over.length, 1, over.join('\n'));
+    assert.match(over[0]!, /capture of at most it: job over: .* amounts hold 20, capture 21/);
+
+    const short = await violationsOf((tx) =>
+      settleByHand(tx, { ...base, jobId: 'short', kind: 'release', amount: 15 }),
+    );
+    assert.equal(short.length, 1, short.join('\n'));
+    assert.match(short[0]!, /job short: .* amounts hold 20, release 15/);
+
+    // Less than the hold, but the job did not ask for 1080p: nothing to give back.
+    const nohd = await violationsOf((tx) =>
+      settleByHand(tx, { ...base, jobId: 'nohd', kind: 'capture', amount: 15 }),
+    );
+    assert.equal(nohd.length, 1, nohd.join('\n'));
+    assert.match(nohd[0]!, /job records agree .* job nohd is succeeded \(price 20, hd false\/-.*capture 15/);
+
+    assert.deepEqual(await t.ledger.checkInvariants(), []);
+    for (const id of ['over', 'short', 'nohd'])
+      await t.ledger.compensateJob({ jobId: id, patch: { state: 'canceled' } });
   });
 
   void it('are backed by the database: entries cannot be changed, totals cannot go negative', async () => {

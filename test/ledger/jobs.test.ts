@@ -8,7 +8,7 @@ import {
   MissingHoldError,
 } from '../../src/ledger/index.js';
 import type { JobError } from '../../src/workflows/job-types.js';
-import { forEachDatabase, newJob, T0 } from './ledger-harness.js';
+import { forEachDatabase, newJob, T0, videoRequest } from './ledger-harness.js';
 
 const kieFailure: JobError = { source: 'kie', code: '501', message: 'generation failed' };
 
@@ -89,7 +89,46 @@ forEachDatabase('job records', (t) => {
     assert.deepEqual(job?.files, files);
     assert.equal(job?.error, null);
     assert.deepEqual(job?.finishedAt, new Date(T0.getTime() + 60_000));
+    assert.equal(job?.charged, 80);
     assert.deepEqual(await t.ledger.balance(user.id), { balance: 120, held: 0, available: 120 });
+  });
+
+  void it('finalizeJob without the 1080p asked for captures less: the rest goes back with the capture', async () => {
+    const user = await t.fundedUser(200);
+    const request = { ...videoRequest(), hd: true };
+    await t.ledger.reserveAndRecordJob({ job: newJob('hd', user.id, { request }), amount: 85 });
+    assert.equal((await t.ledger.getJob('hd'))?.charged, null);
+    const patch = { state: 'succeeded' as const, hdState: 'unavailable' };
+    assert.deepEqual(await t.ledger.finalizeJob({ jobId: 'hd', patch, amount: 80 }), {
+      applied: true,
+      outcome: 'captured',
+    });
+    // A replayed finalize (the activity retried after a lost reply) moves nothing.
+    assert.deepEqual(await t.ledger.finalizeJob({ jobId: 'hd', patch, amount: 80 }), {
+      applied: false,
+      outcome: 'captured',
+    });
+    assert.deepEqual(await t.ledger.compensateJob({ jobId: 'hd', patch: { state: 'failed' } }), {
+      applied: false,
+      outcome: 'captured',
+    });
+    assert.deepEqual(await t.ledger.balance(user.id), { balance: 120, held: 0, available: 120 });
+    const job = await t.ledger.getJob('hd');
+    assert.equal(job?.state, 'succeeded');
+    assert.equal(job?.price, 85, 'price stays what was held');
+    assert.equal(job?.charged, 80);
+    assert.equal((await t.ledger.listJobs(user.id, { limit: 5 })).jobs[0]?.charged, 80);
+    // More than the hold is refused, and nothing is written.
+    await t.ledger.reserveAndRecordJob({ job: newJob('over', user.id, { request }), amount: 85 });
+    await assert.rejects(
+      t.ledger.finalizeJob({ jobId: 'over', patch, amount: 86 }),
+      /cannot capture 86 credits, more than the 85 held/,
+    );
+    const over = await t.ledger.getJob('over');
+    assert.equal(over?.state, 'reserving');
+    assert.equal(over?.charged, null);
+    assert.deepEqual(await t.ledger.balance(user.id), { balance: 120, held: 85, available: 35 });
+    await t.ledger.compensateJob({ jobId: 'over', patch: { state: 'failed' } });
   });
 
   void it('compensateJob releases and writes the final record once; a later finalize changes nothing', async () => {
@@ -112,6 +151,7 @@ forEachDatabase('job records', (t) => {
     });
     const job = await t.ledger.getJob('ko');
     assert.equal(job?.state, 'failed');
+    assert.equal(job?.charged, null, 'released: nothing charged');
     assert.deepEqual(job?.error, kieFailure);
     assert.ok(job?.finishedAt);
     assert.deepEqual(await t.ledger.balance(user.id), { balance: 200, held: 0, available: 200 });

@@ -32,9 +32,12 @@ describe('generateVideo: callback and polling', () => {
       assert.equal(bytes.subarray(4, 8).toString('latin1'), 'ftyp');
     }
 
-    assert.deepEqual(await stack.ledger.balance(user.id), { balance: 420, held: 0, available: 420 });
+    // 1080p delivered: the model's price (80) + the 1080p price (5), all of the hold.
+    assert.deepEqual(await stack.ledger.balance(user.id), { balance: 415, held: 0, available: 415 });
     const job = await stack.ledger.getJob(jobId);
     assert.equal(job?.state, 'succeeded');
+    assert.equal(job?.price, 85);
+    assert.equal(job?.charged, 85);
     await stack.assertInvariants();
   });
 

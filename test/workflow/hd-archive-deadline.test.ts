@@ -29,7 +29,22 @@ describe('generateVideo: 1080p and archive', () => {
       result.files.map((f) => f.variant),
       ['original'],
     );
-    assert.deepEqual(await stack.ledger.balance(user.id), { balance: 20, held: 0, available: 20 });
+    // Held the model's price + the 1080p price; paid the model's price only.
+    const { veo3_fast: modelPrice, hd: hdPrice } = stack.config.prices;
+    assert.ok(hdPrice > 0);
+    const entries = (await stack.ledger.entries(user.id, 10)).filter((e) => e.jobId === jobId);
+    assert.deepEqual(
+      entries.map((e) => [e.kind, e.amount]),
+      [
+        ['capture', modelPrice],
+        ['hold', modelPrice + hdPrice],
+      ],
+    );
+    const left = 100 - modelPrice;
+    assert.deepEqual(await stack.ledger.balance(user.id), { balance: left, held: 0, available: left });
+    const job = await stack.ledger.getJob(jobId);
+    assert.equal(job?.price, modelPrice + hdPrice);
+    assert.equal(job?.charged, modelPrice);
     await stack.assertInvariants();
   });
 
