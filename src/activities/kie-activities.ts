@@ -1,6 +1,12 @@
 /** Activities that talk to KIE: submit, record-info, 1080p. Each classifies KIE's answer for Temporal. */
 import { ApplicationFailure } from '@temporalio/activity';
-import { jobCallbackToken, KieError, type KieClient, type VeoGenerateRequest } from '../kie/index.js';
+import {
+  isAmbiguousSubmitFailure,
+  jobCallbackToken,
+  KieError,
+  type KieClient,
+  type VeoGenerateRequest,
+} from '../kie/index.js';
 import type { VideoRequest } from '../workflows/job-types.js';
 import type { ActivityDeps } from './deps.js';
 
@@ -29,13 +35,14 @@ export function createKieActivities(deps: ActivityDeps) {
           await ledger.openBreaker(`KIE answered 402: ${err.msg}`);
           logger.error({ jobId: args.jobId }, 'KIE account out of credits: spend breaker opened');
         }
-        if (err.code === 0 && err.requestSent) {
-          // Ambiguous: the request may have reached KIE and created a (paid) task whose id we never saw.
+        if (isAmbiguousSubmitFailure(err)) {
+          // Ambiguous (no answer after the request was sent, or a success reply without a task id): KIE
+          // may have created a (paid) task whose id we never saw.
           // KIE has no list or cancel endpoint, so a blind retry can pay twice. We choose to fail the job
           // (the user is refunded) and bound the operator's loss to one generation, logged for audit.
           logger.warn({ jobId: args.jobId, err: err.message }, 'KIE submit outcome unknown: not retried');
           throw ApplicationFailure.nonRetryable(
-            'KIE did not answer the submission in time; not retried, to avoid paying twice.',
+            'KIE did not confirm the submission (no answer, or no task id); not retried, to avoid paying twice.',
             'KieRejected',
             'submit_ambiguous',
           );

@@ -27,6 +27,11 @@ export interface SimFaults {
   download?: 'normal' | 'truncate-once' | 'slow' | 'not-mp4';
   /** For download 'slow' (default 256 KiB/s). */
   slowBytesPerSec?: number;
+  /**
+   * malformed: generate creates (and charges) the task but answers `{code: 200, data: {}}` — a success
+   * whose task id the caller never learns: the ambiguous submit a client must not blindly retry.
+   */
+  generateReply?: 'normal' | 'malformed';
   /** Every API endpoint answers 455. */
   maintenance?: boolean;
   /** Size of each served video: the fixture padded with a trailing `free` box (still a valid MP4). */

@@ -33,6 +33,7 @@ export function createVeoApi(ctx: SimContext, tasks: VeoTasks) {
       headerFaults: header,
     });
     await ready;
+    if ((header.generateReply ?? ctx.scenario.faults.generateReply) === 'malformed') return ok({});
     return ok({ taskId: task.taskId });
   }
 

@@ -169,6 +169,27 @@ void describe('maintenance (faults.maintenance) → 455', () => {
   });
 });
 
+void describe('ambiguous submit (faults.generateReply = malformed)', () => {
+  void it('creates and charges the task, but answers success without a task id', async () => {
+    const s = await sim();
+    const before = s.credits();
+    const r = await api(
+      s,
+      'POST',
+      '/api/v1/veo/generate',
+      { prompt: 'p', model: 'veo3_fast' },
+      {
+        'x-sim-faults': '{"generateReply":"malformed"}',
+      },
+    );
+    assert.equal(r.code, 200);
+    assert.deepEqual(r.data, {});
+    assert.ok(s.credits() < before, 'charged');
+    assert.equal(s.stats().generateCalls, 1);
+    await generate(s); // the next request, without the header, is normal
+  });
+});
+
 void describe('HTTP status', () => {
   void it('is 200 whatever the code by default', async () => {
     const s = await sim({ credits: 0 });
