@@ -73,10 +73,8 @@ export function createKieActivities(deps: ActivityDeps) {
       try {
         return await kie.get1080p(args.taskId, 0);
       } catch (err) {
-        if (err instanceof KieError && err.kind === 'permanent') {
-          // A 1080p KIE refuses is a missing upgrade, not a failed job: the workflow keeps the original.
-          return { status: 'pending', message: `${err.code}: ${err.msg}` };
-        }
+        // A refusal is final (not retried, no use asking again within the HD window); the workflow
+        // turns it into "1080p unavailable" and keeps the original.
         throw err instanceof KieError ? toFailure(err) : err;
       }
     },

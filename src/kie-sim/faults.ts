@@ -12,7 +12,7 @@
 import type { SimFaults } from './types.js';
 
 const CALLBACK_MODES = ['normal', 'drop', 'duplicate', 'delay', 'early', 'reorder'];
-const HD_MODES = ['normal', 'never', 'pending-as-500'];
+const HD_MODES = ['normal', 'never', 'pending-as-500', 'refused'];
 const DOWNLOAD_MODES = ['normal', 'truncate-once', 'slow', 'not-mp4'];
 const FAILURE_FLAGS = [2, 3];
 const FAILURE_CODES = [400, 422, 500, 501];

@@ -18,8 +18,11 @@ export interface SimFaults {
   callbackDelayMs?: number;
   /** Also POST a well-formed, signed callback for a task id that does not exist to the same callBackUrl. */
   foreignCallback?: boolean;
-  /** never: 1080p stays "processing" forever; pending-as-500: "processing" is answered with code 500. */
-  hd1080?: 'normal' | 'never' | 'pending-as-500';
+  /**
+   * never: 1080p stays "processing" forever; pending-as-500: "processing" is answered with code 500;
+   * refused: the 1080p endpoint answers 422 "record result data is blank" (a permanent refusal).
+   */
+  hd1080?: 'normal' | 'never' | 'pending-as-500' | 'refused';
   /**
    * truncate-once: the first GET of each file closes the socket half way (Content-Length announced
    * in full); slow: slowBytesPerSec; not-mp4: HTML bytes (labelled video/mp4, so only sniffing catches it).

@@ -135,6 +135,7 @@ export function createVeoApi(ctx: SimContext, tasks: VeoTasks) {
       if (!isTask(t)) return t;
       if (index > 0) return fail(422, 'record result data not exist');
       const faults = liveTaskFaults(ctx.scenario.faults, t.headerFaults);
+      if (faults.hd1080 === 'refused') return fail(422, 'record result data is blank');
       const hd = tasks.hd1080(t, faults.hd1080 === 'never');
       if (hd === 'insufficient') return fail(402, INSUFFICIENT_CREDITS);
       if (!hd.url) return fail(faults.hd1080 === 'pending-as-500' ? 500 : 400, HD_PROCESSING);

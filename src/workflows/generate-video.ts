@@ -260,9 +260,17 @@ async function finishSucceededTask(
     } else {
       setState('fetching_hd');
       await ledger.recordJobState({ jobId, state: 'fetching_hd' });
-      hdUrl = await waitForHd(ctx, taskId);
+      let hdFailure: string | null = null;
+      hdUrl = await waitForHd(ctx, taskId).catch((err: unknown) => {
+        if (isCancellation(err)) throw err;
+        // KIE refused or kept failing (maintenance, 5xx past the retries): the original is the product.
+        hdFailure = failureToJobError(err).message;
+        return null;
+      });
       progress.hd = hdUrl ? 'ready' : 'unavailable';
-      if (!hdUrl) progress.hdNote = `1080p not ready within ${Math.round(timing.hdWindowMs / 1000)} s`;
+      if (!hdUrl) {
+        progress.hdNote = hdFailure ?? `1080p not ready within ${Math.round(timing.hdWindowMs / 1000)} s`;
+      }
     }
   }
 

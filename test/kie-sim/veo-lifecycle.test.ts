@@ -216,6 +216,12 @@ void describe('1080p', () => {
     assert.deepEqual(await hd(taskId), { code: 500, msg: HD_PROCESSING, data: null });
     await waitFor('1080p', async () => ((await hd(taskId)).code === 200 ? true : undefined));
   });
+
+  void it('fault hd1080 "refused": a permanent 422 for a succeeded task', async () => {
+    const taskId = await generate(s, {}, { 'x-sim-faults': '{"hd1080":"refused"}' });
+    await settled(s, taskId);
+    assert.deepEqual(await hd(taskId), { code: 422, msg: 'record result data is blank', data: null });
+  });
 });
 
 void describe('4K', () => {

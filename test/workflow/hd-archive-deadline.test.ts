@@ -48,6 +48,23 @@ describe('generateVideo: 1080p and archive', () => {
     await stack.assertInvariants();
   });
 
+  it('KIE refuses the 1080p: still succeeded with the original, HD unavailable, HD part refunded', async (t) => {
+    const stack = await startTestStack(t, { sim: { faults: { hd1080: 'refused' } } });
+    const user = await stack.user(100);
+    const { jobId } = await stack.start(user.id, { hd: true });
+    const result = await stack.wait(jobId);
+    assert.equal(result.state, 'succeeded', JSON.stringify(result.error));
+    assert.equal(result.hd, 'unavailable');
+    assert.match(result.hdNote ?? '', /record result data is blank/);
+    assert.deepEqual(
+      result.files.map((f) => f.variant),
+      ['original'],
+    );
+    const { veo3_fast: modelPrice } = stack.config.prices;
+    assert.equal((await stack.ledger.balance(user.id)).balance, 100 - modelPrice);
+    await stack.assertInvariants();
+  });
+
   it('expired result URL is refreshed through download-url', async (t) => {
     const stack = await startTestStack(t, { sim: { urlTtlMs: 1, callbackRetryDelayMs: 100 } });
     const user = await stack.user(100);
