@@ -12,6 +12,8 @@ COPY --from=deps /app/node_modules ./node_modules
 COPY package.json tsconfig.json ./
 COPY src ./src
 COPY bin ./bin
+# The archive volume is mounted here; owned by the unprivileged user that writes it.
+RUN mkdir /videos && chown node:node /videos
 USER node
 ENTRYPOINT ["/usr/bin/tini", "--"]
 CMD ["node", "--import", "tsx", "src/api-main.ts"]

@@ -19,7 +19,6 @@ const credits = z.coerce.number().int().nonnegative();
 const modelPrice = z.coerce.number().int().positive();
 
 const envSchema = z.object({
-  NODE_ENV: z.enum(['development', 'production', 'test']).default('development'),
   LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
   PORT: z.coerce.number().int().min(0).max(65535).default(3000),
   HOST: z.string().default('127.0.0.1'),
@@ -70,6 +69,7 @@ const envSchema = z.object({
   PRICE_VEO3_FAST: modelPrice.default(80),
   PRICE_VEO3_LITE: modelPrice.default(30),
   PRICE_HD: credits.default(5),
+  RATE_LIMIT_PER_MINUTE: z.coerce.number().int().positive().default(600),
   USER_CONCURRENCY_CAP: z.coerce.number().int().positive().default(5),
   USER_DAILY_SPEND_CAP: credits.optional(),
 

@@ -13,7 +13,7 @@ import type { Ledger } from '../ledger/index.js';
 import type { Metrics } from '../observability/metrics.js';
 import type { VideoStorage } from '../storage/index.js';
 import type { Timing } from '../workflows/job-types.js';
-import { adminAuth, bearer, userAuth } from './auth.js';
+import { adminAuth, bearer, identifyCaller, userAuth } from './auth.js';
 import { problemHandler, notFound } from './problem.js';
 import { mountRoutes, type AnyRoute, type Auth } from './route.js';
 import { adminRoutes } from './routes/admin.js';
@@ -80,10 +80,13 @@ export function createApp(deps: ApiDeps): express.Express {
     limit: deps.rateLimitPerMinute ?? 600,
     standardHeaders: 'draft-8',
     legacyHeaders: false,
-    // Per API key (hashed, never stored in clear), falling back to the client address.
+    // Per valid API key (hashed, never kept in clear); anything else — no key, a wrong one — counts
+    // against the client address, so guessing keys does not buy a fresh budget per guess.
     keyGenerator: (req) => {
       const key = bearer(req);
-      return key ? createHash('sha256').update(key).digest('hex') : ipKeyGenerator(req.ip ?? '0.0.0.0');
+      return req.user && key
+        ? `key:${createHash('sha256').update(key).digest('hex')}`
+        : ipKeyGenerator(req.ip ?? '0.0.0.0');
     },
     handler: (_req, res) => {
       res.status(429).type('application/problem+json').json({
@@ -94,7 +97,7 @@ export function createApp(deps: ApiDeps): express.Express {
       });
     },
   });
-  app.use(['/v1', '/api'], limiter);
+  app.use(['/v1', '/api'], identifyCaller(deps.ledger), limiter);
 
   const routes: AnyRoute[] = [
     ...healthRoutes(deps),

@@ -21,8 +21,22 @@ export function bearer(req: Request): string | null {
   return match?.[1] ?? null;
 }
 
+/**
+ * Looks up the caller's API key once, before the rate limiter (which counts per valid key) and the
+ * routes' auth guard (which then needs no second lookup). Never refuses: that is the guard's job.
+ */
+export function identifyCaller(ledger: Ledger): RequestHandler {
+  return async (req, _res, next) => {
+    const key = bearer(req);
+    const user = key ? await ledger.findUserByApiKey(key) : null;
+    if (user) req.user = { id: user.id, name: user.name };
+    next();
+  };
+}
+
 export function userAuth(ledger: Ledger): RequestHandler {
   return async (req, _res, next) => {
+    if (req.user) return next();
     const key = bearer(req);
     if (!key) throw unauthorized();
     const user = await ledger.findUserByApiKey(key);

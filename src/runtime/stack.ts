@@ -161,6 +161,7 @@ export async function startStack(opts: StackOptions): Promise<Stack> {
         kieHmacKey,
         adminApiKey,
         timing: opts.timing,
+        rateLimitPerMinute: env.RATE_LIMIT_PER_MINUTE,
         userDefaults: { concurrencyCap: env.USER_CONCURRENCY_CAP, dailySpendCap: env.USER_DAILY_SPEND_CAP },
         readiness: {
           db: async () => void (await db.query('select 1')),

@@ -64,8 +64,11 @@ describe('generateVideo: callback and polling', () => {
       const result = await stack.wait(jobId);
       assert.equal(result.state, 'succeeded');
       assert.equal(result.files.length, 1);
+      // Detected by the callback, not by the poll 4 s later: a lost (early) callback would show as 'poll'.
+      assert.equal(result.detection?.channel, 'callback');
       if (fault === 'duplicate' || fault === 'reorder')
         assert.ok(result.callbacks.received >= 2, JSON.stringify(result.callbacks));
+      else assert.deepEqual(result.callbacks, { received: 1, ignored: 0 }, 'the early callback was adopted');
       assert.deepEqual(await stack.ledger.balance(user.id), { balance: 20, held: 0, available: 20 });
       const captures = (await stack.ledger.entries(user.id, 100)).filter((e) => e.kind === 'capture');
       assert.equal(captures.length, 1);
