@@ -93,6 +93,7 @@ describe('HTTP journey', () => {
       assert.equal(Buffer.from(await part.arrayBuffer()).toString('latin1'), 'ftyp');
     }
 
+    assert.equal(stack.simulator!.stats().generateCalls, 1, 'one KIE generation for the two POSTs');
     const credits = (await api.get('/v1/credits')).body as {
       balance: number;
       held: number;

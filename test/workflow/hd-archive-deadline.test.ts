@@ -65,6 +65,19 @@ describe('generateVideo: 1080p and archive', () => {
     await stack.assertInvariants();
   });
 
+  it('HD asked with aspect ratio Auto (KIE cannot upgrade it): succeeded, HD not supported, not charged', async (t) => {
+    const stack = await startTestStack(t);
+    const user = await stack.user(100);
+    const { jobId } = await stack.start(user.id, { hd: true, aspectRatio: 'Auto' });
+    const result = await stack.wait(jobId);
+    assert.equal(result.state, 'succeeded', JSON.stringify(result.error));
+    assert.equal(result.hd, 'not_supported');
+    assert.equal(stack.simulator!.stats().generateCalls, 1);
+    const { veo3_fast: modelPrice } = stack.config.prices;
+    assert.equal((await stack.ledger.balance(user.id)).balance, 100 - modelPrice);
+    await stack.assertInvariants();
+  });
+
   it('expired result URL is refreshed through download-url', async (t) => {
     const stack = await startTestStack(t, { sim: { urlTtlMs: 1, callbackRetryDelayMs: 100 } });
     const user = await stack.user(100);
