@@ -11,7 +11,7 @@ import type { SimFaults } from './types.js';
 export interface SimContext {
   o: ResolvedOptions;
   baseUrl(): string;
-  /** The scenario faults; replaced by setFaults(), its generateResponses queue consumed in place. */
+  /** The scenario faults; replaced by setFaults(), its scripted queues consumed in place. */
   scenario: { faults: SimFaults };
   account: Account;
   counters: { generateCalls: number; recordInfoCalls: number; downloads: number };

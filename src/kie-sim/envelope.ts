@@ -11,7 +11,7 @@ export interface Reply {
   data?: unknown;
 }
 
-/** Texts for codes answered without a more specific message (e.g. scripted generateResponses). */
+/** Texts for codes answered without a more specific message (e.g. scripted replies, faults.responses). */
 export const CODE_MESSAGES: Record<number, string> = {
   200: 'success',
   400: 'Your prompt was flagged by Website as violating content policies.',
@@ -27,6 +27,10 @@ export const CODE_MESSAGES: Record<number, string> = {
   501: 'Generation failed.',
   505: 'The feature is currently disabled.',
 };
+
+/** get-1080p-video's "not ready yet" (kie-api.md §2.3). */
+export const HD_PROCESSING =
+  '1080P is processing. It should be ready in 1-2 minutes. Please check back shortly.';
 
 export const ok = (data: unknown): Reply => ({ code: 200, msg: 'success', data });
 export const fail = (code: number, msg = CODE_MESSAGES[code] ?? 'Error', data: unknown = null): Reply => ({

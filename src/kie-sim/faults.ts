@@ -1,15 +1,18 @@
 /**
- * Which faults apply when. Scenario faults are set with setFaults() or POST /_sim/faults; a generate
- * (or extend) request may carry `X-Sim-Faults: <json>` that overrides them for its task only.
+ * Which faults apply when. Scenario faults are set with setFaults() or POST /_sim/faults; any API
+ * request may carry `X-Sim-Faults: <json>`, which overrides them for that request (and, on generate or
+ * extend, for its task).
  *
  * - Faults that describe the task (outcome, callback, callbackDelayMs, foreignCallback, videoBytes)
  *   are fixed when it is created: changing the scenario later does not rewrite a running task, and
  *   a file's bytes never change over its life.
  * - Faults that describe a later request (hd1080, download, slowBytesPerSec) are read when that
  *   request arrives: the scenario of the moment, overridden by the task's header.
- * - maintenance and generateResponses are global (a header may also set them for its own request).
+ * - maintenance, responses and generateResponses are global; in a header they answer only that request.
  */
-import type { SimFaults } from './types.js';
+import { fail, HD_PROCESSING, type Reply } from './envelope.js';
+import { ENDPOINTS, isSimEndpoint } from './routes.js';
+import type { ScriptedReply, SimEndpoint, SimFaults } from './types.js';
 
 const CALLBACK_MODES = ['normal', 'drop', 'duplicate', 'delay', 'early', 'reorder'];
 const HD_MODES = ['normal', 'never', 'pending-as-500', 'refused'];
@@ -17,20 +20,54 @@ const DOWNLOAD_MODES = ['normal', 'truncate-once', 'slow', 'not-mp4'];
 const FAILURE_FLAGS = [2, 3];
 const FAILURE_CODES = [400, 422, 500, 501];
 
-/** A copy the caller cannot mutate (the generateResponses queue is consumed). */
+const copyQueue = (q: ScriptedReply[]) => q.map((r) => ({ ...r }));
+
+/** A copy the caller cannot mutate (the scripted queues are consumed). */
 export function copyFaults(f: SimFaults | undefined): SimFaults {
   if (!f) return {};
+  const responses = f.responses;
   return {
     ...f,
-    ...(f.generateResponses ? { generateResponses: f.generateResponses.map((r) => ({ ...r })) } : {}),
+    ...(responses
+      ? {
+          responses: Object.fromEntries(
+            Object.entries(responses).map(([endpoint, q]) => [endpoint, copyQueue(q)]),
+          ),
+        }
+      : {}),
+    ...(f.generateResponses ? { generateResponses: copyQueue(f.generateResponses) } : {}),
     ...(typeof f.outcome === 'object' ? { outcome: { ...f.outcome } } : {}),
   };
 }
 
 /** The faults fixed on a task at creation. */
 export function fixedTaskFaults(scenario: SimFaults, header: SimFaults): SimFaults {
-  const { generateResponses: _g, maintenance: _m, ...rest } = scenario;
-  return copyFaults({ ...rest, ...header });
+  const { generateResponses: _g, responses: _r, maintenance: _m, ...rest } = scenario;
+  const { generateResponses: _hg, responses: _hr, ...own } = header;
+  return copyFaults({ ...rest, ...own });
+}
+
+/** KIE's text for a code on one endpoint, where it differs from CODE_MESSAGES. */
+const ENDPOINT_MESSAGES: Partial<Record<SimEndpoint, Record<number, string>>> = {
+  'get-1080p-video': { 400: HD_PROCESSING },
+};
+
+/**
+ * The scripted answer for this request, if any: the head of its header's queue for the endpoint
+ * (not consumed), else the next of the scenario's (consumed), `generateResponses` after
+ * `responses.generate`.
+ */
+export function scriptedReply(scenario: SimFaults, header: SimFaults, endpoint: SimEndpoint): Reply | null {
+  const alias = (f: SimFaults) => (endpoint === 'generate' ? f.generateResponses : undefined);
+  const next =
+    header.responses?.[endpoint]?.[0] ??
+    alias(header)?.[0] ??
+    scenario.responses?.[endpoint]?.shift() ??
+    alias(scenario)?.shift();
+  if (!next) return null;
+  return next.msg === undefined
+    ? fail(next.code, ENDPOINT_MESSAGES[endpoint]?.[next.code])
+    : fail(next.code, next.msg);
 }
 
 /** The faults of a request that concerns an existing task (1080p, downloads). */
@@ -74,22 +111,38 @@ export function parseFaults(value: unknown): SimFaults | string {
       );
     }
   }
-  const queue = f.generateResponses;
-  if (
-    queue !== undefined &&
-    (!Array.isArray(queue) ||
-      queue.some(
-        (r: unknown) =>
-          !r ||
-          typeof r !== 'object' ||
-          !Number.isInteger((r as { code?: unknown }).code) ||
-          ((r as { msg?: unknown }).msg !== undefined && typeof (r as { msg?: unknown }).msg !== 'string'),
-      ))
-  ) {
-    problems.push('generateResponses must be an array of {code: integer, msg?: string}');
-  }
+  if (f.generateResponses !== undefined && !isQueue(f.generateResponses))
+    problems.push(`generateResponses ${QUEUE_SHAPE}`);
+  problems.push(responsesProblem(f.responses));
   const problem = problems.find((p) => p !== null);
   return problem ?? copyFaults(f);
+}
+
+const QUEUE_SHAPE = 'must be an array of {code: integer 100–999, msg?: string}';
+
+const isQueue = (q: unknown): q is ScriptedReply[] =>
+  Array.isArray(q) &&
+  q.every((r: unknown) => {
+    if (!r || typeof r !== 'object') return false;
+    const { code, msg } = r as { code?: unknown; msg?: unknown };
+    return (
+      Number.isInteger(code) &&
+      (code as number) >= 100 &&
+      (code as number) <= 999 &&
+      (msg === undefined || typeof msg === 'string')
+    );
+  });
+
+function responsesProblem(responses: unknown): string | null {
+  if (responses === undefined) return null;
+  const endpoints = Object.keys(ENDPOINTS).join(', ');
+  if (!responses || typeof responses !== 'object' || Array.isArray(responses))
+    return `responses must be an object of endpoint → replies (endpoints: ${endpoints})`;
+  for (const [endpoint, queue] of Object.entries(responses)) {
+    if (!isSimEndpoint(endpoint)) return `responses: unknown endpoint '${endpoint}' (one of ${endpoints})`;
+    if (!isQueue(queue)) return `responses['${endpoint}'] ${QUEUE_SHAPE}`;
+  }
+  return null;
 }
 
 /** The X-Sim-Faults header: absent → {}, malformed → an error message. */

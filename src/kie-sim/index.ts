@@ -1,6 +1,6 @@
 /**
  * The KIE simulator, "the KIE side" of kie-api.md over real HTTP. Layout:
- *   server.ts        startKieSimulator: HTTP routing, auth, maintenance, files, the /_sim control API
+ *   server.ts        startKieSimulator: HTTP routing, auth, maintenance, scripted replies, files, /_sim control
  *   routes.ts        the endpoint table          veo-api.ts / market.ts / common-api.ts  the handlers
  *   veo-tasks.ts     Veo task lifecycle, 1080p, 4K       validation.ts  KIE's 422 rules
  *   callbacks.ts     signed delivery with retries        callback-bodies.ts / callback-dispatch.ts  shapes, faults
@@ -12,7 +12,9 @@ export { startKieSimulator } from './server.js';
 export { signCallback } from './callbacks.js';
 export type {
   KieSimulator,
+  ScriptedReply,
   SentCallback,
+  SimEndpoint,
   SimFaults,
   SimModel,
   SimOptions,

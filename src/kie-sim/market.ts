@@ -7,7 +7,7 @@ import { failureMessage, marketCallback } from './callback-bodies.js';
 import { dispatchCallback } from './callback-dispatch.js';
 import type { SimContext } from './context.js';
 import { fail, ok, type Reply } from './envelope.js';
-import { fixedTaskFaults, parseFaultsHeader } from './faults.js';
+import { fixedTaskFaults } from './faults.js';
 import type { FileVariant } from './files.js';
 import type { ApiRequest } from './routes.js';
 import type { SentCallback, SimFaults } from './types.js';
@@ -104,9 +104,7 @@ export function createMarket(ctx: SimContext) {
   return {
     get,
     createTask(r: ApiRequest): Reply {
-      const header = parseFaultsHeader(r.req.headers['x-sim-faults']);
-      if (typeof header === 'string') return fail(400, header);
-      if (header.maintenance) return fail(455);
+      const header = r.faults;
       const v = validateMarketTask(r.body, MODEL_NAMES);
       if (typeof v === 'string') return fail(422, v);
       // Market prices are per model and not modelled: jobs cost nothing here.

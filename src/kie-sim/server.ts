@@ -10,7 +10,7 @@ import { createCallbackSender } from './callbacks.js';
 import { createCommonApi } from './common-api.js';
 import type { SimContext } from './context.js';
 import { bearerKey, fail, readJsonObject, sendReply, type Reply } from './envelope.js';
-import { copyFaults, liveTaskFaults, parseFaults } from './faults.js';
+import { copyFaults, liveTaskFaults, parseFaults, parseFaultsHeader, scriptedReply } from './faults.js';
 import { createFileStore, FILE_PATH, sendMedia, type FileEntry } from './files.js';
 import { createMarket } from './market.js';
 import { imageMedia, notMp4Media, sha256Of, videoMedia, type Media } from './media.js';
@@ -61,12 +61,17 @@ export async function startKieSimulator(options: SimOptions = {}): Promise<KieSi
     if (ctx.scenario.faults.maintenance) return reply(fail(455));
     // Not KIE endpoints (e.g. the seeds' GET /api/v1/veo/query/{id}): a real 404.
     if (!methods) return reply(fail(404), true);
-    const handler = methods.get(req.method ?? '');
-    if (!handler) return reply(fail(405, 'Method Not Allowed'), true);
+    const route = methods.get(req.method ?? '');
+    if (!route) return reply(fail(405, 'Method Not Allowed'), true);
     const key = bearerKey(req);
     if (!key || !o.apiKeys.includes(key)) return reply(fail(401));
     if (body instanceof Error) return reply(fail(422, body.message));
-    reply(await handler({ req, url, body }));
+    const faults = parseFaultsHeader(req.headers['x-sim-faults']);
+    if (typeof faults === 'string') return reply(fail(400, faults));
+    if (faults.maintenance) return reply(fail(455));
+    const scripted = scriptedReply(ctx.scenario.faults, faults, route.endpoint);
+    if (scripted) return reply(scripted);
+    reply(await route.handler({ req, url, body, faults }));
   }
 
   // ---- files ----------------------------------------------------------------------------------

@@ -3,9 +3,33 @@
 export type SimModel = 'veo3' | 'veo3_fast' | 'veo3_lite';
 export type VideoVariant = 'original' | '1080p' | '4k';
 
+/** The API endpoints, named as KIE errors name them (kie-api.md §2, §4, §5). */
+export type SimEndpoint =
+  | 'generate'
+  | 'record-info'
+  | 'get-1080p-video'
+  | 'get-4k-video'
+  | 'extend'
+  | 'credit'
+  | 'download-url'
+  | 'jobs/createTask'
+  | 'jobs/recordInfo';
+
+/** An answer given instead of normal handling: `{code, msg, data: null}` (msg defaults to KIE's text). */
+export interface ScriptedReply {
+  code: number;
+  msg?: string;
+}
+
 export interface SimFaults {
-  /** Consumed FIFO by the next generate calls, answered instead of normal handling (e.g. three 429s). */
-  generateResponses?: Array<{ code: number; msg?: string }>;
+  /**
+   * Per endpoint, consumed FIFO by its next calls (after the key check), each answered instead of
+   * normal handling: nothing is validated, created or charged (e.g. three 429s on generate). In an
+   * X-Sim-Faults header only the head of the request's own endpoint is used, and nothing is consumed.
+   */
+  responses?: Partial<Record<SimEndpoint, ScriptedReply[]>>;
+  /** The older spelling of `responses.generate`, consumed after it. */
+  generateResponses?: ScriptedReply[];
   /** Outcome of tasks created while set (default success). */
   outcome?: 'success' | { successFlag: 2 | 3; errorCode: 400 | 422 | 500 | 501; errorMessage?: string };
   /**

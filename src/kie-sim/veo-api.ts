@@ -1,14 +1,13 @@
 /** The Veo 3.1 endpoints (kie-api.md §2): generate, record-info, get-1080p-video, get-4k-video, extend. */
 import { INSUFFICIENT_CREDITS } from './account.js';
 import type { SimContext } from './context.js';
-import { fail, ok, type Reply } from './envelope.js';
-import { fixedTaskFaults, liveTaskFaults, parseFaultsHeader } from './faults.js';
+import { fail, HD_PROCESSING, ok, type Reply } from './envelope.js';
+import { fixedTaskFaults, liveTaskFaults } from './faults.js';
 import type { ApiRequest } from './routes.js';
 import type { SimFaults } from './types.js';
 import { validate4k, validateExtend, validateGenerate, validateIndex } from './validation.js';
 import type { NewVeoTask, VeoTask, VeoTasks } from './veo-tasks.js';
 
-const HD_PROCESSING = '1080P is processing. It should be ready in 1-2 minutes. Please check back shortly.';
 const FOURK_PROCESSING = '4k is processing. It should be ready in 5-10 minutes. Please check back shortly.';
 const FOURK_DONE = 'The video has been generated successfully';
 const RECORD_NULL = 'record is null';
@@ -37,15 +36,6 @@ export function createVeoApi(ctx: SimContext, tasks: VeoTasks) {
     return ok({ taskId: task.taskId });
   }
 
-  /** Header faults that answer the request itself: a malformed header, maintenance, a scripted reply. */
-  function headerFaultsOf(r: ApiRequest): SimFaults | Reply {
-    const header = parseFaultsHeader(r.req.headers['x-sim-faults']);
-    if (typeof header === 'string') return fail(400, header);
-    if (header.maintenance) return fail(455);
-    return header;
-  }
-  const isReply = (v: SimFaults | Reply): v is Reply => typeof (v as Reply).code === 'number';
-
   /** A task that exists and succeeded, or the 422 KIE answers. */
   function succeededTask(taskId: string): VeoTask | Reply {
     const t = tasks.get(taskId);
@@ -57,11 +47,6 @@ export function createVeoApi(ctx: SimContext, tasks: VeoTasks) {
 
   return {
     async generate(r: ApiRequest): Promise<Reply> {
-      const header = headerFaultsOf(r);
-      if (isReply(header)) return header;
-      const scripted = header.generateResponses?.[0] ?? ctx.scenario.faults.generateResponses?.shift();
-      if (scripted) return fail(scripted.code, scripted.msg);
-
       const v = validateGenerate(r.body, ctx.o.relaxedReference);
       if (typeof v === 'string') return fail(422, v);
       const request: Record<string, unknown> = {
@@ -77,7 +62,7 @@ export function createVeoApi(ctx: SimContext, tasks: VeoTasks) {
         ...(v.watermark ? { waterMark: v.watermark } : {}),
         ...(v.callBackUrl ? { callBackUrl: v.callBackUrl } : {}),
       };
-      return startTask(header, {
+      return startTask(r.faults, {
         kind: 'generate',
         model: v.model,
         request,
@@ -91,8 +76,6 @@ export function createVeoApi(ctx: SimContext, tasks: VeoTasks) {
     },
 
     async extend(r: ApiRequest): Promise<Reply> {
-      const header = headerFaultsOf(r);
-      if (isReply(header)) return header;
       const v = validateExtend(r.body);
       if (typeof v === 'string') return fail(422, v);
       const parent = succeededTask(v.taskId);
@@ -105,7 +88,7 @@ export function createVeoApi(ctx: SimContext, tasks: VeoTasks) {
         ...(v.watermark ? { waterMark: v.watermark } : {}),
         ...(v.callBackUrl ? { callBackUrl: v.callBackUrl } : {}),
       };
-      return startTask(header, {
+      return startTask(r.faults, {
         kind: 'extend',
         model: v.model,
         request,

@@ -1,16 +1,22 @@
 /**
- * Every documented `code` the simulator can produce, through the client, with its classification
- * asserted (kie-api.md §1, DESIGN §2.2), and the API key absent from every error.
+ * Every documented `code` of every endpoint, through the client, with its classification asserted
+ * (kie-api.md §1, §2, §4, §5; DESIGN §2.2), and the API key absent from every error.
  */
 import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
 import {
+  classifyKieCode,
   createKieClient,
   isAmbiguousSubmitFailure,
   type KieClient,
   type VeoGenerateRequest,
 } from '../../src/kie/index.js';
-import { startKieSimulator, type KieSimulator, type SimOptions } from '../../src/kie-sim/index.js';
+import {
+  startKieSimulator,
+  type KieSimulator,
+  type SimEndpoint,
+  type SimOptions,
+} from '../../src/kie-sim/index.js';
 import { FAST, rejectsWith, SIM_KEY, waitFor } from './sim-helpers.js';
 
 const sims: KieSimulator[] = [];
@@ -24,41 +30,88 @@ async function simWith(opts: SimOptions = {}): Promise<{ sim: KieSimulator; kie:
 
 const request: VeoGenerateRequest = { prompt: 'A quiet harbour', model: 'veo3_fast' };
 
-void describe('codes KIE documents for generate, scripted through generateResponses', () => {
-  let sim: KieSimulator;
-  let kie: KieClient;
-  before(async () => ({ sim, kie } = await simWith()));
+/** One client call per endpoint (arguments matter only where the simulator's own rules answer). */
+const CALLS: Record<SimEndpoint, (kie: KieClient, taskId: string, sim: KieSimulator) => Promise<unknown>> = {
+  generate: (kie) => kie.generate(request),
+  'record-info': (kie, taskId) => kie.recordInfo(taskId),
+  'get-1080p-video': (kie, taskId) => kie.get1080p(taskId),
+  'get-4k-video': (kie, taskId) => kie.request4k({ taskId }),
+  extend: (kie, taskId) => kie.extend({ taskId, prompt: 'p' }),
+  credit: (kie) => kie.credits(),
+  'download-url': (kie, _taskId, sim) => kie.downloadUrl(`${sim.url}/files/00.mp4`),
+  'jobs/createTask': (kie) => kie.marketCreateTask({ model: 'google/nano-banana', input: {} }),
+  'jobs/recordInfo': (kie) => kie.marketRecordInfo('t'),
+};
+const ENDPOINTS = Object.keys(CALLS) as SimEndpoint[];
 
-  const expectations: Array<[number, 'retryable' | 'permanent']> = [
-    [400, 'permanent'],
-    [401, 'permanent'],
-    [402, 'permanent'],
-    [404, 'permanent'],
-    [422, 'permanent'],
-    [429, 'retryable'],
-    [433, 'retryable'],
-    [451, 'permanent'],
-    [455, 'retryable'],
-    [500, 'retryable'],
-    [501, 'permanent'],
-    [505, 'permanent'],
-  ];
-  for (const [code, kind] of expectations) {
-    void it(`${code} → ${kind}, not an ambiguous submit`, async () => {
-      sim.setFaults({ generateResponses: [{ code, msg: `scripted ${code}` }] });
-      const err = await rejectsWith(kie.generate(request), {
-        code,
-        msg: `scripted ${code}`,
-        kind,
-        endpoint: 'generate',
-        httpStatus: 200,
-        requestSent: true,
-      });
-      assert.equal(isAmbiguousSubmitFailure(err), false);
-    });
-  }
+/**
+ * Each endpoint's "Codes:" list in kie-api.md, without 200. createTask (§5.1) has none: it gets the
+ * Market list of §5.2. generate also gets 451 (§1: an input image KIE could not fetch).
+ */
+const DOCUMENTED: Record<SimEndpoint, number[]> = {
+  generate: [400, 401, 402, 404, 422, 429, 451, 455, 500, 501, 505],
+  'record-info': [400, 401, 404, 422, 451, 455, 500],
+  'get-1080p-video': [400, 401, 404, 422, 429, 451, 455, 500],
+  'get-4k-video': [401, 404, 422, 429, 451, 455, 500],
+  extend: [400, 401, 402, 404, 422, 429, 455, 500, 501, 505],
+  credit: [401, 402, 404, 422, 429, 455, 500, 505],
+  'download-url': [401, 402, 404, 422, 429, 455, 500, 505],
+  'jobs/createTask': [401, 402, 404, 422, 429, 455, 500, 501, 505],
+  'jobs/recordInfo': [401, 402, 404, 422, 429, 455, 500, 501, 505],
+};
+/** §1: 433, undocumented but observed (a per-key cap), on any endpoint. */
+const OBSERVED = [433];
 
+/**
+ * The expected classification: rate limit, per-key cap, maintenance and server error can pass;
+ * 1080p's 400/500 mean "processing" (§2.3); everything else is the request's own fault or final.
+ */
+function expectedKind(endpoint: SimEndpoint, code: number) {
+  if (endpoint === 'get-1080p-video' && (code === 400 || code === 500)) return 'pending';
+  return [429, 433, 455, 500].includes(code) ? 'retryable' : 'permanent';
+}
+
+for (const mirrorHttpStatus of [false, true]) {
+  void describe(`every endpoint × documented code, scripted (faults.responses, mirrorHttpStatus ${mirrorHttpStatus})`, () => {
+    let sim: KieSimulator;
+    let kie: KieClient;
+    before(async () => ({ sim, kie } = await simWith({ mirrorHttpStatus })));
+
+    for (const endpoint of ENDPOINTS) {
+      for (const code of [...DOCUMENTED[endpoint], ...OBSERVED]) {
+        const kind = expectedKind(endpoint, code);
+        void it(`${endpoint} ${code} → ${kind}`, async () => {
+          // With a script text in one run, KIE's default text in the other.
+          const msg = mirrorHttpStatus ? undefined : `scripted ${endpoint} ${code}`;
+          sim.setFaults({ responses: { [endpoint]: [{ code, ...(msg ? { msg } : {}) }] } });
+          const call = CALLS[endpoint](kie, 'veo_task_scripted', sim);
+          if (kind === 'pending') {
+            const result = (await call) as { status: string; message: string };
+            assert.equal(result.status, 'pending');
+            if (msg) assert.equal(result.message, msg);
+            assert.equal(classifyKieCode(code, endpoint), 'pending');
+            return;
+          }
+          const err = await rejectsWith(call, {
+            code,
+            kind,
+            endpoint,
+            httpStatus: mirrorHttpStatus ? code : 200,
+            requestSent: true,
+            malformedReply: false,
+            ...(msg ? { msg } : {}),
+          });
+          assert.ok(err.msg.length > 0 && !err.msg.startsWith('code '), `KIE's text: ${err.msg}`);
+          assert.equal(isAmbiguousSubmitFailure(err), false);
+        });
+      }
+    }
+  });
+}
+
+void describe('scripted generate answers (the generateResponses spelling)', () => {
   void it('a queue of three 429s, then success', async () => {
+    const { sim, kie } = await simWith();
     sim.setFaults({ generateResponses: [{ code: 429 }, { code: 429 }, { code: 429 }] });
     for (let i = 0; i < 3; i++) await rejectsWith(kie.generate(request), { code: 429, kind: 'retryable' });
     assert.match((await kie.generate(request)).taskId, /^veo_task_/);
@@ -70,19 +123,8 @@ void describe('codes the simulator produces from its own rules', () => {
     const { sim } = await simWith();
     const WRONG = 'sk-wrong-0a1b2c3d4e5f';
     const bad = createKieClient({ baseUrl: sim.url, apiKey: WRONG });
-    const calls: Array<[string, () => Promise<unknown>]> = [
-      ['generate', () => bad.generate(request)],
-      ['record-info', () => bad.recordInfo('t')],
-      ['get-1080p-video', () => bad.get1080p('t')],
-      ['get-4k-video', () => bad.request4k({ taskId: 't' })],
-      ['extend', () => bad.extend({ taskId: 't', prompt: 'p' })],
-      ['credit', () => bad.credits()],
-      ['download-url', () => bad.downloadUrl('https://x/y.mp4')],
-      ['jobs/createTask', () => bad.marketCreateTask({ model: 'google/nano-banana', input: {} })],
-      ['jobs/recordInfo', () => bad.marketRecordInfo('t')],
-    ];
-    for (const [endpoint, call] of calls) {
-      await rejectsWith(call(), { code: 401, kind: 'permanent', endpoint }, WRONG);
+    for (const endpoint of ENDPOINTS) {
+      await rejectsWith(CALLS[endpoint](bad, 't', sim), { code: 401, kind: 'permanent', endpoint }, WRONG);
     }
   });
 
@@ -119,19 +161,8 @@ void describe('codes the simulator produces from its own rules', () => {
     const { kie, sim } = await simWith();
     const { taskId } = await kie.generate(request);
     sim.setFaults({ maintenance: true });
-    const calls: Array<[string, () => Promise<unknown>]> = [
-      ['generate', () => kie.generate(request)],
-      ['record-info', () => kie.recordInfo(taskId)],
-      ['get-1080p-video', () => kie.get1080p(taskId)],
-      ['get-4k-video', () => kie.request4k({ taskId })],
-      ['extend', () => kie.extend({ taskId, prompt: 'p' })],
-      ['credit', () => kie.credits()],
-      ['download-url', () => kie.downloadUrl(`${sim.url}/files/00.mp4`)],
-      ['jobs/createTask', () => kie.marketCreateTask({ model: 'google/nano-banana', input: {} })],
-      ['jobs/recordInfo', () => kie.marketRecordInfo('t')],
-    ];
-    for (const [endpoint, call] of calls)
-      await rejectsWith(call(), { code: 455, kind: 'retryable', endpoint });
+    for (const endpoint of ENDPOINTS)
+      await rejectsWith(CALLS[endpoint](kie, taskId, sim), { code: 455, kind: 'retryable', endpoint });
     sim.setFaults({});
     assert.ok((await kie.recordInfo(taskId)).taskId);
   });

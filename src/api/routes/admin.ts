@@ -18,6 +18,8 @@ const Breaker = z.object({
   openedAt: z.string().nullable(),
 });
 const ApiKey = z.object({ id: z.string(), apiKey: z.string(), prefix: z.string() });
+/** A new user with its first key: `keyId` is what DELETE /admin/keys/:keyId revokes. */
+const CreatedUser = UserSchema.extend({ apiKey: z.string(), keyId: z.string() });
 
 export function adminRoutes({ ledger, userDefaults }: ApiDeps) {
   const mustExist = async (userId: string) => {
@@ -33,7 +35,7 @@ export function adminRoutes({ ledger, userDefaults }: ApiDeps) {
       tags: ['admin'],
       auth: 'admin',
       body: CreateUserBody,
-      responses: { 201: { description: 'Created; apiKey is shown only now', schema: UserSchema } },
+      responses: { 201: { description: 'Created; apiKey is shown only now', schema: CreatedUser } },
       handler: async ({ body }) => {
         const user = await ledger.createUser({
           name: body.name,
@@ -49,7 +51,7 @@ export function adminRoutes({ ledger, userDefaults }: ApiDeps) {
             note: 'initial grant',
           });
         }
-        return { status: 201, body: { id: user.id, name: user.name, apiKey: key.key } };
+        return { status: 201, body: { id: user.id, name: user.name, apiKey: key.key, keyId: key.id } };
       },
     }),
     defineRoute({
