@@ -109,6 +109,10 @@ try {
   console.log(
     `  peak RSS            ${(peakRss / 1024 / 1024).toFixed(0)} MiB (API + worker + simulator + PGlite)`,
   );
+  const kieCalls = (await stack.metrics.kieCalls.get()).values
+    .map((v) => `${v.labels.endpoint} ${v.labels.code}: ${v.value}`)
+    .join(', ');
+  console.log(`  KIE calls           ${kieCalls}`);
   const invariants = await stack.ledger.checkInvariants();
   console.log(`  ledger invariants   ${invariants.length === 0 ? 'hold' : invariants.join('; ')}`);
 } finally {

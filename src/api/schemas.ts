@@ -158,6 +158,13 @@ export const ProblemSchema = z.object({
   errors: z.array(z.object({ field: z.string(), message: z.string() })).optional(),
 });
 
+/** A documented problem+json response, for a route's `responses`. */
+export const problem = (description: string) => ({
+  description,
+  schema: ProblemSchema,
+  contentType: 'application/problem+json',
+});
+
 export const CreateUserBody = z.strictObject({
   name: z.string().trim().min(1).max(200),
   concurrencyCap: z.int().positive().optional(),

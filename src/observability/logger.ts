@@ -1,8 +1,13 @@
 /** Structured JSON logs (pino). Secrets are redacted at the source: keys, tokens, signatures. */
-import { pino, type Logger } from 'pino';
+import { pino, type DestinationStream, type Logger } from 'pino';
 
-export function createLogger(level: string, base: Record<string, unknown> = {}): Logger {
-  return pino({
+/** Writes to stdout unless given a destination (tests collect the lines to check what is logged). */
+export function createLogger(
+  level: string,
+  base: Record<string, unknown> = {},
+  destination?: DestinationStream,
+): Logger {
+  const options = {
     level,
     base,
     redact: {
@@ -19,7 +24,8 @@ export function createLogger(level: string, base: Record<string, unknown> = {}):
       ],
       censor: '[redacted]',
     },
-  });
+  };
+  return destination ? pino(options, destination) : pino(options);
 }
 
 /** Callback URLs carry a per-job token; never log it. */

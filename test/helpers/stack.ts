@@ -11,6 +11,7 @@ import path from 'node:path';
 import { randomUUID } from 'node:crypto';
 import type { TestContext } from 'node:test';
 import { loadConfig } from '../../src/config.js';
+import type { Logger } from '../../src/observability/logger.js';
 import type { SimOptions } from '../../src/kie-sim/index.js';
 import { startStack, type Stack } from '../../src/runtime/stack.js';
 import { priceOf } from '../../src/services/pricing.js';
@@ -40,6 +41,8 @@ export interface TestStackOptions {
   sim?: Partial<SimOptions>;
   timing?: Partial<Timing>;
   env?: Record<string, string>;
+  /** The stack's logger (default: one at TEST_LOG_LEVEL, silent unless set). */
+  logger?: Logger;
 }
 
 export type TestStack = Stack & {
@@ -83,6 +86,7 @@ export async function startTestStack(t: TestContext, opts: TestStackOptions = {}
     simulator: { ...FAST_SIM, ...opts.sim },
     timing,
     workflowBundle: await workflowBundle(),
+    ...(opts.logger ? { logger: opts.logger } : {}),
   });
   t.after(async () => {
     await stack.close();

@@ -12,16 +12,34 @@ import {
   JobListSchema,
   JobSchema,
   ListQuery,
-  ProblemSchema,
+  problem,
 } from '../schemas.js';
 import type { VideoService } from '../../services/videos.js';
 
-const problem = (description: string) => ({
-  description,
-  schema: ProblemSchema,
-  contentType: 'application/problem+json',
-});
 const IdempotencyKey = z.string().min(1).max(200);
+
+/** What every create route shares (POST /v1/videos and the seed's POST /api/generate/video). */
+export const createHeaders = {
+  'Idempotency-Key': { description: 'Same key → same job; a different body with the same key → 409' },
+};
+export const createProblems = {
+  402: problem('Not enough credits'),
+  409: problem('Idempotency-Key reused with a different body'),
+  422: problem('Invalid field'),
+  429: problem('Concurrency or daily cap reached, or rate limited'),
+  503: problem('Spend breaker open: the operator paused generation'),
+};
+
+/** The request's Idempotency-Key, if any; 422 when it is empty or too long. */
+export function idempotencyKey(req: Request): string | undefined {
+  const key = req.get('idempotency-key');
+  if (key !== undefined && !IdempotencyKey.safeParse(key).success) {
+    throw new HttpProblem(422, 'Unprocessable Content', 'Idempotency-Key must be 1 to 200 characters.', {
+      errors: [{ field: 'Idempotency-Key', message: 'must be 1 to 200 characters' }],
+    });
+  }
+  return key;
+}
 
 export function videoRoutes(videos: VideoService) {
   return [
@@ -32,30 +50,13 @@ export function videoRoutes(videos: VideoService) {
       tags: ['videos'],
       auth: 'user',
       body: CreateVideoBody,
-      headers: {
-        'Idempotency-Key': { description: 'Same key → same job; a different body with the same key → 409' },
-      },
+      headers: createHeaders,
       responses: {
         202: { description: 'Accepted: credits held, job running', schema: JobSchema },
-        402: problem('Not enough credits'),
-        409: problem('Idempotency-Key reused with a different body'),
-        422: problem('Invalid field'),
-        429: problem('Concurrency or daily cap reached, or rate limited'),
-        503: problem('Spend breaker open: the operator paused generation'),
+        ...createProblems,
       },
       handler: async ({ body, req }) => {
-        const key = req.get('idempotency-key');
-        if (key !== undefined && !IdempotencyKey.safeParse(key).success) {
-          throw new HttpProblem(
-            422,
-            'Unprocessable Content',
-            'Idempotency-Key must be 1 to 200 characters.',
-            {
-              errors: [{ field: 'Idempotency-Key', message: 'must be 1 to 200 characters' }],
-            },
-          );
-        }
-        const { status, job } = await videos.create(currentUser(req).id, body, key);
+        const { status, job } = await videos.create(currentUser(req).id, body, idempotencyKey(req));
         return { status, body: job, headers: { location: `/v1/videos/${job.id}` } };
       },
     }),
