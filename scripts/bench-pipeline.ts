@@ -73,7 +73,7 @@ try {
     })) as { id: string };
     createMs.push(Date.now() - t);
     for (;;) {
-      await new Promise((r) => setTimeout(r, 100));
+      await new Promise((r) => setTimeout(r, 1000)); // a client polling once a second
       const res = await fetch(`${api}/v1/videos/${job.id}`, {
         headers: { authorization: `Bearer ${user.apiKey}` },
       });
@@ -109,6 +109,19 @@ try {
   console.log(
     `  peak RSS            ${(peakRss / 1024 / 1024).toFixed(0)} MiB (API + worker + simulator + PGlite)`,
   );
+  const stages = (await stack.metrics.stageSeconds.get()).values.filter((v) =>
+    v.metricName?.endsWith('_sum'),
+  );
+  const counts = (await stack.metrics.stageSeconds.get()).values.filter((v) =>
+    v.metricName?.endsWith('_count'),
+  );
+  const mean = stages
+    .map((v) => {
+      const n = counts.find((c) => c.labels.stage === v.labels.stage)?.value ?? 1;
+      return `${v.labels.stage} ${((v.value / n) * 1000).toFixed(0)}`;
+    })
+    .join(', ');
+  console.log(`  mean stage (ms)     ${mean}`);
   const kieCalls = (await stack.metrics.kieCalls.get()).values
     .map((v) => `${v.labels.endpoint} ${v.labels.code}: ${v.value}`)
     .join(', ');

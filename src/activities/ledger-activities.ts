@@ -30,11 +30,20 @@ export function createLedgerActivities({ ledger, metrics }: ActivityDeps) {
       return result.ok ? { ok: true } : { ok: false, reason: result.reason, message: result.message };
     },
 
-    /** Mirrors the workflow's state into the job record, so listings can filter by state. */
-    async recordJobState(args: { jobId: string; state: JobState; kieTaskId?: string }): Promise<void> {
+    /**
+     * Mirrors the workflow's progress into the job record at every stage: the API reads jobs from the
+     * database (one indexed row) instead of querying the workflow (a worker round trip per poll).
+     */
+    async recordJobState(args: {
+      jobId: string;
+      state: JobState;
+      kieTaskId?: string;
+      progress?: JobProgress;
+    }): Promise<void> {
       await ledger.updateJob(args.jobId, {
         state: args.state,
         ...(args.kieTaskId ? { kieTaskId: args.kieTaskId } : {}),
+        ...(args.progress ? { progress: args.progress } : {}),
       });
     },
 

@@ -6,7 +6,6 @@ import { createHash, randomUUID } from 'node:crypto';
 import {
   WithStartWorkflowOperation,
   WorkflowFailedError,
-  WorkflowNotFoundError,
   type Client,
   type WorkflowHandle,
 } from '@temporalio/client';
@@ -85,16 +84,6 @@ export async function startVideoJob(
 
 export function jobHandle(client: Client, jobId: string): WorkflowHandle<typeof generateVideo> {
   return client.workflow.getHandle<typeof generateVideo>(videoWorkflowId(jobId));
-}
-
-/** Live progress from the workflow; null when the job's workflow doesn't exist. */
-export async function queryProgress(client: Client, jobId: string): Promise<JobProgress | null> {
-  try {
-    return await jobHandle(client, jobId).query(progressQuery);
-  } catch (err) {
-    if (err instanceof WorkflowNotFoundError) return null;
-    throw err;
-  }
 }
 
 /** Waits for the job to end and returns its final progress, whatever the outcome (canceled included). */

@@ -196,14 +196,19 @@ async function runJob(ctx: JobContext, wake: Wakeups): Promise<void> {
   const { jobId, request } = input;
 
   setState('submitting');
-  await ledger.recordJobState({ jobId, state: 'submitting' });
+  await ledger.recordJobState({ jobId, state: 'submitting', progress: { ...progress } });
   const { taskId } = await kie.submitToKie.executeWithOptions({ summary: `submit ${request.model} to KIE` }, [
     { jobId, request },
   ]);
   progress.kieTaskId = taskId;
   wake.adoptEarlyCallbacks(taskId);
   setState('generating');
-  await ledger.recordJobState({ jobId, state: 'generating', kieTaskId: taskId });
+  await ledger.recordJobState({
+    jobId,
+    state: 'generating',
+    kieTaskId: taskId,
+    progress: { ...progress },
+  });
 
   // Wait: a callback wakes us early; otherwise poll record-info. Either way record-info decides.
   const started = Date.now();
@@ -259,7 +264,7 @@ async function finishSucceededTask(
       progress.hdNote = result.fallback ? 'fallback model video: no 1080p' : 'aspect ratio Auto: no 1080p';
     } else {
       setState('fetching_hd');
-      await ledger.recordJobState({ jobId, state: 'fetching_hd' });
+      await ledger.recordJobState({ jobId, state: 'fetching_hd', progress: { ...progress } });
       let hdFailure: string | null = null;
       hdUrl = await waitForHd(ctx, taskId).catch((err: unknown) => {
         if (isCancellation(err)) throw err;
@@ -275,7 +280,7 @@ async function finishSucceededTask(
   }
 
   setState('archiving');
-  await ledger.recordJobState({ jobId, state: 'archiving' });
+  await ledger.recordJobState({ jobId, state: 'archiving', progress: { ...progress } });
   const originalFile = await archiveOne(ctx, 'original', result.original);
   progress.files.push(originalFile);
   if (hdUrl) {
