@@ -68,8 +68,8 @@ export function createVideoService(deps: VideoServiceDeps) {
   async function view(record: JobRecord): Promise<JobView> {
     // The record mirrors the workflow at every stage and becomes final in the capture/release
     // transaction: reading it costs one indexed row, where a Temporal query costs a worker round trip
-    // per poll (measured with bench:pipeline: clients polling 10×/s pushed p95 from 6 s to 50 s). It
-    // also keeps GET, the list's state filter, the content route and cancel in agreement.
+    // per poll (and polls then compete with the jobs for the worker). It also keeps GET, the list's
+    // state filter, the content route and cancel in agreement.
     const progress: Partial<JobProgress> = record.progress ?? {};
     return {
       id: record.id,

@@ -57,8 +57,8 @@ function remoteActivities(timing: Timing) {
   return {
     kie: proxyActivities<Activities>({
       startToCloseTimeout: '60 seconds',
-      // KIE's rate limit is per 10 s window: waiting longer than that between tries only adds latency
-      // (measured with bench:pipeline: p95 of 55 s with a 60 s cap). ~3 minutes of tries in all.
+      // KIE's rate limit is per 10 s window: waiting longer than that between tries only adds latency.
+      // 20 tries: about 3 minutes of 429/455/5xx before the job gives up and refunds.
       retry: { ...retry, maximumInterval: '10 seconds', maximumAttempts: 20 },
     }),
     archive: proxyActivities<Activities>({
