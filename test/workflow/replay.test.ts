@@ -2,6 +2,8 @@
  * Replays recorded generateVideo histories (test/histories/, recorded with RECORD_HISTORIES=1) against
  * the current workflow code: a non-deterministic change to the workflow fails here, before it can
  * break workflows already running in production.
+ * Histories of earlier workflow versions (`<state>-v0-…`) stay: workflows started by an older
+ * deployment must still finish on the new one.
  */
 import assert from 'node:assert/strict';
 import { readdirSync, readFileSync } from 'node:fs';
