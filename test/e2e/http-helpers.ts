@@ -1,34 +1,20 @@
 /** Small HTTP clients for end-to-end tests: JSON calls, a server-sent-events reader, a metrics reader. */
+import { call } from '../api/helpers.js';
 
-export interface HttpReply {
-  status: number;
-  type: string;
-  body: unknown;
-}
-
-/** JSON over HTTP with a bearer key, as any API client would call us. */
+/** `get` / `post` with one bearer key, over the API tests' `call` (real fetch, real server). */
 export function http(baseUrl: string, key: string) {
-  const call = async (method: string, path: string, body?: unknown, headers: Record<string, string> = {}) => {
-    const res = await fetch(`${baseUrl}${path}`, {
-      method,
-      headers: {
-        authorization: `Bearer ${key}`,
-        ...(body === undefined ? {} : { 'content-type': 'application/json' }),
-        ...headers,
-      },
-      ...(body === undefined ? {} : { body: JSON.stringify(body) }),
+  const send = async (method: string, path: string, body?: unknown, headers?: Record<string, string>) => {
+    const r = await call(baseUrl, method, path, {
+      key,
+      ...(body === undefined ? {} : { body }),
+      ...(headers ? { headers } : {}),
     });
-    const text = await res.text();
-    return {
-      status: res.status,
-      type: res.headers.get('content-type') ?? '',
-      body: text ? (JSON.parse(text) as unknown) : null,
-    };
+    return { status: r.status, type: r.contentType, body: r.body };
   };
   return {
-    get: (path: string) => call('GET', path),
+    get: (path: string) => send('GET', path),
     post: (path: string, body?: unknown, headers?: Record<string, string>) =>
-      call('POST', path, body, headers),
+      send('POST', path, body, headers),
   };
 }
 
