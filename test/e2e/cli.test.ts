@@ -56,6 +56,44 @@ describe('veo CLI', () => {
     assert.match((await veo(['credits'], env)).stdout, new RegExp(String(500 - job!.price)));
   });
 
+  it('generate passes --model --aspect --seed --watermark --api-url --api-key; cancel releases the credits', async (t) => {
+    const stack = await startTestStack(t, { sim: { durationsMs: { veo3_lite: 60_000 } } });
+    const user = await stack.user(100);
+    const flags = ['--api-url', stack.apiUrl!, '--api-key', user.apiKey];
+    const gen = await veo(
+      [
+        ...flags,
+        'generate',
+        'A paper boat',
+        '--model',
+        'veo3_lite',
+        '--aspect',
+        '9:16',
+        '--seed',
+        '12345',
+        '--watermark',
+        'studio',
+      ],
+      {},
+    );
+    const jobId = /^(job_\w+)/m.exec(gen.stdout)?.[1];
+    assert.ok(jobId, gen.stdout);
+    const job = await stack.ledger.getJob(jobId);
+    assert.deepEqual(
+      {
+        model: job?.request.model,
+        aspect: job?.request.aspectRatio,
+        seed: job?.request.seed,
+        mark: job?.request.watermark,
+      },
+      { model: 'veo3_lite', aspect: '9:16', seed: 12345, mark: 'studio' },
+    );
+    await veo([...flags, 'cancel', jobId], {});
+    assert.equal((await stack.wait(jobId)).state, 'canceled');
+    assert.deepEqual(await stack.ledger.balance(user.id), { balance: 100, held: 0, available: 100 });
+    await stack.assertInvariants();
+  });
+
   it('a wrong API key: a clear error, exit code non-zero', async (t) => {
     const stack = await startTestStack(t);
     await assert.rejects(
