@@ -10,6 +10,8 @@ export const FAILURE_MESSAGES: Record<number, string> = {
 export const failureMessage = (code: number): string => FAILURE_MESSAGES[code] ?? 'Generation failed.';
 
 export const VEO_SUCCESS_MSG = 'Veo3.1 video generated successfully.';
+/** The legacy fallback model's success (kie-api.md §3.1). */
+export const VEO_FALLBACK_SUCCESS_MSG = 'Veo3.1 video generated successfully (using fallback model).';
 
 export function veoSuccessCallback(args: {
   taskId: string;
@@ -17,10 +19,13 @@ export function veoSuccessCallback(args: {
   originUrls: string[] | null;
   resolution: string;
   promptJson: Record<string, unknown>;
+  /** Made by the legacy fallback model: its own msg and fallbackFlag (the caller passes no originUrls). */
+  fallback?: boolean;
 }) {
+  const fallback = args.fallback === true;
   return {
     code: 200,
-    msg: VEO_SUCCESS_MSG,
+    msg: fallback ? VEO_FALLBACK_SUCCESS_MSG : VEO_SUCCESS_MSG,
     data: {
       taskId: args.taskId,
       info: {
@@ -30,7 +35,7 @@ export function veoSuccessCallback(args: {
         resolution: args.resolution,
       },
       promptJson: args.promptJson,
-      fallbackFlag: false,
+      fallbackFlag: fallback,
     },
   };
 }

@@ -3,9 +3,9 @@
  * request may carry `X-Sim-Faults: <json>`, which overrides them for that request (and, on generate or
  * extend, for its task).
  *
- * - Faults that describe the task (outcome, callback, callbackDelayMs, foreignCallback, videoBytes)
- *   are fixed when it is created: changing the scenario later does not rewrite a running task, and
- *   a file's bytes never change over its life.
+ * - Faults that describe the task (outcome, fallback, callback, callbackDelayMs, foreignCallback,
+ *   videoBytes) are fixed when it is created: changing the scenario later does not rewrite a running
+ *   task, and a file's bytes never change over its life.
  * - Faults that describe a later request (hd1080, download, slowBytesPerSec) are read when that
  *   request arrives: the scenario of the moment, overridden by the task's header.
  * - maintenance, responses and generateResponses are global; in a header they answer only that request.
@@ -91,6 +91,7 @@ export function parseFaults(value: unknown): SimFaults | string {
     oneOf('download', DOWNLOAD_MODES),
     oneOf('generateReply', ['normal', 'malformed']),
     oneOf('foreignCallback', [true, false]),
+    oneOf('fallback', [true, false]),
     oneOf('maintenance', [true, false]),
     num('callbackDelayMs'),
     num('slowBytesPerSec'),

@@ -33,6 +33,12 @@ export interface SimFaults {
   /** Outcome of tasks created while set (default success). */
   outcome?: 'success' | { successFlag: 2 | 3; errorCode: 400 | 422 | 500 | 501; errorMessage?: string };
   /**
+   * Generate tasks created while set that succeed do so as KIE's legacy fallback model did
+   * (kie-api.md §2.1, §3.1): fallbackFlag true, 720p, no originUrls, the "(using fallback model)"
+   * callback, and no 1080p (422 "record result data is blank"). Failures and extend tasks are unchanged.
+   */
+  fallback?: boolean;
+  /**
    * drop: never sent; duplicate: sent twice; delay: sent after callbackDelayMs; early: the task
    * completes at once and its callback is POSTed before the generate reply is sent; reorder: after
    * the real callback, a stale one with the opposite outcome arrives.

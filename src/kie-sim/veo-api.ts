@@ -12,6 +12,7 @@ const FOURK_PROCESSING = '4k is processing. It should be ready in 5-10 minutes. 
 const FOURK_DONE = 'The video has been generated successfully';
 const RECORD_NULL = 'record is null';
 const NOT_SUCCESS = 'record status is not success';
+const RESULT_BLANK = 'record result data is blank';
 
 export function createVeoApi(ctx: SimContext, tasks: VeoTasks) {
   /**
@@ -117,8 +118,12 @@ export function createVeoApi(ctx: SimContext, tasks: VeoTasks) {
       const t = succeededTask(taskId);
       if (!isTask(t)) return t;
       if (index > 0) return fail(422, 'record result data not exist');
+      // A fallback video has no 1080p (kie-api.md §2.3: "N/A"); the docs give no text of their own
+      // for it, and of the 422 `record ...` texts only "result data is blank" fits a task that did
+      // succeed but has nothing to upgrade. Refused before the 1080p charge: nothing is made.
+      if (tasks.madeByFallback(t)) return fail(422, RESULT_BLANK);
       const faults = liveTaskFaults(ctx.scenario.faults, t.headerFaults);
-      if (faults.hd1080 === 'refused') return fail(422, 'record result data is blank');
+      if (faults.hd1080 === 'refused') return fail(422, RESULT_BLANK);
       const hd = tasks.hd1080(t, faults.hd1080 === 'never');
       if (hd === 'insufficient') return fail(402, INSUFFICIENT_CREDITS);
       if (!hd.url) return fail(faults.hd1080 === 'pending-as-500' ? 500 : 400, HD_PROCESSING);

@@ -66,13 +66,23 @@ export function createVeoTasks(ctx: SimContext) {
     return flag === 0 ? 'generating' : flag === 1 ? 'succeeded' : 'failed';
   }
 
+  /**
+   * A successful generate task under the `fallback` fault: its video came from KIE's legacy fallback
+   * model. Only normal generation tasks ever carried the flag (kie-api.md §2.2), and a failed task
+   * has no video to flag.
+   */
+  const madeByFallback = (t: VeoTask): boolean =>
+    t.kind === 'generate' && t.faults.fallback === true && t.outcome === 'success';
+
   function mintResultUrls(t: VeoTask) {
     const ttl = ctx.o.urlTtlMs;
-    // The lifetime runs from completion, as a real CDN link's would.
+    // Only a non-16:9 video has an uncropped original (kie-api.md §2.2); the fallback model made
+    // 16:9 only (§2.1) and its success carries none (§3.1).
+    const hasOrigin = t.aspectRatio !== '16:9' && !madeByFallback(t);
+    // The lifetime runs from completion, as a real CDN link's would; the original is the same file here.
     return {
       resultUrls: [ctx.files.mint(t.taskId, 'original', ttl, t.completeAt)],
-      // Only a non-16:9 video has an uncropped original (kie-api.md §2.2); same file here.
-      originUrls: t.aspectRatio === '16:9' ? null : [ctx.files.mint(t.taskId, 'original', ttl, t.completeAt)],
+      originUrls: hasOrigin ? [ctx.files.mint(t.taskId, 'original', ttl, t.completeAt)] : null,
     };
   }
 
@@ -94,6 +104,7 @@ export function createVeoTasks(ctx: SimContext) {
         originUrls: t.urls!.originUrls,
         resolution: RESOLUTION,
         promptJson: t.request,
+        fallback: madeByFallback(t),
       });
     }
     return veoFailureCallback(
@@ -196,6 +207,7 @@ export function createVeoTasks(ctx: SimContext) {
     },
 
     state: stateOf,
+    madeByFallback,
 
     /** data of GET /veo/record-info (kie-api.md §2.2). */
     recordInfo(t: VeoTask) {
@@ -220,7 +232,8 @@ export function createVeoTasks(ctx: SimContext) {
         errorCode: failed ? failed.errorCode : null,
         errorMessage: failed ? (failed.errorMessage ?? failureMessage(failed.errorCode)) : '',
         createTime: kieTime(t.createdAt),
-        fallbackFlag: false,
+        // Set once the video exists; its resolution stays 720p, as the fallback model's was.
+        fallbackFlag: successFlag === 1 && madeByFallback(t),
       };
     },
 

@@ -5,9 +5,11 @@
 import assert from 'node:assert/strict';
 import { createHmac, timingSafeEqual } from 'node:crypto';
 import { describe, it } from 'node:test';
+import { veoCallbackSchema } from '../../src/kie/schemas/callbacks.js';
 import { api, dataOf, generate, receiver, settled, sim, sleep, type Received } from './helpers.js';
 
 const HMAC_KEY = 'whk_test_4f1c2b';
+const FALLBACK_MSG = 'Veo3.1 video generated successfully (using fallback model).';
 
 /** The docs' algorithm, written out here rather than borrowed from the simulator. */
 function expectedSignature(key: string, taskId: string, timestamp: string): string {
@@ -78,6 +80,47 @@ void describe('Veo callback shapes', () => {
       msg: 'Generation failed.',
       data: { taskId, fallbackFlag: false },
     });
+  });
+
+  void it('legacy fallback (scenario fault): its msg, fallbackFlag true, no originUrls even for 9:16', async () => {
+    const rx = await receiver();
+    const s = await sim({ faults: { fallback: true } });
+    const taskId = await generate(s, { aspect_ratio: '9:16', callBackUrl: `${rx.url}/fb` });
+    const [cb] = await rx.waitFor('/fb');
+    const record = await settled(s, taskId);
+    assert.equal(cb!.json.code, 200);
+    assert.equal(cb!.json.msg, FALLBACK_MSG);
+    assert.equal(cb!.json.data.fallbackFlag, true);
+    assert.deepEqual(cb!.json.data.info, { resultUrls: record.response?.resultUrls, resolution: '720p' });
+    assert.deepEqual(veoCallbackSchema.parse(cb!.json), {
+      taskId,
+      code: 200,
+      msg: FALLBACK_MSG,
+      succeeded: true,
+      resultUrls: record.response?.resultUrls,
+      originUrls: [],
+      resolution: '720p',
+      fallbackFlag: true,
+    });
+  });
+
+  void it('legacy fallback per request (X-Sim-Faults): only that task calls back as fallback', async () => {
+    const rx = await receiver();
+    const s = await sim();
+    const fallback = await generate(
+      s,
+      { callBackUrl: `${rx.url}/fb` },
+      { 'X-Sim-Faults': JSON.stringify({ fallback: true }) },
+    );
+    const normal = await generate(s, { callBackUrl: `${rx.url}/plain` });
+    const [fb] = await rx.waitFor('/fb');
+    const [plain] = await rx.waitFor('/plain');
+    const summary = (body: unknown) => {
+      const cb = veoCallbackSchema.parse(body);
+      return [cb.taskId, cb.succeeded, cb.msg, cb.fallbackFlag];
+    };
+    assert.deepEqual(summary(fb!.json), [fallback, true, FALLBACK_MSG, true]);
+    assert.deepEqual(summary(plain!.json), [normal, true, 'Veo3.1 video generated successfully.', false]);
   });
 
   void it('extend tasks call back in the same shape', async () => {

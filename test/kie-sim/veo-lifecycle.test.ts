@@ -9,6 +9,7 @@ import {
   api,
   dataOf,
   download,
+  firstResultUrl,
   generate,
   recordInfo,
   settled,
@@ -221,6 +222,75 @@ void describe('1080p', () => {
     const taskId = await generate(s, {}, { 'x-sim-faults': '{"hd1080":"refused"}' });
     await settled(s, taskId);
     assert.deepEqual(await hd(taskId), { code: 422, msg: 'record result data is blank', data: null });
+  });
+});
+
+void describe('legacy fallback (fault fallback)', () => {
+  const FALLBACK = { 'x-sim-faults': '{"fallback":true}' };
+  const BLANK = { code: 422, msg: 'record result data is blank', data: null };
+
+  void it('per request: record-info flags the success, 720p, no originUrls even for 9:16', async () => {
+    const taskId = await generate(s, { aspect_ratio: '9:16' }, FALLBACK);
+    const first = dataOf<VeoRecord>(await recordInfo(s, taskId));
+    assert.deepEqual([first.successFlag, first.fallbackFlag], [0, false], 'not flagged while generating');
+    const done = await settled(s, taskId);
+    assert.equal(done.successFlag, 1);
+    assert.equal(done.fallbackFlag, true);
+    assert.equal(done.response?.resolution, '720p');
+    assert.equal(done.response?.originUrls, null);
+    assert.equal(done.response?.resultUrls.length, 1);
+    assert.equal((await download(firstResultUrl(done))).status, 200);
+    assert.equal(s.task(taskId)?.state, 'succeeded');
+    assert.equal(s.task(taskId)?.faults.fallback, true);
+  });
+
+  void it('1080p: a permanent 422 "record result data is blank", nothing charged', async () => {
+    const taskId = await generate(s, {}, FALLBACK);
+    await settled(s, taskId);
+    const credits = s.credits();
+    assert.deepEqual(await hd(taskId), BLANK);
+    await sleep(250); // past hd1080DelayMs: still refused, not merely "processing"
+    assert.deepEqual(await hd(taskId, 0), BLANK);
+    assert.equal(s.credits(), credits);
+    assert.equal(s.task(taskId)?.hd1080, null);
+  });
+
+  void it('per scenario: tasks created while set succeed in fallback mode, later ones normally', async () => {
+    const s2 = await sim({ faults: { fallback: true } });
+    const hd2 = (taskId: string) => api(s2, 'GET', `/api/v1/veo/get-1080p-video?taskId=${taskId}`);
+    const fallback = await generate(s2);
+    s2.setFaults({});
+    const normal = await generate(s2);
+    assert.equal((await settled(s2, fallback)).fallbackFlag, true);
+    assert.equal((await settled(s2, normal)).fallbackFlag, false);
+    assert.deepEqual(await hd2(fallback), BLANK, 'fixed on the task at creation');
+    await waitFor('1080p of the normal task', async () =>
+      (await hd2(normal)).code === 200 ? true : undefined,
+    );
+  });
+
+  void it('failures and extend tasks are unchanged (only normal generation had the flag)', async () => {
+    const failed = await generate(
+      s,
+      {},
+      { 'x-sim-faults': JSON.stringify({ fallback: true, outcome: { successFlag: 3, errorCode: 501 } }) },
+    );
+    const f = await settled(s, failed);
+    assert.deepEqual([f.successFlag, f.errorCode, f.fallbackFlag], [3, 501, false]);
+    const parent = await generate(s, {}, FALLBACK);
+    await settled(s, parent);
+    const r = await api(s, 'POST', '/api/v1/veo/extend', { taskId: parent, prompt: 'p' }, FALLBACK);
+    const ext = await settled(s, dataOf<{ taskId: string }>(r).taskId);
+    assert.deepEqual([ext.successFlag, ext.fallbackFlag], [1, false]);
+  });
+
+  void it('a fallback value that is not a boolean → 400, no task', async () => {
+    const credits = s.credits();
+    const header = { 'x-sim-faults': '{"fallback":"yes"}' };
+    const bad = await api(s, 'POST', '/api/v1/veo/generate', { prompt: 'p' }, header);
+    assert.equal(bad.code, 400);
+    assert.match(bad.msg, /fallback must be one of true, false/);
+    assert.equal(s.credits(), credits);
   });
 });
 

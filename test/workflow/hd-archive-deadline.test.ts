@@ -78,6 +78,30 @@ describe('generateVideo: 1080p and archive', () => {
     await stack.assertInvariants();
   });
 
+  it('HD asked but KIE made the video with its legacy fallback model: succeeded, HD not supported, not charged', async (t) => {
+    const stack = await startTestStack(t, { sim: { faults: { fallback: true } } });
+    const user = await stack.user(100);
+    const { jobId } = await stack.start(user.id, { hd: true });
+    const result = await stack.wait(jobId);
+    assert.equal(result.state, 'succeeded', JSON.stringify(result.error));
+    assert.equal(result.hd, 'not_supported');
+    assert.match(result.hdNote ?? '', /fallback/);
+    assert.deepEqual(
+      result.files.map((f) => f.variant),
+      ['original'],
+    );
+    const sim = stack.simulator!;
+    assert.equal(result.files[0]?.sha256, sim.videoSha256(result.kieTaskId!, 'original'));
+    // The workflow trusted record-info's fallbackFlag and never asked for the 1080p.
+    assert.equal(sim.task(result.kieTaskId!)?.hd1080, null);
+    const { veo3_fast: modelPrice, hd: hdPrice } = stack.config.prices;
+    const job = await stack.ledger.getJob(jobId);
+    assert.equal(job?.price, modelPrice + hdPrice);
+    assert.equal(job?.charged, modelPrice);
+    assert.equal((await stack.ledger.balance(user.id)).balance, 100 - modelPrice);
+    await stack.assertInvariants();
+  });
+
   it('expired result URL is refreshed through download-url', async (t) => {
     const stack = await startTestStack(t, { sim: { urlTtlMs: 1, callbackRetryDelayMs: 100 } });
     const user = await stack.user(100);
