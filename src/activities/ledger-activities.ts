@@ -1,5 +1,5 @@
 /** Credit and job-record activities: thin, idempotent wrappers over the ledger's transactions. */
-import type { JobProgress, JobState, ReservationResult, VideoRequest } from '../workflows/job-types.js';
+import type { JobProgress, ReservationResult, VideoRequest } from '../workflows/job-types.js';
 import type { ActivityDeps } from './deps.js';
 import { recordJobMetrics } from './job-metrics.js';
 
@@ -34,16 +34,11 @@ export function createLedgerActivities({ ledger, metrics }: ActivityDeps) {
      * Mirrors the workflow's progress into the job record at every stage: the API reads jobs from the
      * database (one indexed row) instead of querying the workflow (a worker round trip per poll).
      */
-    async recordJobState(args: {
-      jobId: string;
-      state: JobState;
-      kieTaskId?: string;
-      progress?: JobProgress;
-    }): Promise<void> {
-      await ledger.updateJob(args.jobId, {
-        state: args.state,
-        ...(args.kieTaskId ? { kieTaskId: args.kieTaskId } : {}),
-        ...(args.progress ? { progress: args.progress } : {}),
+    async recordJobState({ jobId, progress }: { jobId: string; progress: JobProgress }): Promise<void> {
+      await ledger.updateJob(jobId, {
+        state: progress.state,
+        ...(progress.kieTaskId ? { kieTaskId: progress.kieTaskId } : {}),
+        progress,
       });
     },
 

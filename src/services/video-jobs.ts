@@ -26,10 +26,11 @@ export interface StartJobArgs {
   /** Credits to hold, and the 1080p part of them (see priceOf in pricing.ts). */
   price: number;
   hdPrice?: number;
-  /** Same key (per user) → same job id → the same workflow, however often the request is repeated. */
-  idempotencyKey?: string;
-  /** Recorded with the key, so a reuse of the key with another request can be refused (409). */
-  requestHash?: string;
+  /**
+   * Same key (per user) → same job id → the same workflow, however often the request is repeated. The
+   * request's hash is recorded with it, so a reuse of the key with another request can be refused (409).
+   */
+  idempotency?: { key: string; requestHash: string };
   timing?: Partial<Timing>;
 }
 
@@ -54,16 +55,14 @@ export async function startVideoJob(
   taskQueue: string,
   args: StartJobArgs,
 ): Promise<StartedJob> {
-  const jobId = newJobId(args.userId, args.idempotencyKey);
+  const jobId = newJobId(args.userId, args.idempotency?.key);
   const input: GenerateVideoInput = {
     jobId,
     userId: args.userId,
     request: args.request,
     price: args.price,
     ...(args.hdPrice ? { hdPrice: args.hdPrice } : {}),
-    ...(args.idempotencyKey
-      ? { idempotency: { key: args.idempotencyKey, requestHash: args.requestHash ?? '' } }
-      : {}),
+    ...(args.idempotency ? { idempotency: args.idempotency } : {}),
     ...(args.timing ? { timing: args.timing } : {}),
   };
   const startWorkflowOperation = new WithStartWorkflowOperation<typeof generateVideo>('generateVideo', {

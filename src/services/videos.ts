@@ -65,7 +65,7 @@ export function requestHash(request: VideoRequest): string {
 export function createVideoService(deps: VideoServiceDeps) {
   const { temporal, ledger, storage } = deps;
 
-  async function view(record: JobRecord): Promise<JobView> {
+  function view(record: JobRecord): JobView {
     // The record mirrors the workflow at every stage and becomes final in the capture/release
     // transaction: reading it costs one indexed row, where a Temporal query costs a worker round trip
     // per poll (and polls then compete with the jobs for the worker). It also keeps GET, the list's
@@ -130,7 +130,7 @@ export function createVideoService(deps: VideoServiceDeps) {
           userId,
           request,
           ...priceOf(deps.prices, request),
-          ...(idempotencyKey ? { idempotencyKey, requestHash: hash } : {}),
+          ...(idempotencyKey ? { idempotency: { key: idempotencyKey, requestHash: hash } } : {}),
           ...(deps.timing ? { timing: deps.timing } : {}),
         });
       } catch (err) {
@@ -146,7 +146,7 @@ export function createVideoService(deps: VideoServiceDeps) {
       if (idempotencyKey && record.requestHash && record.requestHash !== hash) throw conflict();
       if (!started.reservation.ok) throw rejection(record);
       deps.metrics.jobsCreated.inc({ model: request.model });
-      return { status: 202, job: await view(record) };
+      return { status: 202, job: view(record) };
     },
 
     async get(userId: string, jobId: string): Promise<JobView> {
@@ -171,7 +171,7 @@ export function createVideoService(deps: VideoServiceDeps) {
           },
         );
       }
-      return { data: await Promise.all(page.jobs.map(view)), nextCursor: page.nextCursor };
+      return { data: page.jobs.map(view), nextCursor: page.nextCursor };
     },
 
     async cancel(userId: string, jobId: string): Promise<JobView> {
@@ -185,11 +185,6 @@ export function createVideoService(deps: VideoServiceDeps) {
         if (!(err instanceof WorkflowNotFoundError)) throw err;
       }
       return view(record);
-    },
-
-    /** Live progress for server-sent events; null once the job has no workflow. */
-    async progress(userId: string, jobId: string): Promise<JobView> {
-      return view(await ownJob(userId, jobId));
     },
 
     async content(userId: string, jobId: string, variant: Variant, range?: { start: number; end?: number }) {
@@ -217,7 +212,7 @@ export function createVideoService(deps: VideoServiceDeps) {
   async function replay(existing: JobRecord, hash: string) {
     if (existing.requestHash && existing.requestHash !== hash) throw conflict();
     if (existing.state === 'rejected') throw rejection(existing);
-    return { status: 202, job: await view(existing) };
+    return { status: 202, job: view(existing) };
   }
 }
 

@@ -196,19 +196,14 @@ async function runJob(ctx: JobContext, wake: Wakeups): Promise<void> {
   const { jobId, request } = input;
 
   setState('submitting');
-  await ledger.recordJobState({ jobId, state: 'submitting', progress: { ...progress } });
+  await ledger.recordJobState({ jobId, progress: { ...progress } });
   const { taskId } = await kie.submitToKie.executeWithOptions({ summary: `submit ${request.model} to KIE` }, [
     { jobId, request },
   ]);
   progress.kieTaskId = taskId;
   wake.adoptEarlyCallbacks(taskId);
   setState('generating');
-  await ledger.recordJobState({
-    jobId,
-    state: 'generating',
-    kieTaskId: taskId,
-    progress: { ...progress },
-  });
+  await ledger.recordJobState({ jobId, progress: { ...progress } });
 
   // Wait: a callback wakes us early; otherwise poll record-info. Either way record-info decides.
   const started = Date.now();
@@ -264,7 +259,7 @@ async function finishSucceededTask(
       progress.hdNote = result.fallback ? 'fallback model video: no 1080p' : 'aspect ratio Auto: no 1080p';
     } else {
       setState('fetching_hd');
-      await ledger.recordJobState({ jobId, state: 'fetching_hd', progress: { ...progress } });
+      await ledger.recordJobState({ jobId, progress: { ...progress } });
       let hdFailure: string | null = null;
       hdUrl = await waitForHd(ctx, taskId).catch((err: unknown) => {
         if (isCancellation(err)) throw err;
@@ -280,7 +275,7 @@ async function finishSucceededTask(
   }
 
   setState('archiving');
-  await ledger.recordJobState({ jobId, state: 'archiving', progress: { ...progress } });
+  await ledger.recordJobState({ jobId, progress: { ...progress } });
   const originalFile = await archiveOne(ctx, 'original', result.original);
   progress.files.push(originalFile);
   if (hdUrl) {
@@ -309,7 +304,12 @@ async function finishSucceededTask(
 async function waitForHd({ kie, timing }: JobContext, taskId: string): Promise<string | null> {
   const deadline = Date.now() + timing.hdWindowMs;
   for (;;) {
-    const hd = await kie.fetchHd.executeWithOptions({ summary: 'get 1080p' }, [{ taskId }]);
+    // One call may itself retry (429/455/5xx): bound it by what is left of the window, so the job never
+    // waits past it; a call cut short is caught by the caller like any other missing 1080p.
+    const hd = await kie.fetchHd.executeWithOptions(
+      { summary: 'get 1080p', scheduleToCloseTimeout: Math.max(1000, deadline - Date.now()) },
+      [{ taskId }],
+    );
     if (hd.status === 'ready') return hd.url;
     if (Date.now() + timing.hdRetryIntervalMs > deadline) return null;
     await sleep(timing.hdRetryIntervalMs);

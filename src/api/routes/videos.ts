@@ -148,7 +148,7 @@ async function streamEvents(
   req: Request,
   res: Response,
 ) {
-  let job = await videos.progress(userId, jobId); // 404 before any byte is sent
+  let job = await videos.get(userId, jobId); // 404 before any byte is sent
   res.writeHead(200, {
     'content-type': 'text/event-stream',
     'cache-control': 'no-cache',
@@ -166,7 +166,7 @@ async function streamEvents(
     }
     if (FINAL_STATES.includes(job.state) || closed) break;
     await new Promise((r) => setTimeout(r, 250));
-    job = await videos.progress(userId, jobId);
+    job = await videos.get(userId, jobId);
   }
   if (!closed) res.write(`event: end\ndata: ${JSON.stringify({ state: job.state })}\n\n`);
   res.end();
