@@ -114,6 +114,11 @@ export async function generateVideo(input: GenerateVideoInput): Promise<Generate
     progress.stages.push({ state, at: progress.updatedAt });
     upsertSearchAttributes([{ key: VideoState, value: state }]);
   };
+  /** A working stage: the state, mirrored into the job record the API reads. */
+  const enterStage = async (state: JobState) => {
+    setState(state);
+    await ledger.recordJobState({ jobId, progress: { ...progress } });
+  };
   upsertSearchAttributes([
     { key: VideoUserId, value: input.userId },
     { key: VideoModel, value: request.model },
@@ -135,7 +140,7 @@ export async function generateVideo(input: GenerateVideoInput): Promise<Generate
 
   try {
     await runJob(
-      { input, timing, progress, setState, kie, archive },
+      { input, timing, progress, setState, enterStage, kie, archive },
       {
         takeWake: () => {
           const woke = callbackWake;
@@ -187,23 +192,22 @@ interface JobContext {
   timing: Timing;
   progress: JobProgress;
   setState: (s: JobState) => void;
+  enterStage: (s: JobState) => Promise<void>;
   kie: ReturnType<typeof remoteActivities>['kie'];
   archive: ReturnType<typeof remoteActivities>['archive'];
 }
 
 async function runJob(ctx: JobContext, wake: Wakeups): Promise<void> {
-  const { input, timing, progress, setState, kie } = ctx;
+  const { input, timing, progress, enterStage, kie } = ctx;
   const { jobId, request } = input;
 
-  setState('submitting');
-  await ledger.recordJobState({ jobId, progress: { ...progress } });
+  await enterStage('submitting');
   const { taskId } = await kie.submitToKie.executeWithOptions({ summary: `submit ${request.model} to KIE` }, [
     { jobId, request },
   ]);
   progress.kieTaskId = taskId;
   wake.adoptEarlyCallbacks(taskId);
-  setState('generating');
-  await ledger.recordJobState({ jobId, progress: { ...progress } });
+  await enterStage('generating');
 
   // Wait: a callback wakes us early; otherwise poll record-info. Either way record-info decides.
   const started = Date.now();
@@ -247,7 +251,7 @@ async function finishSucceededTask(
   ctx: JobContext,
   result: { original: string; fallback: boolean | null },
 ): Promise<void> {
-  const { input, timing, progress, setState } = ctx;
+  const { input, timing, progress, setState, enterStage } = ctx;
   const { jobId, request } = input;
   const taskId = progress.kieTaskId!;
   let hdUrl: string | null = null;
@@ -258,8 +262,7 @@ async function finishSucceededTask(
       progress.hd = 'not_supported';
       progress.hdNote = result.fallback ? 'fallback model video: no 1080p' : 'aspect ratio Auto: no 1080p';
     } else {
-      setState('fetching_hd');
-      await ledger.recordJobState({ jobId, progress: { ...progress } });
+      await enterStage('fetching_hd');
       let hdFailure: string | null = null;
       hdUrl = await waitForHd(ctx, taskId).catch((err: unknown) => {
         if (isCancellation(err)) throw err;
@@ -274,8 +277,7 @@ async function finishSucceededTask(
     }
   }
 
-  setState('archiving');
-  await ledger.recordJobState({ jobId, progress: { ...progress } });
+  await enterStage('archiving');
   const originalFile = await archiveOne(ctx, 'original', result.original);
   progress.files.push(originalFile);
   if (hdUrl) {
