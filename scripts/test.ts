@@ -10,7 +10,7 @@
 import { spawn } from 'node:child_process';
 import { existsSync, readdirSync, statSync, writeFileSync, mkdirSync } from 'node:fs';
 import path from 'node:path';
-import { cliPath, provisionTemporalCli } from '../src/temporal/cli-provision.js';
+import { provisionTemporalCli } from '../src/temporal/cli-provision.js';
 import { startDevServer } from '../src/temporal/dev-server.js';
 import { buildWorkflowBundle } from '../src/worker/workflow-bundle.js';
 
@@ -35,7 +35,7 @@ const cli = await provisionTemporalCli({ projectRoot: root });
 const bundlePath = path.join(root, '.cache', 'test-workflow-bundle.js');
 mkdirSync(path.dirname(bundlePath), { recursive: true });
 writeFileSync(bundlePath, (await buildWorkflowBundle()).code);
-const server = await startDevServer({ cliPath: cliPath(cli) });
+const server = await startDevServer({ cliPath: cli.path });
 console.log(
   `Temporal dev server ${server.address} (pid ${server.pid}) ready in ${Date.now() - t0} ms; ${files.length} test files`,
 );
@@ -58,7 +58,7 @@ const child = spawn(
       ...process.env,
       TEMPORAL_TEST_ADDRESS: server.address,
       WORKFLOW_BUNDLE_PATH: bundlePath,
-      TEMPORAL_CLI_PATH: cliPath(cli),
+      TEMPORAL_CLI_PATH: cli.path,
     },
   },
 );

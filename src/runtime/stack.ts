@@ -19,7 +19,7 @@ import { createLogger, type Logger } from '../observability/logger.js';
 import { createMetrics, type Metrics } from '../observability/metrics.js';
 import { createStorage } from './storage.js';
 import type { VideoStorage } from '../storage/index.js';
-import { cliPath, provisionTemporalCli } from '../temporal/cli-provision.js';
+import { provisionTemporalCli } from '../temporal/cli-provision.js';
 import { startDevServer, type DevServer } from '../temporal/dev-server.js';
 import { createVideoWorker } from '../worker/create-worker.js';
 import type { Timing } from '../workflows/job-types.js';
@@ -89,7 +89,7 @@ export async function startStack(opts: StackOptions): Promise<Stack> {
     if (!address) {
       const cli = await provisionTemporalCli({ projectRoot: opts.projectRoot ?? process.cwd() });
       devServer = await startDevServer({
-        cliPath: cliPath(cli),
+        cliPath: cli.path,
         port: env.TEMPORAL_DEV_PORT,
         uiPort: env.TEMPORAL_UI_PORT,
         dbFile: path.join(config.dataDir, 'temporal', 'dev-server.sqlite'),

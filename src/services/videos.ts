@@ -19,7 +19,7 @@ import {
 } from '../workflows/job-types.js';
 import { HttpProblem, notFound } from '../api/problem.js';
 import { priceOf } from './pricing.js';
-import { jobHandle, newJobId, startVideoJob } from './video-jobs.js';
+import { jobHandle, startVideoJob } from './video-jobs.js';
 
 export interface VideoServiceDeps {
   temporal: Client;
@@ -120,10 +120,10 @@ export function createVideoService(deps: VideoServiceDeps) {
       idempotencyKey?: string,
     ): Promise<{ status: number; job: JobView }> {
       const hash = requestHash(request);
-      if (idempotencyKey) {
-        const existing = await ledger.findJobByIdempotencyKey(userId, idempotencyKey);
-        if (existing) return replay(existing, hash);
-      }
+      const earlier = async () =>
+        idempotencyKey ? await ledger.findJobByIdempotencyKey(userId, idempotencyKey) : null;
+      const existing = await earlier();
+      if (existing) return replay(existing, hash);
       let started;
       try {
         started = await startVideoJob(temporal, deps.taskQueue, {
@@ -135,9 +135,9 @@ export function createVideoService(deps: VideoServiceDeps) {
         });
       } catch (err) {
         // The same key raced us and its job already finished: answer from its record.
-        if (err instanceof WorkflowExecutionAlreadyStartedError && idempotencyKey) {
-          const existing = await ledger.getJob(newJobId(userId, idempotencyKey));
-          if (existing) return replay(existing, hash);
+        if (err instanceof WorkflowExecutionAlreadyStartedError) {
+          const raced = await earlier();
+          if (raced) return replay(raced, hash);
         }
         throw err;
       }

@@ -63,10 +63,6 @@ export async function provisionTemporalCli(opts: ProvisionOptions): Promise<Temp
   );
 }
 
-export function cliPath(cli: TemporalCli): string {
-  return cli.path;
-}
-
 /** The address the TypeScript SDK itself downloads the CLI from (machines with internet only). */
 const DOWNLOAD_HOST = 'https://temporal.download';
 

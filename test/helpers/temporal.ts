@@ -5,7 +5,7 @@
  */
 import { readFileSync } from 'node:fs';
 import path from 'node:path';
-import { cliPath, provisionTemporalCli } from '../../src/temporal/cli-provision.js';
+import { provisionTemporalCli } from '../../src/temporal/cli-provision.js';
 import { startDevServer } from '../../src/temporal/dev-server.js';
 import { buildWorkflowBundle } from '../../src/worker/workflow-bundle.js';
 
@@ -16,7 +16,7 @@ export function testTemporal(): Promise<{ address: string }> {
     const address = process.env.TEMPORAL_TEST_ADDRESS;
     if (address) return { address };
     const cli = await provisionTemporalCli({ projectRoot: path.resolve(import.meta.dirname, '../..') });
-    const server = await startDevServer({ cliPath: cliPath(cli) });
+    const server = await startDevServer({ cliPath: cli.path });
     process.once('exit', () => server.kill());
     return { address: server.address };
   })();
