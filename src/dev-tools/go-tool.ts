@@ -18,6 +18,8 @@ export interface GoTool {
   module: string;
   /** The file `go install` writes: the last element of the package path. */
   binary: string;
+  /** The name it is installed under on PATH when that differs (`server` → 'temporal-server'). */
+  command?: string;
   /** The folder under `<projectRoot>/.cache/`. */
   cacheName: string;
   /** A variable that names the binary explicitly; when set it must work (no fallback). */
@@ -57,7 +59,7 @@ export function findGoTool(tool: GoTool, opts: GoToolOptions): FoundTool | null 
       throw new Error(`${tool.envVar}=${fromEnv} is not an executable ${tool.label}.`);
     return { path: fromEnv, source: 'env' };
   }
-  const onPath = which(tool.binary, env);
+  const onPath = which(tool.command ?? tool.binary, env);
   if (onPath) return { path: onPath, source: 'PATH' };
   const cached = cachedGoToolPath(tool, opts.projectRoot);
   if (isWorkingBinary(tool, cached)) return { path: cached, source: 'cache' };
@@ -89,7 +91,7 @@ export async function provisionGoTool(tool: GoTool, opts: GoToolOptions): Promis
     [
       `No ${tool.label} available, and Go is not installed to build it.`,
       `Install Go (https://go.dev/dl) and re-run: the project builds ${tool.module} into .cache/${tool.cacheName}/.`,
-      `Or put \`${tool.binary}\` on PATH${tool.envVar ? `, or set ${tool.envVar} to its binary` : ''}.`,
+      `Or put \`${tool.command ?? tool.binary}\` on PATH${tool.envVar ? `, or set ${tool.envVar} to its binary` : ''}.`,
     ].join('\n'),
   );
 }

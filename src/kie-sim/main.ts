@@ -19,6 +19,8 @@ const HELP = `Usage: npm run kie-sim -- [options]
   --duration-ms <n>     generation time of every model (env KIE_SIM_DURATION_MS)
   --hd1080-delay-ms <n> time after success before 1080p is ready (env KIE_SIM_HD1080_DELAY_MS)
   --credits <n>         account credits (env KIE_SIM_CREDITS; default 100000)
+  --rate-limit <n/ms>   at most n generations per ms-long window, else 429 (env KIE_SIM_RATE_LIMIT;
+                        default 20/10000 as on KIE; "off" = no limit, e.g. to load-test our side)
   --mirror-http-status  answer non-200 codes with that HTTP status too
   --relaxed-reference   allow 9:16 and veo3_lite for REFERENCE_2_VIDEO
   --quiet               no request log
@@ -34,6 +36,17 @@ function int(name: string, raw: string | undefined): number | undefined {
   return n;
 }
 
+function parseRateLimit(raw: string | undefined): SimOptions['rateLimit'] {
+  if (raw === undefined || raw === '') return undefined;
+  if (raw === 'off') return { max: Number.MAX_SAFE_INTEGER, windowMs: 1 };
+  const m = /^(\d+)\/(\d+)$/.exec(raw);
+  if (!m || Number(m[1]) < 1 || Number(m[2]) < 1) {
+    process.stderr.write(`kie-sim: --rate-limit must be <n>/<ms> (e.g. 20/10000) or "off", got "${raw}"\n`);
+    process.exit(2);
+  }
+  return { max: Number(m[1]), windowMs: Number(m[2]) };
+}
+
 const { values } = parseArgs({
   options: {
     port: { type: 'string' },
@@ -44,6 +57,7 @@ const { values } = parseArgs({
     'duration-ms': { type: 'string' },
     'hd1080-delay-ms': { type: 'string' },
     credits: { type: 'string' },
+    'rate-limit': { type: 'string' },
     'mirror-http-status': { type: 'boolean' },
     'relaxed-reference': { type: 'boolean' },
     quiet: { type: 'boolean' },
@@ -63,6 +77,7 @@ const apiKeys =
     .map((k) => k.trim())
     .filter(Boolean);
 const hmacKey = values['hmac-key'] ?? env.KIE_SIM_HMAC_KEY;
+const rateLimit = parseRateLimit(values['rate-limit'] ?? env.KIE_SIM_RATE_LIMIT);
 const options: SimOptions = {
   port: int('--port', values.port ?? env.KIE_SIM_PORT) ?? 4010,
   host: values.host ?? env.KIE_SIM_HOST ?? '127.0.0.1',
@@ -82,6 +97,7 @@ const options: SimOptions = {
     : {}),
   hd1080DelayMs: int('--hd1080-delay-ms', values['hd1080-delay-ms'] ?? env.KIE_SIM_HD1080_DELAY_MS),
   credits: int('--credits', values.credits ?? env.KIE_SIM_CREDITS),
+  ...(rateLimit ? { rateLimit } : {}),
   mirrorHttpStatus: values['mirror-http-status'] ?? false,
   relaxedReference: values['relaxed-reference'] ?? false,
   log: values.quiet ? undefined : (line) => process.stderr.write(`[kie-sim] ${line}\n`),

@@ -142,6 +142,9 @@ export async function startKieSimulator(options: SimOptions = {}): Promise<KieSi
       return json(200, { faults: ctx.scenario.faults });
     if (url.pathname === '/_sim/stats' && req.method === 'GET')
       return json(200, { ...stats(), credits: ctx.account.balance() });
+    // Every Veo generation received, e.g. to prove that no job submitted its video twice.
+    if (url.pathname === '/_sim/tasks' && req.method === 'GET')
+      return json(200, { tasks: veoTasks.all().map((t) => veoTasks.view(t)) });
     const m = /^\/_sim\/tasks\/([^/]+)$/.exec(url.pathname);
     if (m && req.method === 'GET') {
       const id = decodeURIComponent(m[1]!);

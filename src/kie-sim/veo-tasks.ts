@@ -168,6 +168,11 @@ export function createVeoTasks(ctx: SimContext) {
   return {
     get,
 
+    /** Every Veo task ever created, oldest first (the control API lists them for audits). */
+    all(): VeoTask[] {
+      return [...tasks.keys()].map((id) => get(id)!);
+    },
+
     /**
      * Registers a task and schedules its completion. With the 'early' callback fault it completes at
      * once, and the returned promise waits for the first callback attempt, so that callback lands
@@ -293,8 +298,6 @@ export function createVeoTasks(ctx: SimContext) {
           : null,
       };
     },
-
-    all: () => tasks.values(),
   };
 
   function settle4k(t: VeoTask) {

@@ -2,11 +2,11 @@
  * Runs `temporal server start-dev` as a child process: for `npm start` (SQLite file, Web UI) and for the
  * test harness (in-memory, headless, random port). The custom search attributes are registered at start.
  */
-import { spawn, type ChildProcess } from 'node:child_process';
 import { mkdirSync } from 'node:fs';
 import net from 'node:net';
 import path from 'node:path';
 import { Connection } from '@temporalio/client';
+import { killGroup, spawnWatched } from '../dev-tools/watched-child.js';
 import { videoSearchAttributes } from '../workflows/search-attributes.js';
 
 export interface DevServerOptions {
@@ -47,7 +47,8 @@ export async function startDevServer(opts: DevServerOptions): Promise<DevServer>
   // Workflow tests set short timers; let the dev server fire them promptly and accept our query volume.
   args.push('--dynamic-config-value', 'frontend.enableUpdateWorkflowExecution=true');
 
-  const child = spawnWithWatchdog(opts.cliPath, args);
+  // Under a watchdog: if this process dies without cleaning up, no orphan `temporal` survives.
+  const child = spawnWatched(opts.cliPath, args);
   const output: string[] = [];
   const onLine = (chunk: Buffer) => {
     for (const line of chunk.toString().split('\n')) {
@@ -85,32 +86,6 @@ export async function startDevServer(opts: DevServerOptions): Promise<DevServer>
       clearTimeout(timer);
     },
   };
-}
-
-/**
- * The server runs under a tiny shell that also watches our pid: if this Node process dies without
- * cleaning up (SIGKILL, crash), the watchdog stops the server, so no orphan `temporal` survives.
- */
-function spawnWithWatchdog(cli: string, args: string[]): ChildProcess {
-  const script = [
-    '"$0" "$@" & server=$!',
-    `trap 'kill -TERM $server 2>/dev/null; wait $server; exit 0' TERM INT`,
-    `while kill -0 ${process.pid} 2>/dev/null && kill -0 $server 2>/dev/null; do sleep 1 & wait $!; done`,
-    'kill -TERM $server 2>/dev/null; wait $server',
-  ].join('\n');
-  return spawn('/bin/sh', ['-c', script, cli, ...args], {
-    stdio: ['ignore', 'pipe', 'pipe'],
-    detached: true,
-  });
-}
-
-function killGroup(child: ChildProcess, signal: NodeJS.Signals = 'SIGTERM'): void {
-  if (child.pid === undefined) return;
-  try {
-    process.kill(-child.pid, signal);
-  } catch {
-    // already gone
-  }
 }
 
 async function waitForServer(address: string, hasExited: () => boolean): Promise<void> {

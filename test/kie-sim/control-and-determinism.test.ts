@@ -104,6 +104,21 @@ void describe('control API', () => {
     assert.equal(stats.credits, s.credits());
   });
 
+  void it('GET /_sim/tasks lists every generation received, oldest first', async () => {
+    const s = await sim();
+    assert.deepEqual(await (await fetch(`${s.url}/_sim/tasks`)).json(), { tasks: [] });
+    const first = await generate(s, { prompt: 'one', callBackUrl: 'http://127.0.0.1:9/cb/1' });
+    const second = await generate(s, { prompt: 'two' });
+    const { tasks } = (await (await fetch(`${s.url}/_sim/tasks`)).json()) as { tasks: SimTaskView[] };
+    assert.deepEqual(
+      tasks.map((t) => [t.taskId, t.request.prompt, t.callbackUrl]),
+      [
+        [first, 'one', 'http://127.0.0.1:9/cb/1'],
+        [second, 'two', null],
+      ],
+    );
+  });
+
   void it('the view is a copy: changing it changes nothing', async () => {
     const s = await sim();
     const taskId = await generate(s);
@@ -184,15 +199,23 @@ void describe('process lifecycle', () => {
         'cli-key',
         '--duration-ms',
         '50',
+        '--rate-limit',
+        '1/60000',
         '--quiet',
       ],
       (line, child) => {
         void (async () => {
           assert.match(line, /^http:\/\/127\.0\.0\.1:\d+$/);
-          const r = await fetch(`${line}/api/v1/chat/credit`, {
-            headers: { authorization: 'Bearer cli-key' },
-          });
+          const headers = { authorization: 'Bearer cli-key', 'content-type': 'application/json' };
+          const r = await fetch(`${line}/api/v1/chat/credit`, { headers });
           assert.deepEqual(await r.json(), { code: 200, msg: 'success', data: 100_000 });
+          const gen = () =>
+            fetch(`${line}/api/v1/veo/generate`, {
+              method: 'POST',
+              headers,
+              body: JSON.stringify({ prompt: 'p', model: 'veo3_fast' }),
+            }).then((res) => res.json() as Promise<{ code: number }>);
+          assert.deepEqual([(await gen()).code, (await gen()).code], [200, 429], '--rate-limit 1/60000');
           checked = true;
           child.kill('SIGTERM');
         })().catch(() => child.kill('SIGKILL'));
