@@ -15,15 +15,18 @@ import type { VideoStorage } from '../storage/index.js';
 import type { Timing } from '../workflows/job-types.js';
 import { adminAuth, bearer, identifyCaller, userAuth } from './auth.js';
 import { problemHandler, notFound } from './problem.js';
+import { REFERENCE_ASSETS_PATH, referenceAssets } from './reference-ui.js';
 import { mountRoutes, type AnyRoute, type Auth } from './route.js';
 import { adminRoutes } from './routes/admin.js';
 import { compatRoutes } from './routes/compat.js';
 import { creditRoutes } from './routes/credits.js';
 import { docsRoutes } from './routes/docs.js';
 import { healthRoutes } from './routes/health.js';
+import { modelRoutes } from './routes/models.js';
 import { videoRoutes } from './routes/videos.js';
 import { webhookRoutes } from './routes/webhooks.js';
 import { createVideoService } from '../services/videos.js';
+import { studioAssets, studioRoutes } from '../studio/routes.js';
 
 export interface ApiDeps {
   temporal: Client;
@@ -103,14 +106,18 @@ export function createApp(deps: ApiDeps): express.Express {
     ...healthRoutes(deps),
     ...videoRoutes(services.videos),
     ...creditRoutes(deps),
+    ...modelRoutes(deps),
     ...adminRoutes(deps),
     ...compatRoutes(services.videos),
     ...webhookRoutes(deps),
+    ...studioRoutes(),
   ];
   const all = [...routes, ...docsRoutes(routes)];
   const router = express.Router();
   mountRoutes(router, all, guards);
   app.use(router);
+  app.use(REFERENCE_ASSETS_PATH, referenceAssets());
+  app.use('/studio', studioAssets());
   app.use((_req, _res, next) => next(notFound('Route')));
   app.use(problemHandler(deps.logger));
   return app;

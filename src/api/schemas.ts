@@ -18,25 +18,40 @@ export const JobStateSchema = z.enum([
   'timed_out',
 ]);
 
-const imageCounts = {
-  TEXT_2_VIDEO: [0, 0],
-  FIRST_AND_LAST_FRAMES_2_VIDEO: [1, 2],
-  REFERENCE_2_VIDEO: [1, 3],
+/** What people call each model (the studio's picker, GET /v1/models). */
+export const MODEL_NAMES = { veo3: 'Veo 3.1', veo3_fast: 'Veo 3.1 Fast', veo3_lite: 'Veo 3.1 Lite' } as const;
+
+/**
+ * KIE's request limits (docs/kie-api.md), enforced by CreateVideoBody and published by GET /v1/models
+ * so forms explain them. The prompt cap is ours: KIE documents none.
+ */
+export const VIDEO_LIMITS = {
+  promptMaxLength: 5000,
+  imageCounts: {
+    TEXT_2_VIDEO: { min: 0, max: 0 },
+    FIRST_AND_LAST_FRAMES_2_VIDEO: { min: 1, max: 2 },
+    REFERENCE_2_VIDEO: { min: 1, max: 3 },
+  },
+  seed: { min: 10000, max: 99999 },
+  referenceModels: ['veo3_fast', 'veo3_lite'],
+  referenceAspectRatios: ['16:9'],
+  hdAspectRatios: ['16:9', '9:16'],
 } as const;
+const { imageCounts } = VIDEO_LIMITS;
 
 export const CreateVideoBody = z
   .strictObject({
-    prompt: z.string().trim().min(1, 'prompt must not be empty').max(5000),
+    prompt: z.string().trim().min(1, 'prompt must not be empty').max(VIDEO_LIMITS.promptMaxLength),
     model: Model.default('veo3_fast'),
     generationType: z.enum(['TEXT_2_VIDEO', 'FIRST_AND_LAST_FRAMES_2_VIDEO', 'REFERENCE_2_VIDEO']).optional(),
     imageUrls: z
       .array(z.url({ protocol: /^https?$/, error: 'must be an http(s) URL' }))
-      .max(3)
+      .max(imageCounts.REFERENCE_2_VIDEO.max)
       .default([]),
     aspectRatio: z
       .enum(['16:9', '9:16', 'Auto'], { error: 'must be one of 16:9, 9:16, Auto (KIE has no 1:1)' })
       .default('16:9'),
-    seed: z.int().min(10000).max(99999).optional(),
+    seed: z.int().min(VIDEO_LIMITS.seed.min).max(VIDEO_LIMITS.seed.max).optional(),
     watermark: z.string().max(100).optional(),
     enableTranslation: z.boolean().default(true),
     hd: z
@@ -51,7 +66,7 @@ export const CreateVideoBody = z
   .transform((b, ctx): VideoRequest => {
     const generationType =
       b.generationType ?? (b.imageUrls.length ? 'FIRST_AND_LAST_FRAMES_2_VIDEO' : 'TEXT_2_VIDEO');
-    const [min, max] = imageCounts[generationType];
+    const { min, max } = imageCounts[generationType];
     if (b.imageUrls.length < min || b.imageUrls.length > max) {
       ctx.addIssue({
         code: 'custom',
@@ -60,13 +75,13 @@ export const CreateVideoBody = z
       });
     }
     if (generationType === 'REFERENCE_2_VIDEO') {
-      if (b.model === 'veo3')
+      if (!(VIDEO_LIMITS.referenceModels as readonly string[]).includes(b.model))
         ctx.addIssue({
           code: 'custom',
           path: ['model'],
-          message: 'REFERENCE_2_VIDEO needs veo3_fast or veo3_lite',
+          message: `REFERENCE_2_VIDEO needs ${VIDEO_LIMITS.referenceModels.join(' or ')}`,
         });
-      if (b.aspectRatio !== '16:9')
+      if (!(VIDEO_LIMITS.referenceAspectRatios as readonly string[]).includes(b.aspectRatio))
         ctx.addIssue({
           code: 'custom',
           path: ['aspectRatio'],
@@ -148,6 +163,21 @@ export const CreditsSchema = z.object({
       note: z.string().nullable(),
     }),
   ),
+});
+
+export const CatalogSchema = z.object({
+  models: z.array(
+    z.object({ id: Model, name: z.string(), price: z.int().meta({ description: 'Credits per video' }) }),
+  ),
+  hdPrice: z.int().meta({ description: 'Credits added for the 1080p version, charged only when delivered' }),
+  limits: z.object({
+    promptMaxLength: z.int(),
+    imageCounts: z.record(z.string(), z.object({ min: z.int(), max: z.int() })),
+    seed: z.object({ min: z.int(), max: z.int() }),
+    referenceModels: z.array(Model),
+    referenceAspectRatios: z.array(z.string()),
+    hdAspectRatios: z.array(z.string()),
+  }),
 });
 
 export const ProblemSchema = z.object({

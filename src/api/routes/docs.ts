@@ -1,5 +1,6 @@
-/** GET /openapi.json (OpenAPI 3.1, generated from the routes' zod schemas) and GET /docs. */
+/** GET /openapi.json (OpenAPI 3.1, generated from the routes' zod schemas) and GET /docs (Swagger UI). */
 import { z, type ZodType } from 'zod';
+import { referencePage } from '../reference-ui.js';
 import { defineRoute, type AnyRoute } from '../route.js';
 
 export function openApiDocument(routes: AnyRoute[]) {
@@ -106,32 +107,15 @@ export function docsRoutes(routes: AnyRoute[]): AnyRoute[] {
     defineRoute({
       method: 'get',
       path: '/docs',
-      summary: 'Human-readable API reference',
+      summary: 'The API reference (Swagger UI, rendering /openapi.json)',
       tags: ['docs'],
       auth: 'none',
       responses: { 200: { description: 'HTML', contentType: 'text/html' } },
       handler: async ({ res }) => {
-        res.type('html').send(renderDocs(doc()));
+        res.type('html').send(referencePage(doc().info.title));
         return undefined;
       },
     }),
   ];
   return self;
-}
-
-/** A dependency-free page: every route with its summary, auth, parameters and schemas. */
-function renderDocs(doc: ReturnType<typeof openApiDocument>): string {
-  const esc = (s: string) => s.replace(/[&<>"]/g, (c) => `&#${c.charCodeAt(0)};`);
-  const rows = Object.entries(doc.paths).flatMap(([path, ops]) =>
-    Object.entries(ops).map(([method, op]) => {
-      const o = op as { summary: string; requestBody?: unknown; responses: object; security?: unknown[] };
-      return `<section><h2><code>${method.toUpperCase()} ${esc(path)}</code></h2><p>${esc(o.summary)}</p>
-<details><summary>schemas</summary><pre>${esc(JSON.stringify({ requestBody: o.requestBody, responses: o.responses }, null, 2))}</pre></details></section>`;
-    }),
-  );
-  return `<!doctype html><html><head><meta charset="utf-8"><title>${esc(doc.info.title)}</title>
-<style>body{font:15px/1.5 system-ui;max-width:60rem;margin:2rem auto;padding:0 1rem}code{background:#f3f3f3;padding:.1em .3em}pre{background:#f7f7f7;padding:1em;overflow:auto}section{border-top:1px solid #ddd}</style>
-</head><body><h1>${esc(doc.info.title)}</h1><p>${esc(doc.info.description)}</p>
-<p>Authenticate with <code>Authorization: Bearer &lt;API key&gt;</code>. Errors are <code>application/problem+json</code>. Machine-readable: <a href="/openapi.json">/openapi.json</a>.</p>
-${rows.join('\n')}</body></html>`;
 }

@@ -1,0 +1,76 @@
+/**
+ * A real browser for the page tests: Debian's Chromium driven by playwright-core (no browser download),
+ * headless, with a fresh profile, and a guard that fails the test if the page reaches beyond loopback
+ * (the studio and /docs must work offline). Screenshots go to test-output/ (git-ignored).
+ */
+import assert from 'node:assert/strict';
+import { existsSync } from 'node:fs';
+import { mkdir, mkdtemp, rm } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
+import type { TestContext } from 'node:test';
+import { chromium, type BrowserContext, type Page } from 'playwright-core';
+
+export const CHROMIUM_PATH = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium';
+export const TEST_OUTPUT = path.resolve(import.meta.dirname, '../../test-output');
+
+export interface TestBrowser {
+  context: BrowserContext;
+  page: Page;
+  /** Requests the page tried to send off the machine (aborted), and errors it raised. */
+  offsite: string[];
+  pageErrors: string[];
+  screenshot(name: string): Promise<string>;
+}
+
+export async function openBrowser(t: TestContext, outputDir: string): Promise<TestBrowser> {
+  assert.ok(
+    existsSync(CHROMIUM_PATH),
+    `no Chromium at ${CHROMIUM_PATH}: apt-get install -y chromium (or set CHROMIUM_PATH)`,
+  );
+  const profile = await mkdtemp(path.join(tmpdir(), 'veo-chromium-'));
+  const context = await chromium.launchPersistentContext(profile, {
+    executablePath: CHROMIUM_PATH,
+    headless: true,
+    args: [
+      '--headless',
+      '--no-sandbox',
+      '--disable-gpu',
+      '--disable-quic',
+      '--no-first-run',
+      '--disable-background-networking',
+      '--disable-component-update',
+      '--disable-sync',
+    ],
+    viewport: { width: 1280, height: 900 },
+  });
+  t.after(async () => {
+    await context.close();
+    await rm(profile, { recursive: true, force: true });
+  });
+  const offsite: string[] = [];
+  await context.route('**/*', async (route) => {
+    const url = new URL(route.request().url());
+    if (url.protocol === 'data:' || ['127.0.0.1', 'localhost', '[::1]'].includes(url.hostname)) {
+      return route.continue();
+    }
+    offsite.push(url.href);
+    return route.abort('blockedbyclient');
+  });
+  const page = context.pages()[0] ?? (await context.newPage());
+  page.setDefaultTimeout(30_000);
+  const pageErrors: string[] = [];
+  page.on('pageerror', (err) => pageErrors.push(err.message));
+  await mkdir(outputDir, { recursive: true });
+  return {
+    context,
+    page,
+    offsite,
+    pageErrors,
+    async screenshot(name) {
+      const file = path.join(outputDir, `${name}.png`);
+      await page.screenshot({ path: file, fullPage: true });
+      return file;
+    },
+  };
+}
