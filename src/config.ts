@@ -74,6 +74,15 @@ const envSchema = z.object({
   USER_DAILY_SPEND_CAP: credits.optional(),
 
   DEMO_USER_CREDITS: credits.default(1000),
+
+  // The reconciler (docs/operations.md): how often workers sweep for jobs and holds no workflow will
+  // settle (a Temporal Schedule; whole seconds), and how long a hold may wait for its workflow to start.
+  RECONCILE_EVERY_MS: z.coerce.number().int().min(1000).default(60_000),
+  RECONCILE_GRACE_MS: z.coerce
+    .number()
+    .int()
+    .positive()
+    .default(5 * 60_000),
 });
 
 /** Rules across variables. Half an S3 key pair would silently fall back to the default chain. */

@@ -1,6 +1,7 @@
 /** Archiving one result file: streamed into storage, hashed, checked, with heartbeats. */
 import { ApplicationFailure, Context } from '@temporalio/activity';
 import { archiveFromUrl, ArchiveError } from '../archive/index.js';
+import { videoKey } from '../storage/index.js';
 import type { ArchivedFile, Variant } from '../workflows/job-types.js';
 import type { ActivityDeps } from './deps.js';
 
@@ -15,7 +16,7 @@ export function createArchiveActivity({
   return {
     async archiveFile(args: { jobId: string; variant: Variant; url: string }): Promise<ArchivedFile> {
       const ctx = Context.current();
-      const key = `videos/${args.jobId}/${args.variant}.mp4`;
+      const key = videoKey(args.jobId, args.variant);
       const started = Date.now();
       try {
         const result = await archiveFromUrl({

@@ -1,4 +1,5 @@
 /** What the activities need from the outside world; only the worker's entry wires the real ones. */
+import type { Client } from '@temporalio/client';
 import type { Logger } from 'pino';
 import type { VideoStorage } from '../storage/index.js';
 import type { KieClient } from '../kie/index.js';
@@ -18,4 +19,8 @@ export interface ActivityDeps {
   /** Hosts result URLs may come from (KIE's CDNs, or the simulator). */
   downloadHosts: string[];
   maxDownloadBytes: number;
+  /** The reconciler asks Temporal whether a job's workflow still runs. */
+  temporal: Client;
+  /** A hold whose workflow cannot be found is left alone this long (its workflow may be starting). */
+  reconcileGraceMs: number;
 }

@@ -1,8 +1,9 @@
-/** The activities of generateVideo, built from their dependencies (DESIGN §7.2). */
+/** The activities of generateVideo and of the reconciler, built from their dependencies. */
 import { createArchiveActivity } from './archive-activity.js';
 import type { ActivityDeps } from './deps.js';
 import { createKieActivities } from './kie-activities.js';
 import { createLedgerActivities } from './ledger-activities.js';
+import { createReconcileActivity } from './reconcile-activity.js';
 
 export type { ActivityDeps } from './deps.js';
 
@@ -11,5 +12,6 @@ export function createVideoActivities(deps: ActivityDeps) {
     ...createLedgerActivities(deps),
     ...createKieActivities(deps),
     ...createArchiveActivity(deps),
+    ...createReconcileActivity(deps),
   };
 }

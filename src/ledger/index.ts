@@ -8,6 +8,7 @@ import { createCreditStore } from './credits.js';
 import { checkInvariants } from './invariants.js';
 import { createJobSettlement } from './job-settlement.js';
 import { createJobStore } from './jobs.js';
+import { createReconciliationStore } from './reconciliations.js';
 import { createBreakerStore } from './spend-breaker.js';
 import { createUserStore } from './users.js';
 
@@ -33,6 +34,7 @@ export async function createLedger(db: Db, opts: LedgerOptions = {}) {
     ...createBreakerStore(db, clock),
     ...createJobStore(db, clock),
     ...createJobSettlement(db, clock),
+    ...createReconciliationStore(db, clock),
     checkInvariants: () => checkInvariants(db),
   };
 }

@@ -13,7 +13,7 @@ import { assertCredits, lockUser, reserveIn, settleIn } from './credit-operation
 import { MissingHoldError } from './errors.js';
 import { patchUnfinishedJob } from './job-rows.js';
 import { insertJobIn } from './jobs.js';
-import type { JobPatch, NewJob, ReserveResult, Settlement } from './types.js';
+import type { JobPatch, NewJob, ReconcileKind, ReserveResult, Settlement } from './types.js';
 
 const COMPENSATED_STATES: readonly JobState[] = ['failed', 'canceled', 'timed_out'];
 
@@ -79,20 +79,67 @@ export function createJobSettlement(db: Db, clock: () => Date) {
       jobId: string;
       patch: JobPatch & { state: JobState };
     }): Promise<Settlement> {
-      if (!COMPENSATED_STATES.includes(patch.state)) {
-        throw new RangeError(
-          `compensateJob releases credits: the final state is one of ${COMPENSATED_STATES.join(', ')}, not ${patch.state}`,
-        );
-      }
+      assertCompensatedState(patch.state);
+      const now = clock();
+      return db.transaction(async (tx) => (await compensateIn(tx, jobId, patch, now)).settlement);
+    },
+
+    /**
+     * The reconciler's settlement of a job (or a bare hold) no workflow will settle any more: the same
+     * release + final record as compensateJob, plus a `reconciliations` row in the same transaction
+     * when it changed anything, so each job is counted once however often sweeps retry or overlap.
+     */
+    async reconcileJob({
+      jobId,
+      kind,
+      reason,
+      patch,
+    }: {
+      jobId: string;
+      kind: ReconcileKind;
+      reason: string;
+      patch: JobPatch & { state: JobState };
+    }): Promise<Settlement & { recordChanged: boolean }> {
+      assertCompensatedState(patch.state);
       const now = clock();
       return db.transaction(async (tx) => {
-        const settlement = await settleIn(tx, { jobId, kind: 'release', now });
-        // Nothing was held (the job failed before its hold, or never reserved): still record how it
-        // ended. Already captured: the job succeeded and its record stays as it is.
-        if (settlement.outcome !== 'captured')
-          await patchUnfinishedJob(tx, jobId, patch, { now, finish: true });
-        return settlement;
+        const [hold] = await tx.query<{ amount: number }>(
+          `select amount from credit_entries where job_id = $1 and kind = 'hold'`,
+          [jobId],
+        );
+        const { settlement, recordChanged } = await compensateIn(tx, jobId, patch, now);
+        if (settlement.applied || recordChanged) {
+          await tx.query(
+            `insert into reconciliations (job_id, kind, reason, released, created_at) values ($1, $2, $3, $4, $5)
+             on conflict (job_id) do nothing`,
+            [jobId, kind, reason, settlement.applied ? (hold?.amount ?? 0) : 0, now],
+          );
+        }
+        return { ...settlement, recordChanged };
       });
     },
   };
+}
+
+function assertCompensatedState(state: JobState): void {
+  if (!COMPENSATED_STATES.includes(state)) {
+    throw new RangeError(
+      `compensateJob releases credits: the final state is one of ${COMPENSATED_STATES.join(', ')}, not ${state}`,
+    );
+  }
+}
+
+/** Release + final record, in the caller's transaction. */
+async function compensateIn(
+  tx: Db,
+  jobId: string,
+  patch: JobPatch & { state: JobState },
+  now: Date,
+): Promise<{ settlement: Settlement; recordChanged: boolean }> {
+  const settlement = await settleIn(tx, { jobId, kind: 'release', now });
+  // Nothing was held (the job failed before its hold, or never reserved): still record how it
+  // ended. Already captured: the job succeeded and its record stays as it is.
+  const recordChanged =
+    settlement.outcome !== 'captured' && (await patchUnfinishedJob(tx, jobId, patch, { now, finish: true }));
+  return { settlement, recordChanged };
 }

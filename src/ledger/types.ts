@@ -118,3 +118,22 @@ export interface JobPage {
   /** Null on the last page. */
   nextCursor: string | null;
 }
+
+/** job: a record that is not final, whose workflow has closed; hold: credits held with no workflow. */
+export type ReconcileKind = 'job' | 'hold';
+
+/** Something the reconciler must look at: an unfinished job record, or an open hold with no record. */
+export interface ReconcileCandidate {
+  jobId: string;
+  /** The job record, or null for a hold without one. */
+  job: JobRecord | null;
+  /** When the job (or the hold) was created: the grace period runs from here. */
+  since: Date;
+}
+
+export interface ReconcilerStats {
+  /** Jobs and holds settled by the reconciler, by kind and reason. */
+  reconciled: Array<{ kind: ReconcileKind; reason: string; count: number; released: number }>;
+  lastSweepAt: Date | null;
+  sweeps: number;
+}

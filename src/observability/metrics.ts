@@ -1,5 +1,6 @@
 /** Prometheus metrics (prom-client), one registry per process, scraped at GET /metrics. */
-import { Counter, Histogram, Registry, collectDefaultMetrics } from 'prom-client';
+import { Counter, Gauge, Histogram, Registry, collectDefaultMetrics } from 'prom-client';
+import type { ReconcilerStats } from '../ledger/index.js';
 
 export function createMetrics() {
   const registry = new Registry();
@@ -74,3 +75,52 @@ export function createMetrics() {
 }
 
 export type Metrics = ReturnType<typeof createMetrics>;
+
+/**
+ * The reconciler's figures, read from the database at each scrape: the sweep runs in a worker (which
+ * may have no HTTP port), and every API replica then reports the same, global values (aggregate them
+ * with max, not sum). Jobs and holds settled are counted from append-only rows, so the counters only grow.
+ */
+export function observeReconciler(metrics: Metrics, read: () => Promise<ReconcilerStats>): void {
+  const registers = [metrics.registry];
+  // One database read per scrape, shared by the three metrics below. Database down: the last values
+  // stay (a scrape must not fail as a whole; /readyz reports the database).
+  let last: ReconcilerStats = { reconciled: [], lastSweepAt: null, sweeps: 0 };
+  let pending: Promise<ReconcilerStats> | null = null;
+  const stats = () => {
+    pending ??= read()
+      .then((s) => (last = s))
+      .catch(() => last)
+      .finally(() => setTimeout(() => (pending = null), 0));
+    return pending;
+  };
+  new Counter({
+    name: 'veo_reconciled_total',
+    help: 'Jobs (kind=job: workflow closed) and holds (kind=hold: no workflow) settled by the reconciler, by reason',
+    labelNames: ['kind', 'reason'],
+    registers,
+    async collect() {
+      this.reset();
+      for (const r of (await stats()).reconciled) this.inc({ kind: r.kind, reason: r.reason }, r.count);
+    },
+  });
+  new Counter({
+    name: 'veo_reconciled_credits_total',
+    help: 'Credits released by the reconciler',
+    labelNames: ['kind'],
+    registers,
+    async collect() {
+      this.reset();
+      for (const r of (await stats()).reconciled) if (r.released) this.inc({ kind: r.kind }, r.released);
+    },
+  });
+  new Gauge({
+    name: 'veo_reconcile_last_sweep_timestamp_seconds',
+    help: 'When the reconciler last finished a sweep (0: never)',
+    registers,
+    async collect() {
+      const last = (await stats()).lastSweepAt;
+      this.set(last ? last.getTime() / 1000 : 0);
+    },
+  });
+}

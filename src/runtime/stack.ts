@@ -16,12 +16,13 @@ import { createKieClient } from '../kie/index.js';
 import { startKieSimulator, type KieSimulator, type SimOptions } from '../kie-sim/index.js';
 import { createLedger, type Ledger } from '../ledger/index.js';
 import { createLogger, type Logger } from '../observability/logger.js';
-import { createMetrics, type Metrics } from '../observability/metrics.js';
+import { createMetrics, observeReconciler, type Metrics } from '../observability/metrics.js';
 import { createStorage } from './storage.js';
 import type { VideoStorage } from '../storage/index.js';
 import { provisionTemporalCli } from '../temporal/cli-provision.js';
 import { startDevServer, type DevServer } from '../temporal/dev-server.js';
 import { createVideoWorker } from '../worker/create-worker.js';
+import { ensureReconcileSchedule } from '../worker/reconcile-schedule.js';
 import type { Timing } from '../workflows/job-types.js';
 import { loadOrCreateSecret } from './secrets.js';
 import { connectClient, connectWorker } from './temporal-connection.js';
@@ -149,6 +150,8 @@ export async function startStack(opts: StackOptions): Promise<Stack> {
     let apiUrl: string | null = null;
     let publicBaseUrl = env.PUBLIC_BASE_URL ?? null;
     if (roles.api) {
+      // The reconciler runs in workers; its figures are in the database, published where /metrics is.
+      observeReconciler(metrics, () => ledger.reconcilerStats());
       const app = createApp({
         temporal: client,
         taskQueue: env.TEMPORAL_TASK_QUEUE,
@@ -201,12 +204,19 @@ export async function startStack(opts: StackOptions): Promise<Stack> {
           webhookSecret,
           downloadHosts,
           maxDownloadBytes: env.ARCHIVE_MAX_BYTES,
+          temporal: client,
+          reconcileGraceMs: env.RECONCILE_GRACE_MS,
         },
       });
       const running = worker.run().catch((err: unknown) => {
         // A worker that stops on its own (lost connection for good, fatal bug) must not go unnoticed.
         logger.fatal({ err }, 'worker stopped unexpectedly');
         process.exitCode = 1;
+      });
+      await ensureReconcileSchedule(client, {
+        taskQueue: env.TEMPORAL_TASK_QUEUE,
+        everyMs: env.RECONCILE_EVERY_MS,
+        logger,
       });
       closers.push(async () => {
         if (worker!.getState() === 'RUNNING') worker!.shutdown();

@@ -36,3 +36,8 @@ export function assertSafePrefixOrKey(keyOrPrefix: string): void {
   if (keyOrPrefix === '') return;
   assertSafeKey(keyOrPrefix.endsWith('/') ? keyOrPrefix.slice(0, -1) : keyOrPrefix);
 }
+
+/** Where a job's archived file lives: the archive writes it, the reconciler and compensation delete it. */
+export function videoKey(jobId: string, variant: string): string {
+  return `videos/${jobId}/${variant}.mp4`;
+}

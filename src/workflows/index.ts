@@ -1,2 +1,3 @@
 // Workflow bundle entry: every workflow the worker registers.
 export { generateVideo } from './generate-video.js';
+export { reconcileJobs } from './reconcile-jobs.js';

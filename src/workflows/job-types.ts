@@ -88,8 +88,11 @@ export interface ArchivedFile {
 }
 
 export interface JobError {
-  /** Where it failed: 'kie' (KIE said no), 'archive', 'deadline', 'canceled', 'internal'. */
-  source: 'kie' | 'archive' | 'deadline' | 'canceled' | 'internal';
+  /**
+   * Where it failed: 'kie' (KIE said no), 'archive', 'deadline', 'canceled', 'internal', or 'operator'
+   * (its workflow was terminated, timed out or lost, and the reconciler settled the job; the code says which).
+   */
+  source: 'kie' | 'archive' | 'deadline' | 'canceled' | 'internal' | 'operator';
   code: string;
   message: string;
 }

@@ -16,6 +16,7 @@ import type { SimOptions } from '../../src/kie-sim/index.js';
 import { startStack, type Stack } from '../../src/runtime/stack.js';
 import { priceOf } from '../../src/services/pricing.js';
 import { startVideoJob, waitForJob, type StartJobArgs } from '../../src/services/video-jobs.js';
+import { reconcileScheduleId } from '../../src/worker/reconcile-schedule.js';
 import { videoWorkflowId, type Timing, type VideoRequest } from '../../src/workflows/job-types.js';
 import { testTemporal, workflowBundle } from './temporal.js';
 import { videoRequest } from './requests.js';
@@ -89,6 +90,11 @@ export async function startTestStack(t: TestContext, opts: TestStackOptions = {}
     ...(opts.logger ? { logger: opts.logger } : {}),
   });
   t.after(async () => {
+    // The worker created the reconciler's schedule for this task queue; the shared server outlives us.
+    await stack.temporal.client.schedule
+      .getHandle(reconcileScheduleId(taskQueue))
+      .delete()
+      .catch(() => undefined);
     await stack.close();
     await rm(dataDir, { recursive: true, force: true });
   });

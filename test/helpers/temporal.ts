@@ -3,7 +3,9 @@
  * is run on its own with `node --import tsx --test <file>` — a dev server of its own, killed when the
  * file's process exits (its watchdog also stops it if the process is killed outright).
  */
+import { execFile } from 'node:child_process';
 import { readFileSync } from 'node:fs';
+import { promisify } from 'node:util';
 import path from 'node:path';
 import { provisionTemporalCli } from '../../src/temporal/cli-provision.js';
 import { startDevServer } from '../../src/temporal/dev-server.js';
@@ -29,4 +31,14 @@ export function workflowBundle() {
     ? Promise.resolve({ code: readFileSync(process.env.WORKFLOW_BUNDLE_PATH, 'utf8') })
     : buildWorkflowBundle();
   return bundle;
+}
+
+/** Runs the real Temporal CLI against the test server, as an operator would (`temporal workflow …`). */
+export async function temporalCli(args: string[]): Promise<string> {
+  const { address } = await testTemporal();
+  const cli =
+    process.env.TEMPORAL_CLI_PATH ??
+    (await provisionTemporalCli({ projectRoot: path.resolve(import.meta.dirname, '../..') })).path;
+  const { stdout } = await promisify(execFile)(cli, [...args, '--address', address]);
+  return stdout;
 }

@@ -15,6 +15,7 @@ import { loadConfig } from '../../src/config.js';
 import { startKieSimulator } from '../../src/kie-sim/index.js';
 import { startStack } from '../../src/runtime/stack.js';
 import { startVideoJob, waitForJob } from '../../src/services/video-jobs.js';
+import { reconcileScheduleId } from '../../src/worker/reconcile-schedule.js';
 import { progressQuery } from '../../src/workflows/definitions.js';
 import { FAST_SIM, FAST_TIMING, videoRequest } from '../helpers/stack.js';
 import { testTemporal } from '../helpers/temporal.js';
@@ -59,7 +60,14 @@ describe('generateVideo survives worker crashes', () => {
     };
     // This process runs the API (webhook) only; workers are child processes we can kill.
     const api = await startStack({ config: loadConfig(env), roles: { api: true, worker: false } });
-    t.after(() => api.close());
+    t.after(async () => {
+      // The workers created the reconciler's schedule for this task queue.
+      await api.temporal.client.schedule
+        .getHandle(reconcileScheduleId(env.TEMPORAL_TASK_QUEUE))
+        .delete()
+        .catch(() => undefined);
+      await api.close();
+    });
     const workerEnv = { ...process.env, ...env, PUBLIC_BASE_URL: api.apiUrl! };
 
     const user = await api.ledger.createUser({ name: 'crash' });

@@ -1,8 +1,9 @@
 /** Every migration, in the order applied. Append new ones; never edit or reorder shipped ones. */
 import { ledgerTables } from './001-ledger-tables.js';
 import { ledgerGuards } from './002-ledger-guards.js';
+import { reconciliations } from './003-reconciliations.js';
 import type { Migration } from './migration.js';
 
 export type { Migration } from './migration.js';
 
-export const MIGRATIONS: readonly Migration[] = [ledgerTables, ledgerGuards];
+export const MIGRATIONS: readonly Migration[] = [ledgerTables, ledgerGuards, reconciliations];

@@ -1,0 +1,130 @@
+/**
+ * The reconciler's sweep (docs/operations.md): jobs whose record is not final although no workflow
+ * will ever finish them — terminated, timed out, reset away, deleted — and holds whose workflow never
+ * started. Each gets the release every failed job gets (job-settlement.ts: the same transaction,
+ * exactly once against the workflow's own capture or release), a final `failed` record with error
+ * source `operator`, and its archived files removed. A running workflow is never touched.
+ */
+import { Context } from '@temporalio/activity';
+import { WorkflowNotFoundError } from '@temporalio/client';
+import type { ReconcileCandidate, ReconcileKind } from '../ledger/index.js';
+import { videoKey } from '../storage/index.js';
+import { videoWorkflowId, type JobError, type JobProgress } from '../workflows/job-types.js';
+import type { ActivityDeps } from './deps.js';
+
+/** Jobs looked at per sweep, oldest first; the rest wait for the next sweep. */
+const SWEEP_LIMIT = 1000;
+/** Workflows described at once. */
+const PARALLEL = 8;
+
+export interface SweepSummary {
+  checked: number;
+  reconciled: number;
+}
+
+type Verdict = { kind: ReconcileKind; reason: string; message: string } | null;
+
+const CLOSED_MESSAGES: Record<string, string> = {
+  TERMINATED: 'Its workflow was terminated by an operator',
+  TIMED_OUT: 'Its workflow timed out',
+  CANCELLED: 'Its workflow was canceled without settling the job',
+  FAILED: 'Its workflow failed',
+  COMPLETED: 'Its workflow completed without settling the job',
+  CONTINUED_AS_NEW: 'Its workflow continued as new without settling the job',
+};
+
+export function createReconcileActivity({
+  ledger,
+  temporal,
+  storage,
+  logger,
+  metrics,
+  reconcileGraceMs,
+}: ActivityDeps) {
+  /** What happened to the candidate's workflow, or null while it may still settle the job. */
+  async function verdict(c: ReconcileCandidate): Promise<Verdict> {
+    let status: string;
+    try {
+      status = (await temporal.workflow.getHandle(videoWorkflowId(c.jobId)).describe()).status.name;
+    } catch (err) {
+      if (!(err instanceof WorkflowNotFoundError)) throw err;
+      // The API may have placed the hold and be about to start the workflow: wait out the grace period.
+      if (Date.now() - c.since.getTime() < reconcileGraceMs) return null;
+      return c.job
+        ? { kind: 'hold', reason: 'workflow_not_found', message: 'Its workflow could not be found' }
+        : { kind: 'hold', reason: 'hold_without_job', message: 'Its workflow never started' };
+    }
+    if (status === 'RUNNING' || status === 'UNSPECIFIED') return null;
+    return {
+      kind: 'job',
+      reason: `workflow_${status.toLowerCase()}`,
+      message: CLOSED_MESSAGES[status] ?? `Its workflow ended (${status})`,
+    };
+  }
+
+  async function settle(c: ReconcileCandidate, v: NonNullable<Verdict>): Promise<boolean> {
+    // No free videos: whatever was archived goes, before the record says the job failed.
+    await Promise.all(['original', '1080p'].map((variant) => storage.delete(videoKey(c.jobId, variant))));
+    const error: JobError = {
+      source: 'operator',
+      code: v.reason,
+      message: `${v.message}; the job was stopped and its credits released.`,
+    };
+    const progress = c.job ? failedProgress(c, error) : null;
+    const result = await ledger.reconcileJob({
+      jobId: c.jobId,
+      kind: v.kind,
+      reason: v.reason,
+      patch: { state: 'failed', error, files: [], ...(progress ? { progress } : {}) },
+    });
+    const changed = result.applied || result.recordChanged;
+    if (changed) {
+      metrics?.jobsFinished.inc({ state: 'failed' });
+      logger.warn(
+        { jobId: c.jobId, reason: v.reason, released: result.applied },
+        'reconciler: job settled without its workflow',
+      );
+    }
+    return changed;
+  }
+
+  return {
+    async sweepUnsettledJobs(): Promise<SweepSummary> {
+      const ctx = Context.current();
+      const candidates = await ledger.reconcileCandidates(SWEEP_LIMIT);
+      let reconciled = 0;
+      let next = 0;
+      const lane = async () => {
+        while (next < candidates.length) {
+          const c = candidates[next++]!;
+          ctx.heartbeat(next);
+          const v = await verdict(c);
+          if (v && (await settle(c, v))) reconciled++;
+        }
+      };
+      await Promise.all(Array.from({ length: PARALLEL }, lane));
+      await ledger.recordSweep();
+      return { checked: candidates.length, reconciled };
+    },
+  };
+}
+
+/** The job's last progress snapshot, ended: the API reads state, error and files from it. */
+function failedProgress(c: ReconcileCandidate, error: JobError): JobProgress {
+  const job = c.job!;
+  const at = new Date().toISOString();
+  const last = job.progress;
+  return {
+    jobId: job.id,
+    kieTaskId: last?.kieTaskId ?? job.kieTaskId,
+    detection: last?.detection ?? null,
+    hd: last?.hd === 'pending' || last?.hd === 'ready' ? 'unavailable' : (last?.hd ?? 'not_requested'),
+    hdNote: last?.hdNote ?? null,
+    stages: [...(last?.stages ?? []), { state: 'failed', at }],
+    callbacks: last?.callbacks ?? { received: 0, ignored: 0 },
+    state: 'failed',
+    files: [],
+    error,
+    updatedAt: at,
+  };
+}
