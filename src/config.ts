@@ -63,6 +63,25 @@ const envSchema = z.object({
 
   ADMIN_API_KEY: optionalString,
 
+  // Studio sessions and playable links (src/security): the root of their HKDF-derived keys; unset =
+  // WEBHOOK_SECRET. Cookie lifetime, content-link lifetime, and a CDN origin for presigned S3 URLs.
+  SESSION_SECRET: optionalString.pipe(
+    z.string().min(32, 'must be at least 32 characters (e.g. openssl rand -base64 32)').optional(),
+  ),
+  SESSION_TTL_SECONDS: z.coerce
+    .number()
+    .int()
+    .min(60)
+    .max(30 * 24 * 3600)
+    .default(24 * 3600),
+  CONTENT_URL_TTL_SECONDS: z.coerce
+    .number()
+    .int()
+    .min(60)
+    .max(7 * 24 * 3600)
+    .default(3600),
+  CONTENT_CDN_BASE_URL: optionalString.pipe(z.url({ protocol: /^https?$/ }).optional()),
+
   // Prices in our credits (src/services/pricing.ts): per model, plus PRICE_HD when the 1080p version
   // is asked for, charged only when it is delivered. Config, never code.
   PRICE_VEO3: modelPrice.default(250),

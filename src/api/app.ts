@@ -5,7 +5,7 @@
 import express, { type RequestHandler } from 'express';
 import { ipKeyGenerator, rateLimit } from 'express-rate-limit';
 import { pinoHttp } from 'pino-http';
-import { randomUUID, createHash } from 'node:crypto';
+import { randomUUID } from 'node:crypto';
 import type { Client } from '@temporalio/client';
 import type { Logger } from 'pino';
 import type { Prices } from '../config.js';
@@ -13,7 +13,12 @@ import type { Ledger } from '../ledger/index.js';
 import type { Metrics } from '../observability/metrics.js';
 import type { VideoStorage } from '../storage/index.js';
 import type { Timing } from '../workflows/job-types.js';
-import { adminAuth, bearer, identifyCaller, userAuth } from './auth.js';
+import { createContentSignatures } from '../security/content-signature.js';
+import { deriveKey } from '../security/derived-keys.js';
+import { createSessionTokens } from '../security/session-token.js';
+import { createContentLinks } from '../services/content-links.js';
+import { adminAuth, identifyCaller, userAuth, type SessionSettings } from './auth.js';
+import { signedUrlOrUserAuth } from './content-auth.js';
 import { problemHandler, notFound } from './problem.js';
 import { REFERENCE_ASSETS_PATH, referenceAssets } from './reference-ui.js';
 import { mountRoutes, type AnyRoute, type Auth } from './route.js';
@@ -23,6 +28,7 @@ import { creditRoutes } from './routes/credits.js';
 import { docsRoutes } from './routes/docs.js';
 import { healthRoutes } from './routes/health.js';
 import { modelRoutes } from './routes/models.js';
+import { sessionRoutes } from './routes/session.js';
 import { videoRoutes } from './routes/videos.js';
 import { webhookRoutes } from './routes/webhooks.js';
 import { createVideoService } from '../services/videos.js';
@@ -37,6 +43,19 @@ export interface ApiDeps {
   metrics: Metrics;
   prices: Prices;
   webhookSecret: string;
+  /**
+   * Root of the session-cookie and content-URL keys (SESSION_SECRET); absent = WEBHOOK_SECRET. Each use
+   * gets its own HKDF-derived key (src/security/derived-keys.ts). All API replicas must share it.
+   */
+  sessionSecret?: string | undefined;
+  /** PUBLIC_BASE_URL: an allowed Origin for cookie-authenticated requests; https = Secure cookies. */
+  publicBaseUrl?: string | undefined;
+  /** How long a session cookie works (default 24 h). */
+  sessionTtlSeconds?: number | undefined;
+  /** How long a content link in a job view works, at least (default 1 h). */
+  contentUrlTtlSeconds?: number | undefined;
+  /** S3 only: serve presigned content URLs through this CDN origin. */
+  contentCdnBaseUrl?: string | undefined;
   kieHmacKey?: string | undefined;
   adminApiKey?: string | undefined;
   timing?: Partial<Timing> | undefined;
@@ -72,10 +91,25 @@ export function createApp(deps: ApiDeps): express.Express {
   app.use(countRequests(deps.metrics));
   app.use(express.json({ limit: '64kb' }));
 
-  const services = { videos: createVideoService(deps) };
+  const rootSecret = deps.sessionSecret ?? deps.webhookSecret;
+  const sessions: SessionSettings = {
+    tokens: createSessionTokens(deriveKey(rootSecret, 'session-cookie')),
+    ttlSeconds: deps.sessionTtlSeconds ?? 24 * 3600,
+    publicBaseUrl: deps.publicBaseUrl,
+  };
+  const signatures = createContentSignatures(deriveKey(rootSecret, 'content-url'));
+  const links = createContentLinks({
+    signatures,
+    storage: deps.storage,
+    ttlSeconds: deps.contentUrlTtlSeconds ?? 3600,
+    cdnBaseUrl: deps.contentCdnBaseUrl,
+  });
+  const services = { videos: createVideoService({ ...deps, links }) };
+  const user = userAuth(deps.ledger, sessions);
   const guards: Record<Auth, RequestHandler> = {
     none: (_req, _res, next) => next(),
-    user: userAuth(deps.ledger),
+    user,
+    userOrSignedUrl: signedUrlOrUserAuth(signatures, user),
     admin: adminAuth(deps.adminApiKey),
   };
   const limiter = rateLimit({
@@ -83,14 +117,11 @@ export function createApp(deps: ApiDeps): express.Express {
     limit: deps.rateLimitPerMinute ?? 600,
     standardHeaders: 'draft-8',
     legacyHeaders: false,
-    // Per valid API key (hashed, never kept in clear); anything else — no key, a wrong one — counts
-    // against the client address, so guessing keys does not buy a fresh budget per guess.
-    keyGenerator: (req) => {
-      const key = bearer(req);
-      return req.user && key
-        ? `key:${createHash('sha256').update(key).digest('hex')}`
-        : ipKeyGenerator(req.ip ?? '0.0.0.0');
-    },
+    // Per valid API key (by its id; a session counts against the key it was opened with); anything
+    // else — no key, a wrong one — counts against the client address, so guessing keys does not buy
+    // a fresh budget per guess.
+    keyGenerator: (req) =>
+      req.credential ? `key:${req.credential.keyId}` : ipKeyGenerator(req.ip ?? '0.0.0.0'),
     handler: (_req, res) => {
       res.status(429).type('application/problem+json').json({
         type: 'about:blank',
@@ -100,10 +131,11 @@ export function createApp(deps: ApiDeps): express.Express {
       });
     },
   });
-  app.use(['/v1', '/api'], identifyCaller(deps.ledger), limiter);
+  app.use(['/v1', '/api'], identifyCaller(deps.ledger, sessions), limiter);
 
   const routes: AnyRoute[] = [
     ...healthRoutes(deps),
+    ...sessionRoutes(deps.ledger, sessions),
     ...videoRoutes(services.videos),
     ...creditRoutes(deps),
     ...modelRoutes(deps),

@@ -23,8 +23,9 @@ export class HttpProblem extends Error {
 }
 
 export const notFound = (what = 'Resource') => new HttpProblem(404, 'Not Found', `${what} not found.`);
-export const unauthorized = (detail = 'A valid API key is required (Authorization: Bearer <key>).') =>
-  new HttpProblem(401, 'Unauthorized', detail);
+export const unauthorized = (
+  detail = 'A valid API key (Authorization: Bearer <key>) or session (POST /v1/session) is required.',
+) => new HttpProblem(401, 'Unauthorized', detail);
 
 export function validationProblem(
   err: ZodError,

@@ -7,7 +7,8 @@ import type { Request, RequestHandler, Response, Router } from 'express';
 import type { z, ZodType } from 'zod';
 import { HttpProblem, validationProblem } from './problem.js';
 
-export type Auth = 'user' | 'admin' | 'none';
+/** `userOrSignedUrl`: a user, or a signed content link (src/api/content-auth.ts). */
+export type Auth = 'user' | 'userOrSignedUrl' | 'admin' | 'none';
 
 export interface ResponseSpec {
   description: string;

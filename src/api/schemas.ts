@@ -106,7 +106,14 @@ export const ArchivedFileSchema = z.object({
   size: z.int(),
   sha256: z.string(),
   contentType: z.string(),
-  url: z.string().meta({ description: 'Download through the API (range requests supported)' }),
+  url: z.string().meta({
+    description:
+      'Plays or downloads without credentials until expiresAt (a `<video src>`): a signed link to the content route (relative to the API), or with S3 a presigned URL (through the CDN when configured). Range requests work.',
+  }),
+  expiresAt: z.string().meta({ description: 'When url stops working; get the job again for a fresh one' }),
+  path: z.string().meta({
+    description: 'The stable API path of the file: needs the key or session (range requests supported)',
+  }),
 });
 
 export const JobSchema = z.object({
@@ -148,7 +155,11 @@ export const ListQuery = z.object({
 
 export const JobIdParams = z.object({ id: z.string().min(1).max(100) });
 
-export const ContentQuery = z.object({ variant: z.enum(['original', '1080p']).default('original') });
+export const ContentQuery = z.object({
+  variant: z.enum(['original', '1080p']).default('original'),
+  expires: z.string().optional().meta({ description: 'Signed links: expiry (unix seconds)' }),
+  sig: z.string().optional().meta({ description: 'Signed links: signature of job, variant and expiry' }),
+});
 
 export const CreditsSchema = z.object({
   balance: z.int(),

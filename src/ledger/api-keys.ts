@@ -15,6 +15,15 @@ const DISPLAY_PREFIX_LENGTH = KEY_PREFIX.length + 5;
 export const hashApiKey = (key: string): string => createHash('sha256').update(key, 'utf8').digest('hex');
 
 export function createApiKeyStore(db: Db, clock: () => Date) {
+  async function authenticateApiKey(key: string): Promise<{ keyId: string; user: User } | null> {
+    const [row] = await db.query<UserRow & { key_id: string }>(
+      `select k.id as key_id, ${USER_COLUMNS} from api_keys k join users u on u.id = k.user_id
+       where k.key_hash = $1 and k.revoked_at is null`,
+      [hashApiKey(key)],
+    );
+    return row ? { keyId: row.key_id, user: toUser(row) } : null;
+  }
+
   return {
     async createApiKey(userId: string): Promise<CreatedApiKey> {
       const key = `${KEY_PREFIX}${randomBytes(24).toString('base64url')}`;
@@ -38,9 +47,17 @@ export function createApiKeyStore(db: Db, clock: () => Date) {
 
     /** The key's user, or null for an unknown or revoked key. */
     async findUserByApiKey(key: string): Promise<User | null> {
+      return (await authenticateApiKey(key))?.user ?? null;
+    },
+
+    /** The key's id and user, or null for an unknown or revoked key (sessions remember the id). */
+    authenticateApiKey,
+
+    /** The user of a key that is still active, by the key's id: a revoked key ends its sessions. */
+    async findUserByActiveApiKeyId(keyId: string): Promise<User | null> {
       const [row] = await db.query<UserRow>(
-        `select ${USER_COLUMNS} from api_keys k join users u on u.id = k.user_id where k.key_hash = $1 and k.revoked_at is null`,
-        [hashApiKey(key)],
+        `select ${USER_COLUMNS} from api_keys k join users u on u.id = k.user_id where k.id = $1 and k.revoked_at is null`,
+        [keyId],
       );
       return row ? toUser(row) : null;
     },

@@ -13,6 +13,8 @@ export function createLogger(
     redact: {
       paths: [
         'req.headers.authorization',
+        'req.headers.cookie',
+        'res.headers["set-cookie"]',
         'req.headers["x-webhook-signature"]',
         'req.headers["idempotency-key"]',
         'apiKey',

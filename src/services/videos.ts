@@ -18,6 +18,7 @@ import {
   type VideoRequest,
 } from '../workflows/job-types.js';
 import { HttpProblem, notFound } from '../api/problem.js';
+import { contentPath, type ContentLinks } from './content-links.js';
 import { priceOf } from './pricing.js';
 import { jobHandle, startVideoJob } from './video-jobs.js';
 
@@ -30,6 +31,22 @@ export interface VideoServiceDeps {
   metrics: Metrics;
   prices: Prices;
   timing?: Partial<Timing> | undefined;
+  links: ContentLinks;
+}
+
+/** Who reads a file: its owner (by key or session), or the bearer of a signed link to that job. */
+export type ContentAccess = { userId: string } | { signedJobId: string };
+
+export interface JobFileView {
+  variant: Variant;
+  size: number;
+  sha256: string;
+  contentType: string;
+  /** Playable without credentials until `expiresAt` (signed link, or presigned S3/CDN URL). */
+  url: string;
+  expiresAt: string;
+  /** The stable API path of the file (needs the key or session). */
+  path: string;
 }
 
 export interface JobView {
@@ -45,7 +62,7 @@ export interface JobView {
   detection: JobProgress['detection'];
   hd: JobProgress['hd'];
   hdNote: string | null;
-  files: Array<{ variant: Variant; size: number; sha256: string; contentType: string; url: string }>;
+  files: JobFileView[];
   error: JobProgress['error'];
   createdAt: string;
   updatedAt: string;
@@ -65,7 +82,7 @@ export function requestHash(request: VideoRequest): string {
 export function createVideoService(deps: VideoServiceDeps) {
   const { temporal, ledger, storage } = deps;
 
-  function view(record: JobRecord): JobView {
+  async function view(record: JobRecord): Promise<JobView> {
     // The record mirrors the workflow at every stage and becomes final in the capture/release
     // transaction: reading it costs one indexed row, where a Temporal query costs a worker round trip
     // per poll (and polls then compete with the jobs for the worker). It also keeps GET, the list's
@@ -82,13 +99,16 @@ export function createVideoService(deps: VideoServiceDeps) {
       detection: progress.detection ?? null,
       hd: progress.hd ?? (record.request.hd ? 'pending' : 'not_requested'),
       hdNote: progress.hdNote ?? null,
-      files: (progress.files ?? []).map((f) => ({
-        variant: f.variant,
-        size: f.size,
-        sha256: f.sha256,
-        contentType: f.contentType,
-        url: `/v1/videos/${record.id}/content?variant=${f.variant}`,
-      })),
+      files: await Promise.all(
+        (progress.files ?? []).map(async (f) => ({
+          variant: f.variant,
+          size: f.size,
+          sha256: f.sha256,
+          contentType: f.contentType,
+          ...(await deps.links.link(record.id, f)),
+          path: contentPath(record.id, f.variant),
+        })),
+      ),
       error: progress.error ?? null,
       createdAt: record.createdAt.toISOString(),
       updatedAt: record.updatedAt.toISOString(),
@@ -98,6 +118,14 @@ export function createVideoService(deps: VideoServiceDeps) {
   async function ownJob(userId: string, jobId: string): Promise<JobRecord> {
     // Another user's job is indistinguishable from a missing one (404, not 403).
     const record = await ledger.getJobForUser(jobId, userId);
+    if (!record) throw notFound('Video');
+    return record;
+  }
+
+  async function readableJob(access: ContentAccess, jobId: string): Promise<JobRecord> {
+    if ('userId' in access) return ownJob(access.userId, jobId);
+    // The signature names this job: checked by the route's guard against the id it carries.
+    const record = access.signedJobId === jobId ? await ledger.getJob(jobId) : null;
     if (!record) throw notFound('Video');
     return record;
   }
@@ -146,7 +174,7 @@ export function createVideoService(deps: VideoServiceDeps) {
       if (idempotencyKey && record.requestHash && record.requestHash !== hash) throw conflict();
       if (!started.reservation.ok) throw rejection(record);
       deps.metrics.jobsCreated.inc({ model: request.model });
-      return { status: 202, job: view(record) };
+      return { status: 202, job: await view(record) };
     },
 
     async get(userId: string, jobId: string): Promise<JobView> {
@@ -171,7 +199,7 @@ export function createVideoService(deps: VideoServiceDeps) {
           },
         );
       }
-      return { data: page.jobs.map(view), nextCursor: page.nextCursor };
+      return { data: await Promise.all(page.jobs.map(view)), nextCursor: page.nextCursor };
     },
 
     async cancel(userId: string, jobId: string): Promise<JobView> {
@@ -187,8 +215,13 @@ export function createVideoService(deps: VideoServiceDeps) {
       return view(record);
     },
 
-    async content(userId: string, jobId: string, variant: Variant, range?: { start: number; end?: number }) {
-      const record = await ownJob(userId, jobId);
+    async content(
+      access: ContentAccess,
+      jobId: string,
+      variant: Variant,
+      range?: { start: number; end?: number },
+    ) {
+      const record = await readableJob(access, jobId);
       const file = record.files.find((f) => f.variant === variant);
       if (!file) throw notFound(`The ${variant} file of this video`);
       const stored = await storage.get(file.key, range);
@@ -196,8 +229,8 @@ export function createVideoService(deps: VideoServiceDeps) {
       return { ...stored, sha256: file.sha256 };
     },
 
-    async stat(userId: string, jobId: string, variant: Variant) {
-      const record = await ownJob(userId, jobId);
+    async stat(access: ContentAccess, jobId: string, variant: Variant) {
+      const record = await readableJob(access, jobId);
       return record.files.find((f) => f.variant === variant) ?? null;
     },
 
@@ -212,7 +245,7 @@ export function createVideoService(deps: VideoServiceDeps) {
   async function replay(existing: JobRecord, hash: string) {
     if (existing.requestHash && existing.requestHash !== hash) throw conflict();
     if (existing.state === 'rejected') throw rejection(existing);
-    return { status: 202, job: view(existing) };
+    return { status: 202, job: await view(existing) };
   }
 }
 

@@ -3,4 +3,4 @@
 export { createLocalStorage, PARTIAL_SUFFIX } from './local.js';
 export { assertSafeKey, UnsafeKeyError, videoKey } from './keys.js';
 export { resolveRange } from './byte-range.js';
-export type { ByteRange, PutBody, StoredObject, VideoStorage } from './types.js';
+export type { ByteRange, PresignOptions, PutBody, StoredObject, VideoStorage } from './types.js';

@@ -14,6 +14,7 @@ import {
   type S3ClientConfig,
 } from '@aws-sdk/client-s3';
 import { Upload } from '@aws-sdk/lib-storage';
+import { getSignedUrl } from '@aws-sdk/s3-request-presigner';
 import { pipeline, type Readable, Transform, type TransformCallback } from 'node:stream';
 import { resolveRange } from './byte-range.js';
 import { contentTypeFromKey } from './content-type.js';
@@ -118,6 +119,16 @@ export function createS3Storage(opts: S3StorageOptions): VideoStorage {
     async delete(key) {
       assertSafeKey(key);
       await client.send(new DeleteObjectCommand({ Bucket, Key: key }));
+    },
+    async presign(key, o) {
+      assertSafeKey(key);
+      const command = new GetObjectCommand({
+        Bucket,
+        Key: key,
+        ResponseContentType: o.contentType,
+        ResponseContentDisposition: `inline; filename="${o.filename.replace(/["\\]/g, '')}"`,
+      });
+      return getSignedUrl(client, command, { expiresIn: o.expiresInSeconds, signingDate: o.signedAt });
     },
     describe(key) {
       assertSafePrefixOrKey(key);

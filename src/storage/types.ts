@@ -17,6 +17,16 @@ export interface StoredObject {
   contentType: string;
 }
 
+export interface PresignOptions {
+  /** The signature's time (a period's start, so repeated calls in one period give one URL). */
+  signedAt: Date;
+  /** Valid this long after `signedAt`. */
+  expiresInSeconds: number;
+  /** Response headers the URL asks for. */
+  contentType: string;
+  filename: string;
+}
+
 /**
  * Where archived videos live: a local directory, or an S3-compatible bucket.
  *
@@ -35,6 +45,11 @@ export interface VideoStorage {
   stat(key: string): Promise<{ size: number } | null>;
   /** Removing a missing key is not an error. */
   delete(key: string): Promise<void>;
+  /**
+   * A URL that reads the object without credentials until it expires (S3: a presigned GetObject).
+   * Absent when the storage has no such URLs: the API then signs links to its own content route.
+   */
+  presign?(key: string, opts: PresignOptions): Promise<string>;
   /** A human-readable location (file path, s3://bucket/key) for logs and the UI. A prefix ending in '/' is accepted. */
   describe(key: string): string;
 }

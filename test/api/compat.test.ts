@@ -139,15 +139,25 @@ describe('seed-application compatibility routes', () => {
         await waitForJob(api, created.jobId, isFinal);
         const status = await api('GET', `/api/jobs/${created.jobId}`);
         assert.equal(status.status, 200, JSON.stringify(status.body));
-        assert.deepEqual(status.body, {
+        const { videoUrl, video1080pUrl, ...rest } = status.body as SeedJob;
+        assert.deepEqual(rest, {
           success: true,
           jobId: created.jobId,
           taskId,
           status: 'succeeded',
-          videoUrl: `/v1/videos/${created.jobId}/content?variant=original`,
-          video1080pUrl: `/v1/videos/${created.jobId}/content?variant=1080p`,
           error: null,
         });
+        // Signed links: playable with no header.
+        for (const [url, variant] of [
+          [videoUrl, 'original'],
+          [video1080pUrl, '1080p'],
+        ] as const) {
+          assert.match(
+            url ?? '',
+            new RegExp(`^/v1/videos/${created.jobId}/content\\?variant=${variant}&expires=\\d+&sig=`),
+          );
+          assert.equal((await call(stack.apiUrl!, 'GET', url!)).status, 200);
+        }
         await stack.assertInvariants();
       },
     );

@@ -73,6 +73,16 @@ describe('secrets stay out of logs and workflow payloads', () => {
     assert.equal(created.status, 201, JSON.stringify(created.body));
     const userKey = (created.body as { apiKey: string }).apiKey;
     const api = client(stack, userKey);
+    // The studio's session: its token is a credential too.
+    const origin = new URL(stack.apiUrl!).origin;
+    const signIn = await call(stack.apiUrl!, 'POST', '/v1/session', {
+      body: { apiKey: userKey },
+      headers: { origin },
+    });
+    assert.equal(signIn.status, 200, JSON.stringify(signIn.body));
+    const sessionToken = signIn.headers.getSetCookie()[0]!.split(';')[0]!.split('=')[1]!;
+    const cookie = { cookie: `veo_session=${sessionToken}` };
+    assert.equal((await call(stack.apiUrl!, 'GET', '/v1/credits', { headers: cookie })).status, 200);
 
     const job = await createJob(api, { model: 'veo3_lite', hd: true });
     const done = await waitForJob(api, job.id, (j) => j.state === 'succeeded');
@@ -104,6 +114,7 @@ describe('secrets stay out of logs and workflow payloads', () => {
       'KIE API key': 'sim-key',
       'user API key': userKey,
       'admin key': adminKey,
+      'session token': sessionToken,
     };
     // The callback URL KIE was given does carry the token: the check below is not vacuous.
     assert.ok(stack.simulator!.task(done.kieTaskId!)!.callbackUrl!.includes(secrets['callback token']));
@@ -124,6 +135,15 @@ describe('secrets stay out of logs and workflow payloads', () => {
       const history = await workflowHistory(stack, job.id);
       assert.ok(history.includes(job.id) && history.includes(done.kieTaskId!), 'payloads were decoded');
       assertAbsent('workflow history', history, secrets);
+    });
+
+    await t.test('signed content links are not logged', async () => {
+      const file = ((await api('GET', `/v1/videos/${job.id}`)).body as { files: Array<{ url: string }> })
+        .files[0]!;
+      const sig = new URL(file.url, stack.apiUrl!).searchParams.get('sig')!;
+      assert.equal((await call(stack.apiUrl!, 'GET', file.url)).status, 200);
+      await new Promise((resolve) => setTimeout(resolve, 100)); // the request's log line is written on finish
+      assert.ok(!lines.join('').includes(sig), 'the link signature appears in the logs');
     });
 
     await t.test('job record', async () => {

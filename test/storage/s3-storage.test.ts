@@ -29,6 +29,8 @@ import { ConfigError, loadConfig } from '../../src/config.js';
 import { provisionGoTool } from '../../src/dev-tools/go-tool.js';
 import { type FakeS3, GOFAKES3, startFakeS3 } from '../../src/dev-tools/gofakes3.js';
 import { createStorage } from '../../src/runtime/storage.js';
+import { createContentSignatures } from '../../src/security/content-signature.js';
+import { createContentLinks } from '../../src/services/content-links.js';
 import { createS3Storage } from '../../src/storage/s3.js';
 import type { VideoStorage } from '../../src/storage/index.js';
 import { storageContract } from './storage-contract.js';
@@ -260,6 +262,62 @@ void describe('s3 storage on gofakes3', () => {
       await assert.rejects(storage.get('videos/j1/original.mp4', { start: 100 }), RangeError);
       await assert.rejects(storage.get('videos/j1/original.mp4', { start: 50, end: 10 }), RangeError);
       await assert.rejects(storage.get('videos/j1/original.mp4', { start: -1 }), RangeError);
+    });
+  });
+
+  void it('presigned links read the object with no credentials (ranges too), one URL per period, via the CDN origin when set', async () => {
+    await withBucket(async (storage, Bucket) => {
+      const bytes = patterned(64 * 1024);
+      await storage.put('videos/j1/original.mp4', Readable.from([bytes]));
+      let now = new Date('2026-12-01T10:00:10Z');
+      const links = createContentLinks({
+        signatures: createContentSignatures(Buffer.alloc(32, 7)),
+        storage,
+        ttlSeconds: 3600,
+        clock: () => now,
+      });
+      const first = await links.link('j1', { variant: 'original', key: 'videos/j1/original.mp4' });
+      const url = new URL(first.url);
+      assert.equal(url.origin, new URL(server!.endpoint).origin);
+      assert.equal(url.pathname, `/${Bucket}/videos/j1/original.mp4`);
+      assert.ok(url.searchParams.get('X-Amz-Signature'), first.url);
+      // Signed at the period's start (10:00:00), valid for the TTL plus the 5-minute step.
+      assert.equal(url.searchParams.get('X-Amz-Date'), '20261201T100000Z');
+      assert.equal(url.searchParams.get('X-Amz-Expires'), String(3600 + 300));
+      assert.equal(first.expiresAt, '2026-12-01T11:05:00.000Z');
+      assert.equal(url.searchParams.get('response-content-type'), 'video/mp4');
+
+      const whole = await fetch(first.url);
+      assert.equal(whole.status, 200);
+      assert.deepEqual(Buffer.from(await whole.arrayBuffer()), bytes);
+      const part = await fetch(first.url, { headers: { range: 'bytes=100-199' } });
+      assert.equal(part.status, 206);
+      assert.deepEqual(Buffer.from(await part.arrayBuffer()), bytes.subarray(100, 200));
+
+      now = new Date('2026-12-01T10:04:59Z');
+      assert.equal(
+        (await links.link('j1', { variant: 'original', key: 'videos/j1/original.mp4' })).url,
+        first.url,
+      );
+      now = new Date('2026-12-01T10:05:00Z');
+      assert.notEqual(
+        (await links.link('j1', { variant: 'original', key: 'videos/j1/original.mp4' })).url,
+        first.url,
+      );
+
+      const cdn = createContentLinks({
+        signatures: createContentSignatures(Buffer.alloc(32, 7)),
+        storage,
+        ttlSeconds: 3600,
+        cdnBaseUrl: 'https://cdn.example.com/',
+        clock: () => now,
+      });
+      const viaCdn = new URL(
+        (await cdn.link('j1', { variant: 'original', key: 'videos/j1/original.mp4' })).url,
+      );
+      assert.equal(viaCdn.origin, 'https://cdn.example.com');
+      assert.equal(viaCdn.pathname, `/${Bucket}/videos/j1/original.mp4`);
+      assert.ok(viaCdn.searchParams.get('X-Amz-Signature'));
     });
   });
 

@@ -1,7 +1,17 @@
 /** GET /openapi.json (OpenAPI 3.1, generated from the routes' zod schemas) and GET /docs (Swagger UI). */
 import { z, type ZodType } from 'zod';
 import { referencePage } from '../reference-ui.js';
-import { defineRoute, type AnyRoute } from '../route.js';
+import { SESSION_COOKIE } from '../auth.js';
+import { defineRoute, type AnyRoute, type Auth } from '../route.js';
+
+const USER: Array<Record<string, string[]>> = [{ apiKey: [] }, { session: [] }];
+const SECURITY: Record<Auth, Array<Record<string, string[]>>> = {
+  none: [],
+  user: USER,
+  // The signed link's `expires` and `sig` query parameters stand in for credentials.
+  userOrSignedUrl: [...USER, {}],
+  admin: [{ adminKey: [] }],
+};
 
 export function openApiDocument(routes: AnyRoute[]) {
   const paths: Record<string, Record<string, unknown>> = {};
@@ -22,9 +32,7 @@ export function openApiDocument(routes: AnyRoute[]) {
     paths[path][r.method] = {
       summary: r.summary,
       tags: r.tags,
-      ...(r.auth === 'none'
-        ? { security: [] }
-        : { security: [{ [r.auth === 'admin' ? 'adminKey' : 'apiKey']: [] }] }),
+      security: SECURITY[r.auth],
       ...(parameters.length ? { parameters } : {}),
       ...(r.body && !(r.body instanceof z.ZodUnknown)
         ? {
@@ -66,6 +74,13 @@ export function openApiDocument(routes: AnyRoute[]) {
     components: {
       securitySchemes: {
         apiKey: { type: 'http', scheme: 'bearer', description: 'A user API key' },
+        session: {
+          type: 'apiKey',
+          in: 'cookie',
+          name: SESSION_COOKIE,
+          description:
+            'The session cookie set by POST /v1/session (HttpOnly, SameSite=Lax); unsafe methods must come from the same origin',
+        },
         adminKey: { type: 'http', scheme: 'bearer', description: 'The operator admin key (ADMIN_API_KEY)' },
       },
     },

@@ -14,7 +14,8 @@ import {
   ListQuery,
   problem,
 } from '../schemas.js';
-import type { VideoService } from '../../services/videos.js';
+import type { ContentAccess, VideoService } from '../../services/videos.js';
+import { signedJob } from '../content-auth.js';
 
 const IdempotencyKey = z.string().min(1).max(200);
 
@@ -122,19 +123,24 @@ export function videoRoutes(videos: VideoService) {
     defineRoute({
       method: 'get',
       path: '/v1/videos/:id/content',
-      summary: 'Download an archived file (Range requests supported)',
+      summary:
+        'Download an archived file (Range requests supported): with the key or session, or with the signed link of a job view (`expires` and `sig`, no credentials)',
       tags: ['videos'],
-      auth: 'user',
+      auth: 'userOrSignedUrl',
       params: JobIdParams,
       query: ContentQuery,
       responses: {
         200: { description: 'The MP4', contentType: 'video/mp4' },
         206: { description: 'A byte range of the MP4', contentType: 'video/mp4' },
+        401: problem('No credentials and no signed link'),
+        403: problem('The signed link expired or its signature does not match'),
         404: problem('No such job or file'),
         416: problem('Range not satisfiable'),
       },
       handler: async ({ params, query, req, res }) => {
-        await sendContent(videos, currentUser(req).id, params.id, query.variant, req, res);
+        const signedJobId = signedJob(req);
+        const access = signedJobId ? { signedJobId } : { userId: currentUser(req).id };
+        await sendContent(videos, access, params.id, query.variant, req, res);
         return undefined;
       },
     }),
@@ -174,20 +180,20 @@ async function streamEvents(
 
 async function sendContent(
   videos: VideoService,
-  userId: string,
+  access: ContentAccess,
   jobId: string,
   variant: 'original' | '1080p',
   req: Request,
   res: Response,
 ) {
-  const file = await videos.stat(userId, jobId, variant);
+  const file = await videos.stat(access, jobId, variant);
   if (!file) throw new HttpProblem(404, 'Not Found', `The ${variant} file of this video was not found.`);
   const range = parseRange(req.get('range'), file.size);
   if (range === 'invalid') {
     res.setHeader('content-range', `bytes */${file.size}`);
     throw new HttpProblem(416, 'Range Not Satisfiable', `Valid byte ranges are 0-${file.size - 1}.`);
   }
-  const stored = await videos.content(userId, jobId, variant, range ?? undefined);
+  const stored = await videos.content(access, jobId, variant, range ?? undefined);
   const headers: Record<string, string> = {
     'content-type': 'video/mp4',
     'accept-ranges': 'bytes',

@@ -1,0 +1,71 @@
+/**
+ * Playable links to archived files: what the job views put in `url`, so a `<video>` element (or a
+ * plain download) works without an Authorization header.
+ * - Local storage: our own content route with a signature (src/security/content-signature.ts).
+ * - S3: a presigned GetObject URL, optionally served through a CDN (its origin replaces S3's; the CDN
+ *   must forward path and query string to the bucket endpoint, as CloudFront does with an S3 origin).
+ *
+ * Expiries are rounded up to a step (at most 5 minutes), so a link stays the same across the polls
+ * of one period — a front end that re-renders `<video src>` does not restart playback — and is valid
+ * for at least the configured time.
+ */
+import type { VideoStorage } from '../storage/index.js';
+import type { ContentSignatures } from '../security/content-signature.js';
+import type { ArchivedFile } from '../workflows/job-types.js';
+
+export interface ContentLink {
+  url: string;
+  expiresAt: string;
+}
+
+export interface ContentLinkOptions {
+  signatures: ContentSignatures;
+  storage: VideoStorage;
+  /** How long a link is valid, at least. */
+  ttlSeconds: number;
+  /** S3 only: serve presigned URLs through this origin (e.g. https://cdn.example.com). */
+  cdnBaseUrl?: string | undefined;
+  clock?: () => Date;
+}
+
+export function contentPath(jobId: string, variant: string): string {
+  return `/v1/videos/${encodeURIComponent(jobId)}/content?variant=${variant}`;
+}
+
+export function createContentLinks(opts: ContentLinkOptions) {
+  const clock = opts.clock ?? (() => new Date());
+  const step = Math.max(1, Math.min(300, Math.floor(opts.ttlSeconds / 4)));
+
+  /** The period this moment falls in, and the expiry shared by every link issued during it. */
+  function period(): { start: number; expires: number } {
+    const start = Math.floor(clock().getTime() / 1000 / step) * step;
+    return { start, expires: start + step + opts.ttlSeconds };
+  }
+
+  return {
+    ttlSeconds: opts.ttlSeconds,
+
+    async link(jobId: string, file: Pick<ArchivedFile, 'variant' | 'key'>): Promise<ContentLink> {
+      const { start, expires } = period();
+      const expiresAt = new Date(expires * 1000).toISOString();
+      if (opts.storage.presign) {
+        const url = await opts.storage.presign(file.key, {
+          signedAt: new Date(start * 1000),
+          expiresInSeconds: expires - start,
+          contentType: 'video/mp4',
+          filename: `${jobId}-${file.variant}.mp4`,
+        });
+        return { url: opts.cdnBaseUrl ? throughCdn(url, opts.cdnBaseUrl) : url, expiresAt };
+      }
+      const sig = opts.signatures.sign(jobId, file.variant, expires);
+      return { url: `${contentPath(jobId, file.variant)}&expires=${expires}&sig=${sig}`, expiresAt };
+    },
+  };
+}
+
+function throughCdn(presigned: string, cdnBaseUrl: string): string {
+  const u = new URL(presigned);
+  return `${cdnBaseUrl.replace(/\/+$/, '')}${u.pathname}${u.search}`;
+}
+
+export type ContentLinks = ReturnType<typeof createContentLinks>;
