@@ -2,7 +2,7 @@
 import { ApplicationFailure, Context } from '@temporalio/activity';
 import { archiveFromUrl, ArchiveError } from '../archive/index.js';
 import { videoKey } from '../storage/index.js';
-import type { ArchivedFile, Variant } from '../workflows/job-types.js';
+import type { ArchivedFile, Variant } from '../domain/index.js';
 import type { ActivityDeps } from './deps.js';
 
 export function createArchiveActivity({

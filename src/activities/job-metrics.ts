@@ -4,7 +4,7 @@
  * so an activity retried after a lost reply does not count a job twice.
  */
 import type { Metrics } from '../observability/metrics.js';
-import type { JobProgress } from '../workflows/job-types.js';
+import type { JobProgress } from '../domain/index.js';
 
 export function recordJobMetrics(metrics: Metrics, progress: JobProgress): void {
   metrics.jobsFinished.inc({ state: progress.state });

@@ -7,7 +7,7 @@ import {
   type KieClient,
   type VeoGenerateRequest,
 } from '../kie/index.js';
-import type { VideoRequest } from '../workflows/job-types.js';
+import type { VideoRequest } from '../domain/index.js';
 import type { ActivityDeps } from './deps.js';
 
 export interface KieTaskStatus {

@@ -1,5 +1,5 @@
 /** Credit and job-record activities: thin, idempotent wrappers over the ledger's transactions. */
-import type { JobProgress, ReservationResult, VideoRequest } from '../workflows/job-types.js';
+import type { JobProgress, ReservationResult, VideoRequest } from '../domain/index.js';
 import type { ActivityDeps } from './deps.js';
 import { recordJobMetrics } from './job-metrics.js';
 

@@ -9,7 +9,8 @@ import { Context } from '@temporalio/activity';
 import { WorkflowNotFoundError } from '@temporalio/client';
 import type { ReconcileCandidate, ReconcileKind } from '../ledger/index.js';
 import { videoKey } from '../storage/index.js';
-import { videoWorkflowId, type JobError, type JobProgress } from '../workflows/job-types.js';
+import type { JobError, JobProgress } from '../domain/index.js';
+import { videoWorkflowId } from '../workflows/job-types.js';
 import type { ActivityDeps } from './deps.js';
 
 /** Jobs looked at per sweep, oldest first; the rest wait for the next sweep. */

@@ -6,19 +6,14 @@ import express, { type RequestHandler } from 'express';
 import { ipKeyGenerator, rateLimit } from 'express-rate-limit';
 import { pinoHttp } from 'pino-http';
 import { randomUUID } from 'node:crypto';
-import type { Client } from '@temporalio/client';
-import type { Logger } from 'pino';
-import type { Prices } from '../config.js';
-import type { Ledger } from '../ledger/index.js';
 import type { Metrics } from '../observability/metrics.js';
-import type { VideoStorage } from '../storage/index.js';
-import type { Timing } from '../workflows/job-types.js';
 import { createContentSignatures } from '../security/content-signature.js';
 import { deriveKey } from '../security/derived-keys.js';
 import { createSessionTokens } from '../security/session-token.js';
 import { createContentLinks } from '../services/content-links.js';
 import { adminAuth, identifyCaller, userAuth, type SessionSettings } from './auth.js';
 import { signedUrlOrUserAuth } from './content-auth.js';
+import type { ApiDeps } from './deps.js';
 import { problemHandler, notFound } from './problem.js';
 import { REFERENCE_ASSETS_PATH, referenceAssets } from './reference-ui.js';
 import { mountRoutes, type AnyRoute, type Auth } from './route.js';
@@ -29,41 +24,10 @@ import { docsRoutes } from './routes/docs.js';
 import { healthRoutes } from './routes/health.js';
 import { modelRoutes } from './routes/models.js';
 import { sessionRoutes } from './routes/session.js';
-import { videoRoutes } from './routes/videos.js';
+import { contentPath, videoRoutes } from './routes/videos.js';
 import { webhookRoutes } from './routes/webhooks.js';
 import { createVideoService } from '../services/videos.js';
 import { studioAssets, studioRoutes } from '../studio/routes.js';
-
-export interface ApiDeps {
-  temporal: Client;
-  taskQueue: string;
-  ledger: Ledger;
-  storage: VideoStorage;
-  logger: Logger;
-  metrics: Metrics;
-  prices: Prices;
-  webhookSecret: string;
-  /**
-   * Root of the session-cookie and content-URL keys (SESSION_SECRET); absent = WEBHOOK_SECRET. Each use
-   * gets its own HKDF-derived key (src/security/derived-keys.ts). All API replicas must share it.
-   */
-  sessionSecret?: string | undefined;
-  /** PUBLIC_BASE_URL: an allowed Origin for cookie-authenticated requests; https = Secure cookies. */
-  publicBaseUrl?: string | undefined;
-  /** How long a session cookie works (default 24 h). */
-  sessionTtlSeconds?: number | undefined;
-  /** How long a content link in a job view works, at least (default 1 h). */
-  contentUrlTtlSeconds?: number | undefined;
-  /** S3 only: serve presigned content URLs through this CDN origin. */
-  contentCdnBaseUrl?: string | undefined;
-  kieHmacKey?: string | undefined;
-  adminApiKey?: string | undefined;
-  timing?: Partial<Timing> | undefined;
-  userDefaults: { concurrencyCap?: number | undefined; dailySpendCap?: number | undefined };
-  readiness: { db(): Promise<void>; temporal(): Promise<void> };
-  /** Requests per minute per API key (or per IP without one). */
-  rateLimitPerMinute?: number;
-}
 
 export function createApp(deps: ApiDeps): express.Express {
   const app = express();
@@ -102,6 +66,7 @@ export function createApp(deps: ApiDeps): express.Express {
     signatures,
     storage: deps.storage,
     ttlSeconds: deps.contentUrlTtlSeconds ?? 3600,
+    path: contentPath,
     cdnBaseUrl: deps.contentCdnBaseUrl,
   });
   const services = { videos: createVideoService({ ...deps, links }) };

@@ -1,10 +1,19 @@
 /**
- * Errors as RFC 9457 problem+json. Services throw HttpProblem (or a ZodError); the one error
- * middleware renders them and masks everything else as a 500 without internals.
+ * Errors as RFC 9457 problem+json. Services throw the domain's errors, routes throw HttpProblem (or a
+ * ZodError); the one error middleware maps the first to HTTP here, renders all of them, and masks
+ * everything else as a 500 without internals.
  */
 import type { ErrorRequestHandler } from 'express';
 import { ZodError } from 'zod';
 import type { Logger } from 'pino';
+import {
+  Conflict,
+  DomainError,
+  InvalidCursor,
+  NotFound,
+  Rejected,
+  type RejectionReason,
+} from '../domain/index.js';
 
 export interface FieldError {
   field: string;
@@ -22,7 +31,7 @@ export class HttpProblem extends Error {
   }
 }
 
-export const notFound = (what = 'Resource') => new HttpProblem(404, 'Not Found', `${what} not found.`);
+export const notFound = (what = 'Resource') => domainProblem(new NotFound(what));
 export const unauthorized = (
   detail = 'A valid API key (Authorization: Bearer <key>) or session (POST /v1/session) is required.',
 ) => new HttpProblem(401, 'Unauthorized', detail);
@@ -46,10 +55,39 @@ export function validationProblem(
   );
 }
 
+/** How a refused job is answered: no credits → 402, a cap → 429, the spend breaker → 503. */
+const REJECTION_STATUS: Readonly<Record<RejectionReason, [number, string]>> = {
+  insufficient_credits: [402, 'Payment Required'],
+  concurrency_cap: [429, 'Too Many Requests'],
+  daily_cap: [429, 'Too Many Requests'],
+  breaker_open: [503, 'Service Unavailable'],
+};
+
+/** The one mapping from the domain's errors to HTTP. */
+export function domainProblem(err: DomainError): HttpProblem {
+  if (err instanceof NotFound) return new HttpProblem(404, 'Not Found', err.message);
+  if (err instanceof Conflict) return new HttpProblem(409, 'Conflict', err.message, err.details);
+  if (err instanceof Rejected) {
+    const [status, title] = REJECTION_STATUS[err.reason];
+    return new HttpProblem(status, title, err.message, { jobId: err.jobId, reason: err.reason });
+  }
+  if (err instanceof InvalidCursor) {
+    return new HttpProblem(422, 'Unprocessable Content', `Invalid query: cursor: ${err.message}.`, {
+      errors: [{ field: 'cursor', message: err.message }],
+    });
+  }
+  return new HttpProblem(
+    500,
+    'Internal Server Error',
+    'Something went wrong; nothing was lost. Retry later.',
+  );
+}
+
 export function problemHandler(logger: Logger): ErrorRequestHandler {
   return (err: unknown, req, res, _next) => {
     let problem: HttpProblem;
     if (err instanceof HttpProblem) problem = err;
+    else if (err instanceof DomainError) problem = domainProblem(err);
     else if (err instanceof ZodError) problem = validationProblem(err, 'body');
     else if (isBodyParserError(err)) {
       const [status, title, detail] =

@@ -1,22 +1,19 @@
 /** Request/response schemas of the public API: validation at run time and the OpenAPI document. */
 import { z } from 'zod';
-import type { VideoRequest } from '../workflows/job-types.js';
+import {
+  AspectRatioSchema,
+  GenerationTypeSchema,
+  JobListViewSchema,
+  JobStateSchema,
+  JobViewSchema,
+  VariantSchema,
+  VeoModelSchema,
+  type VideoRequest,
+} from '../domain/index.js';
 
-export const Model = z
-  .enum(['veo3', 'veo3_fast', 'veo3_lite'])
-  .meta({ description: 'Veo 3.1 Quality, Fast or Lite' });
-export const JobStateSchema = z.enum([
-  'reserving',
-  'submitting',
-  'generating',
-  'fetching_hd',
-  'archiving',
-  'succeeded',
-  'rejected',
-  'failed',
-  'canceled',
-  'timed_out',
-]);
+/** A job and a page of jobs, as every route returns them: the domain's view, one schema. */
+export const JobSchema = JobViewSchema;
+export const JobListSchema = JobListViewSchema;
 
 /** What people call each model (the studio's picker, GET /v1/models). */
 export const MODEL_NAMES = { veo3: 'Veo 3.1', veo3_fast: 'Veo 3.1 Fast', veo3_lite: 'Veo 3.1 Lite' } as const;
@@ -42,14 +39,14 @@ const { imageCounts } = VIDEO_LIMITS;
 export const CreateVideoBody = z
   .strictObject({
     prompt: z.string().trim().min(1, 'prompt must not be empty').max(VIDEO_LIMITS.promptMaxLength),
-    model: Model.default('veo3_fast'),
-    generationType: z.enum(['TEXT_2_VIDEO', 'FIRST_AND_LAST_FRAMES_2_VIDEO', 'REFERENCE_2_VIDEO']).optional(),
+    model: VeoModelSchema.default('veo3_fast'),
+    generationType: GenerationTypeSchema.optional(),
     imageUrls: z
       .array(z.url({ protocol: /^https?$/, error: 'must be an http(s) URL' }))
       .max(imageCounts.REFERENCE_2_VIDEO.max)
       .default([]),
     aspectRatio: z
-      .enum(['16:9', '9:16', 'Auto'], { error: 'must be one of 16:9, 9:16, Auto (KIE has no 1:1)' })
+      .enum(AspectRatioSchema.options, { error: 'must be one of 16:9, 9:16, Auto (KIE has no 1:1)' })
       .default('16:9'),
     seed: z.int().min(VIDEO_LIMITS.seed.min).max(VIDEO_LIMITS.seed.max).optional(),
     watermark: z.string().max(100).optional(),
@@ -101,52 +98,6 @@ export const CreateVideoBody = z
     };
   });
 
-export const ArchivedFileSchema = z.object({
-  variant: z.enum(['original', '1080p']),
-  size: z.int(),
-  sha256: z.string(),
-  contentType: z.string(),
-  url: z.string().meta({
-    description:
-      'Plays or downloads without credentials until expiresAt (a `<video src>`): a signed link to the content route (relative to the API), or with S3 a presigned URL (through the CDN when configured). Range requests work.',
-  }),
-  expiresAt: z.string().meta({ description: 'When url stops working; get the job again for a fresh one' }),
-  path: z.string().meta({
-    description: 'The stable API path of the file: needs the key or session (range requests supported)',
-  }),
-});
-
-export const JobSchema = z.object({
-  id: z.string(),
-  state: JobStateSchema,
-  model: Model,
-  prompt: z.string(),
-  price: z.int().meta({
-    description:
-      "Credits held when the job started: the model's price, plus the 1080p price when hd was asked",
-  }),
-  charged: z
-    .int()
-    .nullable()
-    .meta({
-      description:
-        'Credits charged once the job succeeded: the price, less the 1080p part when no 1080p was delivered. ' +
-        'Null until then, and for jobs that did not succeed (their hold was released).',
-    }),
-  kieTaskId: z.string().nullable(),
-  detection: z
-    .object({ channel: z.enum(['callback', 'poll']), at: z.string(), kieCompletedAt: z.string().nullable() })
-    .nullable(),
-  hd: z.enum(['not_requested', 'not_supported', 'pending', 'ready', 'unavailable']),
-  hdNote: z.string().nullable(),
-  files: z.array(ArchivedFileSchema),
-  error: z.object({ source: z.string(), code: z.string(), message: z.string() }).nullable(),
-  createdAt: z.string(),
-  updatedAt: z.string(),
-});
-
-export const JobListSchema = z.object({ data: z.array(JobSchema), nextCursor: z.string().nullable() });
-
 export const ListQuery = z.object({
   state: JobStateSchema.optional(),
   cursor: z.string().max(200).optional(),
@@ -156,7 +107,7 @@ export const ListQuery = z.object({
 export const JobIdParams = z.object({ id: z.string().min(1).max(100) });
 
 export const ContentQuery = z.object({
-  variant: z.enum(['original', '1080p']).default('original'),
+  variant: VariantSchema.default('original'),
   expires: z.string().optional().meta({ description: 'Signed links: expiry (unix seconds)' }),
   sig: z.string().optional().meta({ description: 'Signed links: signature of job, variant and expiry' }),
 });
@@ -178,14 +129,18 @@ export const CreditsSchema = z.object({
 
 export const CatalogSchema = z.object({
   models: z.array(
-    z.object({ id: Model, name: z.string(), price: z.int().meta({ description: 'Credits per video' }) }),
+    z.object({
+      id: VeoModelSchema,
+      name: z.string(),
+      price: z.int().meta({ description: 'Credits per video' }),
+    }),
   ),
   hdPrice: z.int().meta({ description: 'Credits added for the 1080p version, charged only when delivered' }),
   limits: z.object({
     promptMaxLength: z.int(),
     imageCounts: z.record(z.string(), z.object({ min: z.int(), max: z.int() })),
     seed: z.object({ min: z.int(), max: z.int() }),
-    referenceModels: z.array(Model),
+    referenceModels: z.array(VeoModelSchema),
     referenceAspectRatios: z.array(z.string()),
     hdAspectRatios: z.array(z.string()),
   }),

@@ -1,5 +1,5 @@
 /** A small typed client of our own HTTP API, for the `veo` CLI. */
-import type { JobView } from '../services/videos.js';
+import type { JobView } from '../domain/index.js';
 
 export class ApiError extends Error {
   constructor(

@@ -11,10 +11,10 @@ import { pipeline } from 'node:stream/promises';
 import { Command, Option } from 'commander';
 import { SingleBar, Presets } from 'cli-progress';
 import { ApiError, createApiClient } from './api-client.js';
-import type { JobView } from '../services/videos.js';
+import { isFinalState, JobStateSchema, type JobView } from '../domain/index.js';
 
-const STEPS = ['reserving', 'submitting', 'generating', 'fetching_hd', 'archiving', 'succeeded'];
-const FINAL = ['succeeded', 'rejected', 'failed', 'canceled', 'timed_out'];
+/** A successful job's path, for the progress bar: the job states up to `succeeded`, in order. */
+const STEPS = JobStateSchema.options.slice(0, JobStateSchema.options.indexOf('succeeded') + 1);
 
 const program = new Command('veo').description('Generate AI videos through the Veo pipeline API');
 program
@@ -104,9 +104,9 @@ async function follow(api: ReturnType<typeof client>, job: JobView): Promise<Job
     for await (const update of api.events(job.id)) {
       last = update;
       bar.update(Math.max(0, STEPS.indexOf(update.state)), { state: update.state });
-      if (FINAL.includes(update.state)) break;
+      if (isFinalState(update.state)) break;
     }
-    if (!FINAL.includes(last.state)) last = await api.get(job.id);
+    if (!isFinalState(last.state)) last = await api.get(job.id);
   } finally {
     clearInterval(tick);
     bar.stop();

@@ -1,4 +1,5 @@
-export { openDatabase, type Db, type OpenDatabaseOptions } from './database.js';
+export { openDatabase } from './database.js';
+export type { Db, OpenDatabaseOptions } from './db.js';
 export { migrate } from './migrate.js';
 export { MIGRATIONS, type Migration } from './migrations/index.js';
 export { isUniqueViolation } from './errors.js';

@@ -7,7 +7,7 @@
  * is keyed by schema so parallel test runs in their own schemas don't queue behind each other.
  * PGlite has a single connection, so there is nobody to race.
  */
-import type { Db } from './database.js';
+import type { Db } from './db.js';
 import { MIGRATIONS, type Migration } from './migrations/index.js';
 
 /** Arbitrary constant: the advisory lock "class" of this application's migrations. */

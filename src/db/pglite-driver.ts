@@ -7,7 +7,7 @@
  */
 import { mkdirSync } from 'node:fs';
 import { PGlite, types } from '@electric-sql/pglite';
-import type { Db, OpenDatabaseOptions } from './database.js';
+import type { Db, OpenDatabaseOptions } from './db.js';
 import { parseSafeInteger } from './safe-integer.js';
 import { transactionScope } from './transaction-scope.js';
 

@@ -4,7 +4,7 @@
  * this process — several API and worker processes share the database.
  */
 import pg from 'pg';
-import type { Db, OpenDatabaseOptions } from './database.js';
+import type { Db, OpenDatabaseOptions } from './db.js';
 import { isUniqueViolation } from './errors.js';
 import { parseSafeInteger } from './safe-integer.js';
 import { transactionScope } from './transaction-scope.js';

@@ -5,7 +5,7 @@
  *
  * Statements of one transaction run one after another (one connection): don't `Promise.all` inside.
  */
-import type { Db } from './database.js';
+import type { Db } from './db.js';
 
 type RunQuery = (sql: string, params?: unknown[]) => Promise<unknown[]>;
 

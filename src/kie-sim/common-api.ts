@@ -1,7 +1,7 @@
 /** The Common API (kie-api.md §4): account credits and fresh download URLs. */
 import type { SimContext } from './context.js';
 import { fail, ok, type Reply } from './envelope.js';
-import type { ApiRequest } from './routes.js';
+import type { ApiRequest } from './endpoints.js';
 
 export function createCommonApi(ctx: SimContext) {
   return {

@@ -11,7 +11,7 @@
  * - maintenance, responses and generateResponses are global; in a header they answer only that request.
  */
 import { fail, HD_PROCESSING, type Reply } from './envelope.js';
-import { ENDPOINTS, isSimEndpoint } from './routes.js';
+import { ENDPOINTS, isSimEndpoint } from './endpoints.js';
 import type { ScriptedReply, SimEndpoint, SimFaults } from './types.js';
 
 const CALLBACK_MODES = ['normal', 'drop', 'duplicate', 'delay', 'early', 'reorder'];

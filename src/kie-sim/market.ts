@@ -9,7 +9,7 @@ import type { SimContext } from './context.js';
 import { fail, ok, type Reply } from './envelope.js';
 import { fixedTaskFaults } from './faults.js';
 import type { FileVariant } from './files.js';
-import type { ApiRequest } from './routes.js';
+import type { ApiRequest } from './endpoints.js';
 import type { SentCallback, SimFaults } from './types.js';
 import { validateMarketTask } from './validation.js';
 

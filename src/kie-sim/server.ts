@@ -17,7 +17,8 @@ import { imageMedia, notMp4Media, sha256Of, videoMedia, type Media } from './med
 import { resolveOptions } from './options.js';
 import { createRandom } from './prng.js';
 import { createRateLimiter } from './rate-limit.js';
-import { buildRoutes, GENERATE_PATH } from './routes.js';
+import { GENERATE_PATH } from './endpoints.js';
+import { buildRoutes } from './routes.js';
 import { createScheduler } from './scheduler.js';
 import type { KieSimulator, SimFaults, SimOptions, VideoVariant } from './types.js';
 import { createVeoApi } from './veo-api.js';

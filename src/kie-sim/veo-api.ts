@@ -3,7 +3,7 @@ import { INSUFFICIENT_CREDITS } from './account.js';
 import type { SimContext } from './context.js';
 import { fail, HD_PROCESSING, ok, type Reply } from './envelope.js';
 import { fixedTaskFaults, liveTaskFaults } from './faults.js';
-import type { ApiRequest } from './routes.js';
+import type { ApiRequest } from './endpoints.js';
 import type { SimFaults } from './types.js';
 import { validate4k, validateExtend, validateGenerate, validateIndex } from './validation.js';
 import type { NewVeoTask, VeoTask, VeoTasks } from './veo-tasks.js';

@@ -15,7 +15,8 @@
  */
 import type { Db } from '../db/index.js';
 import { JobConflictError, UnknownUserError } from './errors.js';
-import type { RejectReason, ReserveResult, Settlement } from './types.js';
+import { isRejectionReason, type RejectionReason } from '../domain/index.js';
+import type { ReserveResult, Settlement } from './types.js';
 
 interface LockedUser {
   balance: number;
@@ -24,13 +25,6 @@ interface LockedUser {
   concurrency_cap: number | null;
   daily_spend_cap: number | null;
 }
-
-const REJECT_REASONS: readonly string[] = [
-  'insufficient_credits',
-  'concurrency_cap',
-  'daily_cap',
-  'breaker_open',
-] satisfies RejectReason[];
 
 export function assertCredits(what: string, amount: number): void {
   if (!Number.isSafeInteger(amount) || amount <= 0)
@@ -99,10 +93,10 @@ export async function reserveIn(
   }>('select user_id, state, finished_at, error from jobs where id = $1', [args.jobId]);
   if (job) {
     if (job.user_id !== args.userId) throw new JobConflictError(args.jobId, `belongs to another user`);
-    if (job.state === 'rejected' && job.error?.code && REJECT_REASONS.includes(job.error.code)) {
+    if (job.state === 'rejected' && isRejectionReason(job.error?.code)) {
       return {
         ok: false,
-        reason: job.error.code as RejectReason,
+        reason: job.error.code,
         message: job.error.message ?? job.error.code,
       };
     }
@@ -170,7 +164,7 @@ async function refusalFor(
   return null;
 }
 
-const reject = (reason: RejectReason, message: string) => ({ ok: false as const, reason, message });
+const reject = (reason: RejectionReason, message: string) => ({ ok: false as const, reason, message });
 
 /**
  * Captures or releases a job's hold. At most one of the two ever applies; a replay, or the other one

@@ -7,11 +7,6 @@ export class UnknownUserError extends Error {
   }
 }
 
-/** The cursor given to listJobs was not one it produced. */
-export class InvalidCursorError extends Error {
-  override name = 'InvalidCursorError';
-}
-
 /**
  * A job id reused with different facts (another user, another amount), or credits asked for a job
  * that already finished. Replays are fine; contradictions are bugs and must not move credits.

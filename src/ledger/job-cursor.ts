@@ -4,7 +4,7 @@
  * deep in the list. created_at travels as whole microseconds since the epoch — the column's exact
  * precision, which a JS Date (milliseconds) would round and so skip or repeat rows.
  */
-import { InvalidCursorError } from './errors.js';
+import { InvalidCursor } from '../domain/index.js';
 
 export interface JobCursor {
   createdUs: number;
@@ -19,7 +19,7 @@ export function decodeJobCursor(cursor: string): JobCursor {
   try {
     value = JSON.parse(Buffer.from(cursor, 'base64url').toString('utf8'));
   } catch {
-    throw new InvalidCursorError('invalid cursor');
+    throw new InvalidCursor();
   }
   if (
     !Array.isArray(value) ||
@@ -27,7 +27,7 @@ export function decodeJobCursor(cursor: string): JobCursor {
     !Number.isSafeInteger(value[0]) ||
     typeof value[1] !== 'string'
   ) {
-    throw new InvalidCursorError('invalid cursor');
+    throw new InvalidCursor();
   }
   return { createdUs: value[0] as number, id: value[1] };
 }

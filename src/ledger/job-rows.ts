@@ -1,13 +1,13 @@
 /** The jobs table ↔ JobRecord, and the one place that writes job columns from a patch. */
 import type { Db } from '../db/index.js';
-import type { JobState } from '../workflows/job-types.js';
+import type { JobState, VeoModel } from '../domain/index.js';
 import type { JobPatch, JobRecord } from './types.js';
 
 export interface JobRow {
   id: string;
   user_id: string;
   state: JobState;
-  model: string;
+  model: VeoModel;
   request: JobRecord['request'];
   price: number;
   charged: number | null;

@@ -8,7 +8,7 @@
  * reports the outcome that stands.
  */
 import type { Db } from '../db/index.js';
-import type { JobState } from '../workflows/job-types.js';
+import type { JobState } from '../domain/index.js';
 import { assertCredits, lockUser, reserveIn, settleIn } from './credit-operations.js';
 import { MissingHoldError } from './errors.js';
 import { patchUnfinishedJob } from './job-rows.js';

@@ -3,7 +3,7 @@
  * transactions that tie a record to credits are in job-settlement.ts.
  */
 import { isUniqueViolation, type Db } from '../db/index.js';
-import { FINAL_STATES, type JobState } from '../workflows/job-types.js';
+import { isFinalState, type JobState } from '../domain/index.js';
 import { IdempotencyKeyConflictError, JobConflictError } from './errors.js';
 import { afterCursorSql, CURSOR_COLUMN_SQL, decodeJobCursor, encodeJobCursor } from './job-cursor.js';
 import { JOB_COLUMNS, patchUnfinishedJob, toJobRecord, type JobRow } from './job-rows.js';
@@ -39,7 +39,7 @@ export async function insertJobIn(
         job.idempotencyKey ?? null,
         job.requestHash ?? null,
         now,
-        job.state && FINAL_STATES.includes(job.state) ? now : null,
+        job.state && isFinalState(job.state) ? now : null,
       ],
     );
   } catch (err) {
@@ -72,7 +72,7 @@ export function createJobStore(db: Db, clock: () => Date) {
      * finished record is never changed. Returns whether the record changed.
      */
     async updateJob(id: string, patch: JobPatch): Promise<boolean> {
-      if (patch.state && FINAL_STATES.includes(patch.state)) {
+      if (patch.state && isFinalState(patch.state)) {
         throw new RangeError(
           `updateJob cannot set final state ${patch.state}: use finalizeJob or compensateJob`,
         );

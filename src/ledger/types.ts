@@ -1,5 +1,12 @@
 /** What the ledger hands out: plain objects with camelCase fields, numbers for credits, Dates. */
-import type { JobError, JobProgress, JobState, VideoRequest } from '../workflows/job-types.js';
+import type {
+  JobError,
+  JobProgress,
+  JobState,
+  RejectionReason,
+  VeoModel,
+  VideoRequest,
+} from '../domain/index.js';
 
 export interface User {
   id: string;
@@ -46,9 +53,8 @@ export interface CreditEntry {
   createdAt: Date;
 }
 
-export type RejectReason = 'insufficient_credits' | 'concurrency_cap' | 'daily_cap' | 'breaker_open';
 export type ReserveResult =
-  { ok: true; replay: boolean } | { ok: false; reason: RejectReason; message: string };
+  { ok: true; replay: boolean } | { ok: false; reason: RejectionReason; message: string };
 export type Settlement = { applied: boolean; outcome: 'captured' | 'released' | 'none' };
 
 export interface Breaker {
@@ -61,7 +67,7 @@ export interface JobRecord {
   id: string;
   userId: string;
   state: JobState;
-  model: string;
+  model: VeoModel;
   request: VideoRequest;
   /** Credits held for the job. */
   price: number;
@@ -85,7 +91,7 @@ export interface JobRecord {
 export interface NewJob {
   id: string;
   userId: string;
-  model: string;
+  model: VeoModel;
   request: VideoRequest;
   /** Credits the job costs (from config). In reserveAndRecordJob it defaults to, and must equal, `amount`. */
   price?: number | undefined;

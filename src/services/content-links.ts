@@ -11,7 +11,7 @@
  */
 import type { VideoStorage } from '../storage/index.js';
 import type { ContentSignatures } from '../security/content-signature.js';
-import type { ArchivedFile } from '../workflows/job-types.js';
+import type { ArchivedFile, Variant } from '../domain/index.js';
 
 export interface ContentLink {
   url: string;
@@ -23,13 +23,11 @@ export interface ContentLinkOptions {
   storage: VideoStorage;
   /** How long a link is valid, at least. */
   ttlSeconds: number;
+  /** The API's stable path of a file (its content route): the API layer knows its routes, we do not. */
+  path: (jobId: string, variant: Variant) => string;
   /** S3 only: serve presigned URLs through this origin (e.g. https://cdn.example.com). */
   cdnBaseUrl?: string | undefined;
   clock?: () => Date;
-}
-
-export function contentPath(jobId: string, variant: string): string {
-  return `/v1/videos/${encodeURIComponent(jobId)}/content?variant=${variant}`;
 }
 
 export function createContentLinks(opts: ContentLinkOptions) {
@@ -44,6 +42,7 @@ export function createContentLinks(opts: ContentLinkOptions) {
 
   return {
     ttlSeconds: opts.ttlSeconds,
+    path: opts.path,
 
     async link(jobId: string, file: Pick<ArchivedFile, 'variant' | 'key'>): Promise<ContentLink> {
       const { start, expires } = period();
@@ -58,7 +57,7 @@ export function createContentLinks(opts: ContentLinkOptions) {
         return { url: opts.cdnBaseUrl ? throughCdn(url, opts.cdnBaseUrl) : url, expiresAt };
       }
       const sig = opts.signatures.sign(jobId, file.variant, expires);
-      return { url: `${contentPath(jobId, file.variant)}&expires=${expires}&sig=${sig}`, expiresAt };
+      return { url: `${opts.path(jobId, file.variant)}&expires=${expires}&sig=${sig}`, expiresAt };
     },
   };
 }

@@ -4,7 +4,7 @@
  * 1080p version was asked for but not delivered.
  */
 import type { Prices } from '../config.js';
-import type { VideoRequest } from '../workflows/job-types.js';
+import type { VideoRequest } from '../domain/index.js';
 
 export interface JobPrice {
   /** Credits to hold: the model's price, plus the 1080p price when the request asks for it. */

@@ -11,14 +11,8 @@ import {
 } from '@temporalio/client';
 import { progressQuery, reservationUpdate } from '../workflows/definitions.js';
 import type { generateVideo } from '../workflows/generate-video.js';
-import {
-  videoWorkflowId,
-  type GenerateVideoInput,
-  type JobProgress,
-  type ReservationResult,
-  type Timing,
-  type VideoRequest,
-} from '../workflows/job-types.js';
+import type { JobProgress, ReservationResult, VideoRequest } from '../domain/index.js';
+import { videoWorkflowId, type GenerateVideoInput, type Timing } from '../workflows/job-types.js';
 
 export interface StartJobArgs {
   userId: string;

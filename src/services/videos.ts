@@ -1,24 +1,30 @@
 /**
- * The video jobs service behind the HTTP API: create (idempotent, early 402/429), read, list, cancel,
- * follow, download. Knows nothing of Express.
+ * The video jobs service behind the HTTP API: create (idempotent, refused at once when credits cannot
+ * be held), read, list, cancel, download. Knows nothing of HTTP: it throws the domain's errors
+ * (src/domain/errors.ts), which the API maps to statuses, and gets its links from the API (links).
  */
 import { createHash } from 'node:crypto';
 import { WorkflowExecutionAlreadyStartedError, WorkflowNotFoundError, type Client } from '@temporalio/client';
 import type { Logger } from 'pino';
 import type { Prices } from '../config.js';
-import { InvalidCursorError, type Ledger, type JobRecord } from '../ledger/index.js';
+import type { Ledger, JobRecord } from '../ledger/index.js';
 import type { Metrics } from '../observability/metrics.js';
 import type { VideoStorage } from '../storage/index.js';
 import {
-  FINAL_STATES,
+  Conflict,
+  isFinalState,
+  isRejectionReason,
+  NotFound,
+  Rejected,
+  type JobListView,
   type JobProgress,
   type JobState,
-  type Timing,
+  type JobView,
   type Variant,
   type VideoRequest,
-} from '../workflows/job-types.js';
-import { HttpProblem, notFound } from '../api/problem.js';
-import { contentPath, type ContentLinks } from './content-links.js';
+} from '../domain/index.js';
+import type { Timing } from '../workflows/job-types.js';
+import type { ContentLinks } from './content-links.js';
 import { priceOf } from './pricing.js';
 import { jobHandle, startVideoJob } from './video-jobs.js';
 
@@ -36,44 +42,6 @@ export interface VideoServiceDeps {
 
 /** Who reads a file: its owner (by key or session), or the bearer of a signed link to that job. */
 export type ContentAccess = { userId: string } | { signedJobId: string };
-
-export interface JobFileView {
-  variant: Variant;
-  size: number;
-  sha256: string;
-  contentType: string;
-  /** Playable without credentials until `expiresAt` (signed link, or presigned S3/CDN URL). */
-  url: string;
-  expiresAt: string;
-  /** The stable API path of the file (needs the key or session). */
-  path: string;
-}
-
-export interface JobView {
-  id: string;
-  state: JobState;
-  model: string;
-  prompt: string;
-  /** Credits held when the job started. */
-  price: number;
-  /** Credits captured once the job succeeded (less the 1080p part when none was delivered); else null. */
-  charged: number | null;
-  kieTaskId: string | null;
-  detection: JobProgress['detection'];
-  hd: JobProgress['hd'];
-  hdNote: string | null;
-  files: JobFileView[];
-  error: JobProgress['error'];
-  createdAt: string;
-  updatedAt: string;
-}
-
-const REJECTION_STATUS = {
-  insufficient_credits: 402,
-  concurrency_cap: 429,
-  daily_cap: 429,
-  breaker_open: 503,
-} as const;
 
 export function requestHash(request: VideoRequest): string {
   return createHash('sha256').update(JSON.stringify(request)).digest('hex');
@@ -106,7 +74,7 @@ export function createVideoService(deps: VideoServiceDeps) {
           sha256: f.sha256,
           contentType: f.contentType,
           ...(await deps.links.link(record.id, f)),
-          path: contentPath(record.id, f.variant),
+          path: deps.links.path(record.id, f.variant),
         })),
       ),
       error: progress.error ?? null,
@@ -118,7 +86,7 @@ export function createVideoService(deps: VideoServiceDeps) {
   async function ownJob(userId: string, jobId: string): Promise<JobRecord> {
     // Another user's job is indistinguishable from a missing one (404, not 403).
     const record = await ledger.getJobForUser(jobId, userId);
-    if (!record) throw notFound('Video');
+    if (!record) throw new NotFound('Video');
     return record;
   }
 
@@ -126,27 +94,18 @@ export function createVideoService(deps: VideoServiceDeps) {
     if ('userId' in access) return ownJob(access.userId, jobId);
     // The signature names this job: checked by the route's guard against the id it carries.
     const record = access.signedJobId === jobId ? await ledger.getJob(jobId) : null;
-    if (!record) throw notFound('Video');
+    if (!record) throw new NotFound('Video');
     return record;
   }
 
-  function rejection(record: JobRecord): HttpProblem {
-    const reason = (record.error?.code ?? 'insufficient_credits') as keyof typeof REJECTION_STATUS;
-    const status = REJECTION_STATUS[reason] ?? 402;
-    const title =
-      status === 402 ? 'Payment Required' : status === 429 ? 'Too Many Requests' : 'Service Unavailable';
-    return new HttpProblem(status, title, record.error?.message ?? 'The job was rejected.', {
-      jobId: record.id,
-      reason,
-    });
+  function rejection(record: JobRecord): Rejected {
+    const code = record.error?.code;
+    const reason = isRejectionReason(code) ? code : 'insufficient_credits';
+    return new Rejected(reason, record.error?.message ?? 'The job was rejected.', record.id);
   }
 
   return {
-    async create(
-      userId: string,
-      request: VideoRequest,
-      idempotencyKey?: string,
-    ): Promise<{ status: number; job: JobView }> {
+    async create(userId: string, request: VideoRequest, idempotencyKey?: string): Promise<JobView> {
       const hash = requestHash(request);
       const earlier = async () =>
         idempotencyKey ? await ledger.findJobByIdempotencyKey(userId, idempotencyKey) : null;
@@ -174,7 +133,7 @@ export function createVideoService(deps: VideoServiceDeps) {
       if (idempotencyKey && record.requestHash && record.requestHash !== hash) throw conflict();
       if (!started.reservation.ok) throw rejection(record);
       deps.metrics.jobsCreated.inc({ model: request.model });
-      return { status: 202, job: await view(record) };
+      return view(record);
     },
 
     async get(userId: string, jobId: string): Promise<JobView> {
@@ -184,28 +143,16 @@ export function createVideoService(deps: VideoServiceDeps) {
     async list(
       userId: string,
       q: { state?: JobState | undefined; cursor?: string | undefined; limit: number },
-    ) {
-      let page;
-      try {
-        page = await ledger.listJobs(userId, q);
-      } catch (err) {
-        if (!(err instanceof InvalidCursorError)) throw err;
-        throw new HttpProblem(
-          422,
-          'Unprocessable Content',
-          'Invalid query: cursor: not a cursor from this API.',
-          {
-            errors: [{ field: 'cursor', message: 'not a cursor from this API' }],
-          },
-        );
-      }
+    ): Promise<JobListView> {
+      // An unknown cursor: the ledger throws the domain's InvalidCursor.
+      const page = await ledger.listJobs(userId, q);
       return { data: await Promise.all(page.jobs.map(view)), nextCursor: page.nextCursor };
     },
 
     async cancel(userId: string, jobId: string): Promise<JobView> {
       const record = await ownJob(userId, jobId);
-      if (FINAL_STATES.includes(record.state)) {
-        throw new HttpProblem(409, 'Conflict', `The job already ended (${record.state}).`);
+      if (isFinalState(record.state)) {
+        throw new Conflict(`The job already ended (${record.state}).`);
       }
       try {
         await jobHandle(temporal, jobId).cancel();
@@ -223,9 +170,9 @@ export function createVideoService(deps: VideoServiceDeps) {
     ) {
       const record = await readableJob(access, jobId);
       const file = record.files.find((f) => f.variant === variant);
-      if (!file) throw notFound(`The ${variant} file of this video`);
+      if (!file) throw new NotFound(`The ${variant} file of this video`);
       const stored = await storage.get(file.key, range);
-      if (!stored) throw notFound('Archived file');
+      if (!stored) throw new NotFound('Archived file');
       return { ...stored, sha256: file.sha256 };
     },
 
@@ -237,7 +184,7 @@ export function createVideoService(deps: VideoServiceDeps) {
     /** For the seed application's compatibility route: find a job by KIE task id. */
     async byTaskId(userId: string, taskId: string): Promise<JobView> {
       const record = await ledger.findJobByKieTaskId(userId, taskId);
-      if (!record) throw notFound('Video');
+      if (!record) throw new NotFound('Video');
       return view(record);
     },
   };
@@ -245,16 +192,12 @@ export function createVideoService(deps: VideoServiceDeps) {
   async function replay(existing: JobRecord, hash: string) {
     if (existing.requestHash && existing.requestHash !== hash) throw conflict();
     if (existing.state === 'rejected') throw rejection(existing);
-    return { status: 202, job: await view(existing) };
+    return view(existing);
   }
 }
 
-function conflict(): HttpProblem {
-  return new HttpProblem(
-    409,
-    'Conflict',
-    'This Idempotency-Key was already used with a different request body.',
-  );
+function conflict(): Conflict {
+  return new Conflict('This Idempotency-Key was already used with a different request body.');
 }
 
 export type VideoService = ReturnType<typeof createVideoService>;

@@ -1,6 +1,7 @@
 /** Signals, queries and updates of `generateVideo`, defined once and imported by the API too (DESIGN §7.3). */
 import { defineQuery, defineSignal, defineUpdate } from '@temporalio/workflow';
-import type { JobProgress, KieCallbackSignal, ReservationResult } from './job-types.js';
+import type { JobProgress, ReservationResult } from '../domain/index.js';
+import type { KieCallbackSignal } from './job-types.js';
 
 export const kieCallbackSignal = defineSignal<[KieCallbackSignal]>('kieCallback');
 export const progressQuery = defineQuery<JobProgress>('progress');

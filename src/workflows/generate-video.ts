@@ -19,18 +19,20 @@ import {
 } from '@temporalio/workflow';
 import type { createVideoActivities } from '../activities/index.js';
 import { kieCallbackSignal, progressQuery, reservationUpdate } from './definitions.js';
+import type {
+  ArchivedFile,
+  JobError,
+  JobProgress,
+  JobState,
+  ReservationResult,
+  Variant,
+} from '../domain/index.js';
 import {
   DEFAULT_TIMING,
-  type ArchivedFile,
   type GenerateVideoInput,
   type GenerateVideoResult,
-  type JobError,
-  type JobProgress,
-  type JobState,
   type KieCallbackSignal,
-  type ReservationResult,
   type Timing,
-  type Variant,
 } from './job-types.js';
 import { VideoModel, VideoState, VideoUserId } from './search-attributes.js';
 import { failureToJobError, kieFailure } from './job-errors.js';

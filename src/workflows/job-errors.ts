@@ -1,6 +1,6 @@
 /** Turning failures into the job's user-facing error, inside the workflow sandbox. */
 import { ActivityFailure, ApplicationFailure, TimeoutFailure } from '@temporalio/workflow';
-import type { JobError } from './job-types.js';
+import type { JobError } from '../domain/index.js';
 
 /** A task KIE reported as failed: not retried, the job fails with KIE's own reason. */
 export function kieFailure(code: string, message: string): ApplicationFailure {

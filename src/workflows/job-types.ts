@@ -1,41 +1,8 @@
 /**
- * Types shared by the workflow, its activities, the API and the CLI. Pure types: safe in the sandbox.
+ * generateVideo's own contract: its input, timing and signal payloads, and its workflow id. The job
+ * vocabulary it speaks (states, files, errors) is src/domain's. Safe in the sandbox.
  */
-
-export type VeoModel = 'veo3' | 'veo3_fast' | 'veo3_lite';
-export type GenerationType = 'TEXT_2_VIDEO' | 'FIRST_AND_LAST_FRAMES_2_VIDEO' | 'REFERENCE_2_VIDEO';
-export type AspectRatio = '16:9' | '9:16' | 'Auto';
-
-/** A validated generation request (the API's zod schema produces it). Never holds secrets. */
-export interface VideoRequest {
-  prompt: string;
-  model: VeoModel;
-  generationType: GenerationType;
-  imageUrls: string[];
-  aspectRatio: AspectRatio;
-  seed?: number;
-  watermark?: string;
-  enableTranslation: boolean;
-  hd: boolean;
-}
-
-export type JobState =
-  | 'reserving'
-  | 'submitting'
-  | 'generating'
-  | 'fetching_hd'
-  | 'archiving'
-  | 'succeeded'
-  | 'rejected'
-  | 'failed'
-  | 'canceled'
-  | 'timed_out';
-
-export const FINAL_STATES: readonly JobState[] = ['succeeded', 'rejected', 'failed', 'canceled', 'timed_out'];
-
-export type DetectionChannel = 'callback' | 'poll';
-export type HdState = 'not_requested' | 'not_supported' | 'pending' | 'ready' | 'unavailable';
-export type Variant = 'original' | '1080p';
+import type { JobProgress, VideoRequest } from '../domain/index.js';
 
 /** Durations, in milliseconds. Production defaults in DEFAULT_TIMING; tests shrink them to seconds. */
 export interface Timing {
@@ -78,49 +45,6 @@ export interface GenerateVideoInput {
   idempotency?: { key: string; requestHash: string };
   timing?: Partial<Timing>;
 }
-
-export interface ArchivedFile {
-  variant: Variant;
-  key: string;
-  size: number;
-  sha256: string;
-  contentType: string;
-}
-
-export interface JobError {
-  /**
-   * Where it failed: 'kie' (KIE said no), 'archive', 'deadline', 'canceled', 'internal', or 'operator'
-   * (its workflow was terminated, timed out or lost, and the reconciler settled the job; the code says which).
-   */
-  source: 'kie' | 'archive' | 'deadline' | 'canceled' | 'internal' | 'operator';
-  code: string;
-  message: string;
-}
-
-/** Live progress, exposed by the `progress` query and mirrored into the job record. */
-export interface JobProgress {
-  jobId: string;
-  state: JobState;
-  kieTaskId: string | null;
-  detection: { channel: DetectionChannel; at: string; kieCompletedAt: string | null } | null;
-  hd: HdState;
-  hdNote: string | null;
-  files: ArchivedFile[];
-  error: JobError | null;
-  /** When each state was entered, in order: stage durations for metrics and for the job's record. */
-  stages: Array<{ state: JobState; at: string }>;
-  /** Callbacks received, including duplicates and foreign ones (which change nothing). */
-  callbacks: { received: number; ignored: number };
-  updatedAt: string;
-}
-
-export type ReservationResult =
-  | { ok: true }
-  | {
-      ok: false;
-      reason: 'insufficient_credits' | 'concurrency_cap' | 'daily_cap' | 'breaker_open';
-      message: string;
-    };
 
 /** What the webhook forwards: a wake-up only. URLs are not trusted; record-info is. */
 export interface KieCallbackSignal {

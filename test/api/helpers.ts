@@ -3,7 +3,7 @@
  * assertions, and the "nothing was held" check that every rejected request must pass.
  */
 import assert from 'node:assert/strict';
-import { FINAL_STATES } from '../../src/workflows/job-types.js';
+import { isFinalState, type JobState } from '../../src/domain/index.js';
 import type { TestStack } from '../helpers/stack.js';
 
 export interface Reply {
@@ -146,4 +146,4 @@ export async function waitForJob(
   assert.fail(`job ${jobId} did not reach the expected state in ${timeoutMs} ms: ${JSON.stringify(job)}`);
 }
 
-export const isFinal = (job: JobView) => (FINAL_STATES as readonly string[]).includes(job.state);
+export const isFinal = (job: JobView) => isFinalState(job.state as JobState);

@@ -1,4 +1,4 @@
-import type { VideoRequest } from '../../src/workflows/job-types.js';
+import type { VideoRequest } from '../../src/domain/index.js';
 
 export function videoRequest(r: Partial<VideoRequest> = {}): VideoRequest {
   return {

@@ -17,7 +17,8 @@ import { startStack, type Stack } from '../../src/runtime/stack.js';
 import { priceOf } from '../../src/services/pricing.js';
 import { startVideoJob, waitForJob, type StartJobArgs } from '../../src/services/video-jobs.js';
 import { reconcileScheduleId } from '../../src/worker/reconcile-schedule.js';
-import { videoWorkflowId, type Timing, type VideoRequest } from '../../src/workflows/job-types.js';
+import type { VideoRequest } from '../../src/domain/index.js';
+import { videoWorkflowId, type Timing } from '../../src/workflows/job-types.js';
 import { testTemporal, workflowBundle } from './temporal.js';
 import { videoRequest } from './requests.js';
 

@@ -1,13 +1,8 @@
 /** Job records and the transactions that tie them to credits — on PGlite and Postgres. */
 import assert from 'node:assert/strict';
 import { it } from 'node:test';
-import {
-  IdempotencyKeyConflictError,
-  InvalidCursorError,
-  JobConflictError,
-  MissingHoldError,
-} from '../../src/ledger/index.js';
-import type { JobError } from '../../src/workflows/job-types.js';
+import { IdempotencyKeyConflictError, JobConflictError, MissingHoldError } from '../../src/ledger/index.js';
+import { InvalidCursor, type JobError } from '../../src/domain/index.js';
 import { forEachDatabase, newJob, T0, videoRequest } from './ledger-harness.js';
 
 const kieFailure: JobError = { source: 'kie', code: '501', message: 'generation failed' };
@@ -269,13 +264,10 @@ forEachDatabase('job records', (t) => {
       ['other'],
     );
 
-    await assert.rejects(
-      t.ledger.listJobs(user.id, { limit: 3, cursor: 'not-a-cursor' }),
-      InvalidCursorError,
-    );
+    await assert.rejects(t.ledger.listJobs(user.id, { limit: 3, cursor: 'not-a-cursor' }), InvalidCursor);
     await assert.rejects(
       t.ledger.listJobs(user.id, { limit: 3, cursor: Buffer.from('[1]').toString('base64url') }),
-      InvalidCursorError,
+      InvalidCursor,
     );
 
     for (const id of ['j0', 'j2', 'j3', 'j5', 'j6', 'other'])

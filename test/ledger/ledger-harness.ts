@@ -6,7 +6,7 @@ import assert from 'node:assert/strict';
 import { afterEach, beforeEach, describe } from 'node:test';
 import type { Db } from '../../src/db/index.js';
 import { createLedger, type Ledger, type NewJob, type NewUser, type User } from '../../src/ledger/index.js';
-import type { VideoRequest } from '../../src/workflows/job-types.js';
+import type { VideoRequest } from '../../src/domain/index.js';
 import { DATABASE_KINDS, openScratchDb, type DatabaseKind, type ScratchDb } from './scratch-databases.js';
 
 export const T0 = new Date('2026-11-24T10:00:00Z');

@@ -30,6 +30,7 @@ import { provisionGoTool } from '../../src/dev-tools/go-tool.js';
 import { type FakeS3, GOFAKES3, startFakeS3 } from '../../src/dev-tools/gofakes3.js';
 import { createStorage } from '../../src/runtime/storage.js';
 import { createContentSignatures } from '../../src/security/content-signature.js';
+import { contentPath } from '../../src/api/routes/videos.js';
 import { createContentLinks } from '../../src/services/content-links.js';
 import { createS3Storage } from '../../src/storage/s3.js';
 import type { VideoStorage } from '../../src/storage/index.js';
@@ -272,6 +273,7 @@ void describe('s3 storage on gofakes3', () => {
       let now = new Date('2026-12-01T10:00:10Z');
       const links = createContentLinks({
         signatures: createContentSignatures(Buffer.alloc(32, 7)),
+        path: contentPath,
         storage,
         ttlSeconds: 3600,
         clock: () => now,
@@ -307,6 +309,7 @@ void describe('s3 storage on gofakes3', () => {
 
       const cdn = createContentLinks({
         signatures: createContentSignatures(Buffer.alloc(32, 7)),
+        path: contentPath,
         storage,
         ttlSeconds: 3600,
         cdnBaseUrl: 'https://cdn.example.com/',

@@ -1,6 +1,6 @@
 /** Operator API (admin key): users and API keys, credit grants, the global spend breaker. */
 import { z } from 'zod';
-import type { ApiDeps } from '../app.js';
+import type { ApiDeps } from '../deps.js';
 import { notFound } from '../problem.js';
 import { defineRoute } from '../route.js';
 import {

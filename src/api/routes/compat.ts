@@ -3,8 +3,8 @@
  * (aspectRatio or aspect_ratio, seeds, videoUrl, video1080pUrl) map onto the /v1 API; same auth.
  */
 import { z } from 'zod';
-import type { VideoService, JobView } from '../../services/videos.js';
-import { FINAL_STATES } from '../../workflows/job-types.js';
+import type { VideoService } from '../../services/videos.js';
+import { isFinalState, type JobView } from '../../domain/index.js';
 import { currentUser } from '../auth.js';
 import { HttpProblem } from '../problem.js';
 import { defineRoute } from '../route.js';
@@ -62,7 +62,7 @@ function seedView(job: JobView) {
   };
 }
 
-const endedUnsuccessfully = (job: JobView) => job.state !== 'succeeded' && FINAL_STATES.includes(job.state);
+const endedUnsuccessfully = (job: JobView) => job.state !== 'succeeded' && isFinalState(job.state);
 
 /**
  * Why a job without an archived 1080p will never have one, or null while it still may. The seed's front
@@ -109,8 +109,8 @@ export function compatRoutes(videos: VideoService) {
         422: problem('Invalid field (named as the seed sent it)'),
       },
       handler: async ({ body, req }) => {
-        const { status, job } = await videos.create(currentUser(req).id, body, idempotencyKey(req));
-        return { status, body: seedView(job) };
+        const job = await videos.create(currentUser(req).id, body, idempotencyKey(req));
+        return { status: 202, body: seedView(job) };
       },
     }),
     defineRoute({

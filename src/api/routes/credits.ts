@@ -1,5 +1,5 @@
 /** GET /v1/credits: the caller's balance, held credits and recent ledger entries. */
-import type { ApiDeps } from '../app.js';
+import type { ApiDeps } from '../deps.js';
 import { currentUser } from '../auth.js';
 import { defineRoute } from '../route.js';
 import { CreditsSchema } from '../schemas.js';

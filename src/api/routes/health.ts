@@ -1,6 +1,6 @@
 /** Liveness, readiness (Temporal and the database reachable) and Prometheus metrics. */
 import { z } from 'zod';
-import type { ApiDeps } from '../app.js';
+import type { ApiDeps } from '../deps.js';
 import { defineRoute } from '../route.js';
 
 const Readiness = z.object({ ok: z.boolean(), checks: z.record(z.string(), z.string()) });

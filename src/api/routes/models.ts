@@ -1,7 +1,8 @@
 /** GET /v1/models: what a video costs with each model, and the request limits forms should explain. */
-import type { ApiDeps } from '../app.js';
+import type { ApiDeps } from '../deps.js';
 import { defineRoute } from '../route.js';
-import { CatalogSchema, MODEL_NAMES, Model, VIDEO_LIMITS } from '../schemas.js';
+import { VeoModelSchema } from '../../domain/index.js';
+import { CatalogSchema, MODEL_NAMES, VIDEO_LIMITS } from '../schemas.js';
 
 export function modelRoutes({ prices }: Pick<ApiDeps, 'prices'>) {
   return [
@@ -14,7 +15,7 @@ export function modelRoutes({ prices }: Pick<ApiDeps, 'prices'>) {
       responses: { 200: { description: 'The catalog', schema: CatalogSchema } },
       handler: async () => ({
         body: {
-          models: Model.options.map((id) => ({ id, name: MODEL_NAMES[id], price: prices[id] })),
+          models: VeoModelSchema.options.map((id) => ({ id, name: MODEL_NAMES[id], price: prices[id] })),
           hdPrice: prices.hd,
           limits: VIDEO_LIMITS,
         },

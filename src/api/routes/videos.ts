@@ -1,7 +1,7 @@
 /** /v1/videos: create, read, list, cancel, follow (SSE), download (range requests). */
 import { z } from 'zod';
 import type { Request, Response } from 'express';
-import { FINAL_STATES } from '../../workflows/job-types.js';
+import { isFinalState, type Variant } from '../../domain/index.js';
 import { currentUser } from '../auth.js';
 import { HttpProblem } from '../problem.js';
 import { defineRoute } from '../route.js';
@@ -42,6 +42,10 @@ export function idempotencyKey(req: Request): string | undefined {
   return key;
 }
 
+/** Where a job's archived file is downloaded: the route below. */
+export const contentPath = (jobId: string, variant: Variant) =>
+  `/v1/videos/${encodeURIComponent(jobId)}/content?variant=${variant}`;
+
 export function videoRoutes(videos: VideoService) {
   return [
     defineRoute({
@@ -57,8 +61,8 @@ export function videoRoutes(videos: VideoService) {
         ...createProblems,
       },
       handler: async ({ body, req }) => {
-        const { status, job } = await videos.create(currentUser(req).id, body, idempotencyKey(req));
-        return { status, body: job, headers: { location: `/v1/videos/${job.id}` } };
+        const job = await videos.create(currentUser(req).id, body, idempotencyKey(req));
+        return { status: 202, body: job, headers: { location: `/v1/videos/${job.id}` } };
       },
     }),
     defineRoute({
@@ -170,7 +174,7 @@ async function streamEvents(
       last = fingerprint;
       res.write(`id: ${++id}\nevent: progress\ndata: ${JSON.stringify(job)}\n\n`);
     }
-    if (FINAL_STATES.includes(job.state) || closed) break;
+    if (isFinalState(job.state) || closed) break;
     await new Promise((r) => setTimeout(r, 250));
     job = await videos.get(userId, jobId);
   }

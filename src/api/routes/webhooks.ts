@@ -1,7 +1,7 @@
 /** POST /webhooks/kie/:jobId?token=… — KIE's completion callbacks (DESIGN §5). */
 import { z } from 'zod';
 import { handleKieCallback } from '../../services/webhook.js';
-import type { ApiDeps } from '../app.js';
+import type { ApiDeps } from '../deps.js';
 import { HttpProblem } from '../problem.js';
 import { defineRoute } from '../route.js';
 

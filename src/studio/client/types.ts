@@ -6,7 +6,7 @@ import type {
   JobState,
   VeoModel,
   Variant,
-} from '../../workflows/job-types.js';
+} from '../../domain/index.js';
 
 export type { AspectRatio, GenerationType, JobState, VeoModel };
 

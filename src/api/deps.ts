@@ -1,0 +1,39 @@
+/** What the HTTP app is built from: given by the runtime, handed to the routes and services. */
+import type { Client } from '@temporalio/client';
+import type { Logger } from 'pino';
+import type { Prices } from '../config.js';
+import type { Ledger } from '../ledger/index.js';
+import type { Metrics } from '../observability/metrics.js';
+import type { VideoStorage } from '../storage/index.js';
+import type { Timing } from '../workflows/job-types.js';
+
+export interface ApiDeps {
+  temporal: Client;
+  taskQueue: string;
+  ledger: Ledger;
+  storage: VideoStorage;
+  logger: Logger;
+  metrics: Metrics;
+  prices: Prices;
+  webhookSecret: string;
+  /**
+   * Root of the session-cookie and content-URL keys (SESSION_SECRET); absent = WEBHOOK_SECRET. Each use
+   * gets its own HKDF-derived key (src/security/derived-keys.ts). All API replicas must share it.
+   */
+  sessionSecret?: string | undefined;
+  /** PUBLIC_BASE_URL: an allowed Origin for cookie-authenticated requests; https = Secure cookies. */
+  publicBaseUrl?: string | undefined;
+  /** How long a session cookie works (default 24 h). */
+  sessionTtlSeconds?: number | undefined;
+  /** How long a content link in a job view works, at least (default 1 h). */
+  contentUrlTtlSeconds?: number | undefined;
+  /** S3 only: serve presigned content URLs through this CDN origin. */
+  contentCdnBaseUrl?: string | undefined;
+  kieHmacKey?: string | undefined;
+  adminApiKey?: string | undefined;
+  timing?: Partial<Timing> | undefined;
+  userDefaults: { concurrencyCap?: number | undefined; dailySpendCap?: number | undefined };
+  readiness: { db(): Promise<void>; temporal(): Promise<void> };
+  /** Requests per minute per API key (or per IP without one). */
+  rateLimitPerMinute?: number;
+}

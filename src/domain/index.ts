@@ -1,0 +1,3 @@
+export * from './job.js';
+export * from './job-view.js';
+export * from './errors.js';

@@ -1,0 +1,63 @@
+/**
+ * A job as its owner sees it: the body of GET /v1/videos/:id, of the list and of SSE events, what the
+ * service returns and the CLI reads. One schema for all of them.
+ */
+import { z } from 'zod';
+import {
+  DetectionSchema,
+  HdStateSchema,
+  JobErrorSchema,
+  JobStateSchema,
+  VariantSchema,
+  VeoModelSchema,
+} from './job.js';
+
+export const FileViewSchema = z.object({
+  variant: VariantSchema,
+  size: z.int(),
+  sha256: z.string(),
+  contentType: z.string(),
+  url: z.string().meta({
+    description:
+      'Plays or downloads without credentials until expiresAt (a `<video src>`): a signed link to the content route (relative to the API), or with S3 a presigned URL (through the CDN when configured). Range requests work.',
+  }),
+  expiresAt: z.string().meta({ description: 'When url stops working; get the job again for a fresh one' }),
+  path: z.string().meta({
+    description: 'The stable API path of the file: needs the key or session (range requests supported)',
+  }),
+});
+export type FileView = z.infer<typeof FileViewSchema>;
+
+export const JobViewSchema = z.object({
+  id: z.string(),
+  state: JobStateSchema,
+  model: VeoModelSchema,
+  prompt: z.string(),
+  price: z.int().meta({
+    description:
+      "Credits held when the job started: the model's price, plus the 1080p price when hd was asked",
+  }),
+  charged: z
+    .int()
+    .nullable()
+    .meta({
+      description:
+        'Credits charged once the job succeeded: the price, less the 1080p part when no 1080p was delivered. ' +
+        'Null until then, and for jobs that did not succeed (their hold was released).',
+    }),
+  kieTaskId: z.string().nullable(),
+  detection: DetectionSchema.nullable(),
+  hd: HdStateSchema,
+  hdNote: z.string().nullable(),
+  files: z.array(FileViewSchema),
+  error: JobErrorSchema.nullable(),
+  createdAt: z.string(),
+  updatedAt: z.string(),
+});
+export type JobView = z.infer<typeof JobViewSchema>;
+
+export const JobListViewSchema = z.object({
+  data: z.array(JobViewSchema),
+  nextCursor: z.string().nullable(),
+});
+export type JobListView = z.infer<typeof JobListViewSchema>;
