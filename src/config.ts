@@ -1,5 +1,5 @@
 /**
- * The one reader of process.env (DESIGN §7.8): parsed and validated with zod at boot, so a typo in a
+ * The one reader of process.env (docs/operations.md#configuration): parsed and validated with zod at boot, so a typo in a
  * variable fails fast with a clear message instead of surfacing as odd behaviour later.
  * Every variable is documented in .env.example.
  */

@@ -1,5 +1,5 @@
 /**
- * The HTTP app, built by a factory so tests mount it in-process (DESIGN §7.9). Routes hold paths and
+ * The HTTP app, built by a factory so tests mount it in-process (docs/architecture.md#http-api). Routes hold paths and
  * schemas; services hold the logic; one error middleware renders problem+json.
  */
 import express, { type RequestHandler } from 'express';

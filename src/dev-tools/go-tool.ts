@@ -1,7 +1,7 @@
 /**
  * Finds (or builds) a development tool that is a Go program: the Temporal CLI (dev server), gofakes3
  * (an S3-compatible server for tests). Our machines have no internet but reach the Go module proxy,
- * so each tool is a pinned `go install` target built once into `.cache/<cacheName>/` (DESIGN §1).
+ * so each tool is a pinned `go install` target built once into `.cache/<cacheName>/` (docs/architecture.md#temporal-cli-provisioning).
  *
  * Lookup order: the tool's env variable (when it has one) → its binary on PATH → the cached build →
  * `go install` into that cache when Go is present. Callers add what comes after (the Temporal CLI

@@ -1,6 +1,6 @@
-/** The JSON bodies KIE POSTs to a callBackUrl (kie-api.md §3.1, §3.2, §5.3), and its failure texts. */
+/** The JSON bodies KIE POSTs to a callBackUrl (docs/kie-api.md#callback-shapes), and its failure texts. */
 
-/** Documented failure messages by code (one of each; 400 has several, see kie-api.md §3.1). */
+/** Documented failure messages by code (one of each; 400 has several, see docs/kie-api.md#callback-shapes). */
 export const FAILURE_MESSAGES: Record<number, string> = {
   400: 'Your prompt was flagged by Website as violating content policies.',
   422: 'Your request was rejected by Flow(The prompt could not be submitted due to safety filters). You may consider using our other fallback channels, which are likely to succeed. Please refer to the documentation.',
@@ -10,7 +10,7 @@ export const FAILURE_MESSAGES: Record<number, string> = {
 export const failureMessage = (code: number): string => FAILURE_MESSAGES[code] ?? 'Generation failed.';
 
 export const VEO_SUCCESS_MSG = 'Veo3.1 video generated successfully.';
-/** The legacy fallback model's success (kie-api.md §3.1). */
+/** The legacy fallback model's success (docs/kie-api.md#callback-shapes). */
 export const VEO_FALLBACK_SUCCESS_MSG = 'Veo3.1 video generated successfully (using fallback model).';
 
 export function veoSuccessCallback(args: {

@@ -1,5 +1,5 @@
 /**
- * Callback delivery as KIE does it (kie-api.md §3): POST JSON to the callBackUrl; when a webhook HMAC
+ * Callback delivery as KIE does it (docs/kie-api.md#callbacks): POST JSON to the callBackUrl; when a webhook HMAC
  * key is set, X-Webhook-Timestamp (unix seconds) and X-Webhook-Signature = base64(HMAC-SHA256(key,
  * taskId + "." + timestamp)), fresh on every attempt. The receiver has 15 s to answer 2xx; a non-2xx
  * answer or a network error is retried up to 3 times, then KIE gives up.

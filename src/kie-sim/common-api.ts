@@ -1,4 +1,4 @@
-/** The Common API (kie-api.md §4): account credits and fresh download URLs. */
+/** The Common API (docs/kie-api.md#limits-retention-pricing): account credits and fresh download URLs. */
 import type { SimContext } from './context.js';
 import { fail, ok, type Reply } from './envelope.js';
 import type { ApiRequest } from './endpoints.js';

@@ -1,5 +1,5 @@
 /**
- * KIE's reply envelope `{code, msg, data}` (kie-api.md §1). The body's `code` is authoritative; by
+ * KIE's reply envelope `{code, msg, data}` (docs/kie-api.md#envelope). The body's `code` is authoritative; by
  * default the HTTP status is 200 whatever the code, as KIE's OpenAPI files describe, and with
  * mirrorHttpStatus a non-200 code is also the HTTP status (some clients report seeing that).
  */
@@ -28,7 +28,7 @@ export const CODE_MESSAGES: Record<number, string> = {
   505: 'The feature is currently disabled.',
 };
 
-/** get-1080p-video's "not ready yet" (kie-api.md §2.3). */
+/** get-1080p-video's "not ready yet" (docs/kie-api.md#1080p). */
 export const HD_PROCESSING =
   '1080P is processing. It should be ready in 1-2 minutes. Please check back shortly.';
 

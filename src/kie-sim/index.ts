@@ -1,5 +1,5 @@
 /**
- * The KIE simulator, "the KIE side" of kie-api.md over real HTTP. Layout:
+ * The KIE simulator, "the KIE side" of docs/kie-api.md over real HTTP. Layout:
  *   server.ts        startKieSimulator: HTTP routing, auth, maintenance, scripted replies, files, /_sim control
  *   routes.ts        the endpoint table          veo-api.ts / market.ts / common-api.ts  the handlers
  *   veo-tasks.ts     Veo task lifecycle, 1080p, 4K       validation.ts  KIE's 422 rules

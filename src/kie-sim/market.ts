@@ -1,5 +1,5 @@
 /**
- * The Market jobs API (kie-api.md §5): POST /jobs/createTask and GET /jobs/recordInfo, with tasks that
+ * The Market jobs API (docs/kie-api.md#market): POST /jobs/createTask and GET /jobs/recordInfo, with tasks that
  * go waiting → queuing → generating → success | fail, JSON-string `param`/`resultJson`, epoch-ms
  * times, and the Market callback shape.
  */

@@ -30,7 +30,7 @@ export function resolveOptions(o: SimOptions): ResolvedOptions {
     seed: o.seed ?? randomInt(0, 2 ** 31),
     hmacKey: o.hmacKey ?? null,
     credits: o.credits ?? 100_000,
-    // KIE publishes no prices; these are third-party measurements (kie-api.md §4), per 8 s clip.
+    // KIE publishes no prices; these are third-party measurements (docs/kie-api.md#limits-retention-pricing), per 8 s clip.
     prices: { veo3: 250, veo3_fast: 80, veo3_lite: 30, hd1080: 5, fourK: 120, extend: 80, ...o.prices },
     // Real generations take minutes; defaults keep `npm run kie-sim` interactive.
     durationsMs: {

@@ -1,5 +1,5 @@
 /**
- * The KIE simulator: an HTTP server imitating api.kie.ai (kie-api.md) — Veo, Common and Market
+ * The KIE simulator: an HTTP server imitating api.kie.ai (docs/kie-api.md) — Veo, Common and Market
  * endpoints, result files at expiring URLs, signed callbacks, and faults on demand — plus a small
  * control API under /_sim. It is "the KIE side": it shares no code with the client in src/kie.
  */

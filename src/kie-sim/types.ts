@@ -3,7 +3,7 @@
 export type SimModel = 'veo3' | 'veo3_fast' | 'veo3_lite';
 export type VideoVariant = 'original' | '1080p' | '4k';
 
-/** The API endpoints, named as KIE errors name them (kie-api.md §2, §4, §5). */
+/** The API endpoints, named as KIE errors name them (docs/kie-api.md#endpoints, #limits-retention-pricing, #market). */
 export type SimEndpoint =
   | 'generate'
   | 'record-info'
@@ -34,7 +34,7 @@ export interface SimFaults {
   outcome?: 'success' | { successFlag: 2 | 3; errorCode: 400 | 422 | 500 | 501; errorMessage?: string };
   /**
    * Generate tasks created while set that succeed do so as KIE's legacy fallback model did
-   * (kie-api.md §2.1, §3.1): fallbackFlag true, 720p, no originUrls, the "(using fallback model)"
+   * (docs/kie-api.md#generate, #callback-shapes): fallbackFlag true, 720p, no originUrls, the "(using fallback model)"
    * callback, and no 1080p (422 "record result data is blank"). Failures and extend tasks are unchanged.
    */
   fallback?: boolean;
@@ -80,7 +80,7 @@ export interface SimOptions {
   apiKeys?: string[];
   /** Task ids, seeds and URL tokens come from PRNGs seeded with this (default: a random seed). */
   seed?: number;
-  /** When set, every callback carries X-Webhook-Timestamp / X-Webhook-Signature (kie-api.md §3.3). */
+  /** When set, every callback carries X-Webhook-Timestamp / X-Webhook-Signature (docs/kie-api.md#callback-verification). */
   hmacKey?: string;
   /** Account credits, default 100000. */
   credits?: number;

@@ -1,5 +1,5 @@
 /**
- * KIE's request validation (kie-api.md §2, §5): a violation answers code 422 with a message saying
+ * KIE's request validation (docs/kie-api.md#endpoints, #market): a violation answers code 422 with a message saying
  * what is wrong. Unknown fields are ignored, as clients send undocumented ones (duration, resolution).
  * Each validator returns the normalized request, or the 422 message.
  */

@@ -1,4 +1,4 @@
-/** The Veo 3.1 endpoints (kie-api.md §2): generate, record-info, get-1080p-video, get-4k-video, extend. */
+/** The Veo 3.1 endpoints (docs/kie-api.md#endpoints): generate, record-info, get-1080p-video, get-4k-video, extend. */
 import { INSUFFICIENT_CREDITS } from './account.js';
 import type { SimContext } from './context.js';
 import { fail, HD_PROCESSING, ok, type Reply } from './envelope.js';
@@ -118,7 +118,7 @@ export function createVeoApi(ctx: SimContext, tasks: VeoTasks) {
       const t = succeededTask(taskId);
       if (!isTask(t)) return t;
       if (index > 0) return fail(422, 'record result data not exist');
-      // A fallback video has no 1080p (kie-api.md §2.3: "N/A"); the docs give no text of their own
+      // A fallback video has no 1080p (docs/kie-api.md#1080p: "N/A"); the docs give no text of their own
       // for it, and of the 422 `record ...` texts only "result data is blank" fits a task that did
       // succeed but has nothing to upgrade. Refused before the 1080p charge: nothing is made.
       if (tasks.madeByFallback(t)) return fail(422, RESULT_BLANK);

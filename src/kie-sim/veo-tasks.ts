@@ -68,7 +68,7 @@ export function createVeoTasks(ctx: SimContext) {
 
   /**
    * A successful generate task under the `fallback` fault: its video came from KIE's legacy fallback
-   * model. Only normal generation tasks ever carried the flag (kie-api.md §2.2), and a failed task
+   * model. Only normal generation tasks ever carried the flag (docs/kie-api.md#record-info), and a failed task
    * has no video to flag.
    */
   const madeByFallback = (t: VeoTask): boolean =>
@@ -76,8 +76,8 @@ export function createVeoTasks(ctx: SimContext) {
 
   function mintResultUrls(t: VeoTask) {
     const ttl = ctx.o.urlTtlMs;
-    // Only a non-16:9 video has an uncropped original (kie-api.md §2.2); the fallback model made
-    // 16:9 only (§2.1) and its success carries none (§3.1).
+    // Only a non-16:9 video has an uncropped original (docs/kie-api.md#record-info); the fallback model made
+    // 16:9 only (docs/kie-api.md#generate) and its success carries none (docs/kie-api.md#callback-shapes).
     const hasOrigin = t.aspectRatio !== '16:9' && !madeByFallback(t);
     // The lifetime runs from completion, as a real CDN link's would; the original is the same file here.
     return {
@@ -135,7 +135,7 @@ export function createVeoTasks(ctx: SimContext) {
     if (t.outcome === 'success') {
       t.urls = mintResultUrls(t);
     } else if (!t.refunded) {
-      // Assumed: KIE does not charge for a generation that failed (kie-api.md §7, question 10).
+      // Assumed: KIE does not charge for a generation that failed (docs/kie-api.md#open-questions-and-assumptions, question 10).
       ctx.account.refund(t.price);
       t.refunded = true;
     }
@@ -214,7 +214,7 @@ export function createVeoTasks(ctx: SimContext) {
     state: stateOf,
     madeByFallback,
 
-    /** data of GET /veo/record-info (kie-api.md §2.2). */
+    /** data of GET /veo/record-info (docs/kie-api.md#record-info). */
     recordInfo(t: VeoTask) {
       const successFlag = successFlagOf(t);
       const failed = t.outcome !== 'success' && t.settled ? t.outcome : null;

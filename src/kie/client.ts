@@ -1,6 +1,6 @@
 /**
  * The KIE API client: every Veo endpoint (generate, record-info, 1080p, 4K, extend), credits,
- * download-url, and the Market jobs API (kie-api.md).
+ * download-url, and the Market jobs API (docs/kie-api.md).
  *
  * - Success is decided by the body's `code` (KIE answers most errors as HTTP 200 with the error in
  *   `code`); non-2xx bodies are parsed too, and a body that is not a KIE envelope becomes
@@ -69,7 +69,7 @@ export interface KieClientOptions {
   apiKey: string;
   /** Whole exchange, connect to last byte. Default 30 s. */
   timeoutMs?: number;
-  /** Also send the older camelCase `aspectRatio` next to `aspect_ratio` (kie-api.md §6 #7). */
+  /** Also send the older camelCase `aspectRatio` next to `aspect_ratio` (docs/kie-api.md#discrepancies-and-choices). */
   sendCamelCaseAspect?: boolean;
   /** Called once per HTTP exchange (metrics); exceptions it throws are ignored. */
   onCall?: (e: KieCallEvent) => void;
@@ -175,14 +175,14 @@ export function createKieClient(opts: KieClientOptions): KieClient {
         model: req.model,
         ...(req.generationType ? { generationType: req.generationType } : {}),
         ...(req.imageUrls?.length ? { imageUrls: req.imageUrls } : {}),
-        // Current spec spells it aspect_ratio; older spec and seeds aspectRatio (§6 #7).
+        // Current spec spells it aspect_ratio; older spec and seeds aspectRatio (discrepancy #7 in docs/kie-api.md#discrepancies-and-choices).
         ...(req.aspectRatio ? { aspect_ratio: req.aspectRatio } : {}),
         ...(req.aspectRatio && opts.sendCamelCaseAspect ? { aspectRatio: req.aspectRatio } : {}),
         ...(req.seeds !== undefined ? { seeds: req.seeds } : {}),
         ...(req.callBackUrl ? { callBackUrl: req.callBackUrl } : {}),
         ...(req.enableTranslation !== undefined ? { enableTranslation: req.enableTranslation } : {}),
         ...(req.watermark ? { watermark: req.watermark } : {}),
-        // Never sent: enhancePrompt (not a KIE field, §6 #8), enableFallback (deprecated, blocks 1080p).
+        // Never sent: enhancePrompt (not a KIE field, discrepancy #8 in docs/kie-api.md#discrepancies-and-choices), enableFallback (deprecated, blocks 1080p).
       };
       return decodeReply.generate(
         await call({

@@ -1,10 +1,10 @@
 /**
  * One error type for every KIE failure. It carries KIE's own `code` and message, the endpoint, and a
- * classification the activities turn into Temporal retry decisions (kie-api.md §1, DESIGN §2.2):
+ * classification the activities turn into Temporal retry decisions (docs/kie-api.md#envelope, docs/kie-api.md#error-classification):
  *
  *  - retryable — KIE surely did not do the work, or the call is a read that is safe to repeat:
  *      429 rate limited, 455 maintenance, 500 and every other answered 5xx except 501/505
- *      (DESIGN: "5xx answered" means KIE refused; nothing was created), and 433 (undocumented
+ *      (an answered 5xx means KIE refused; nothing was created), and 433 (undocumented
  *      per-key daily cap: nothing was created and the cap lifts later, so a long backoff helps);
  *      transport failures (code 0).
  *  - permanent — repeating the same request cannot help: 400 content policy / bad input,

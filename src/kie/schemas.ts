@@ -1,5 +1,5 @@
 /**
- * zod schemas for every KIE payload the client reads (kie-api.md §1–§6), each normalising its
+ * zod schemas for every KIE payload the client reads (docs/kie-api.md), each normalising its
  * documented and seed-only spellings into one internal shape. Split by endpoint under ./schemas/.
  */
 export {

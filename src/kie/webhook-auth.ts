@@ -1,5 +1,5 @@
 /**
- * Authenticating KIE's callbacks (DESIGN §5, kie-api.md §3.3). Two independent checks:
+ * Authenticating KIE's callbacks (docs/kie-api.md#callbacks, docs/kie-api.md#callback-verification). Two independent checks:
  *
  *  - Our per-job token. The callback URL we give KIE carries `token = HMAC-SHA256(secret, jobId)`
  *    (base64url), so a leaked URL authorises callbacks for that one job only, and we store nothing.

@@ -1,5 +1,5 @@
 /**
- * What a video job costs, from the configured prices (DESIGN §3): the one place a price is computed.
+ * What a video job costs, from the configured prices (docs/architecture.md#ledger): the one place a price is computed.
  * The whole price is held when the job starts; the workflow captures it less `hdPrice` when the
  * 1080p version was asked for but not delivered.
  */

@@ -1,5 +1,5 @@
 /**
- * KIE's completion callbacks (DESIGN §5). The callback is only a wake-up: KIE signs the task id and a
+ * KIE's completion callbacks (docs/kie-api.md#callbacks). The callback is only a wake-up: KIE signs the task id and a
  * timestamp, not the body, so the workflow confirms with record-info before trusting any URL.
  * Answers fast — KIE gives up after 15 s and 3 retries.
  */

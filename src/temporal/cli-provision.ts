@@ -2,7 +2,7 @@
  * Finds (or builds) the Temporal CLI, which hosts the dev server we run locally and in tests.
  *
  * The TypeScript test kit downloads the CLI at run time; our machines have no internet, so we look in
- * this order (DESIGN §1): TEMPORAL_CLI_PATH → `temporal` on PATH → a cached build under .cache/ →
+ * this order (docs/architecture.md#temporal-cli-provisioning): TEMPORAL_CLI_PATH → `temporal` on PATH → a cached build under .cache/ →
  * `go install` into that cache when Go is present (both through src/dev-tools/go-tool.ts) → the SDK's
  * own download (machines with internet).
  */

@@ -1,4 +1,4 @@
-/** Signals, queries and updates of `generateVideo`, defined once and imported by the API too (DESIGN §7.3). */
+/** Signals, queries and updates of `generateVideo`, defined once and imported by the API too (docs/architecture.md#workflow-conventions). */
 import { defineQuery, defineSignal, defineUpdate } from '@temporalio/workflow';
 import type { JobProgress, ReservationResult } from '../domain/index.js';
 import type { KieCallbackSignal } from './job-types.js';

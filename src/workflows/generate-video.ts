@@ -1,5 +1,5 @@
 /**
- * generateVideo: one durable job from credits to archived MP4 (DESIGN §2).
+ * generateVideo: one durable job from credits to archived MP4 (docs/architecture.md#job-flow).
  *
  *   reserve → submit → wait (callback ⟷ polling) → 1080p (optional) → archive → capture
  *
@@ -93,7 +93,7 @@ export async function generateVideo(input: GenerateVideoInput): Promise<Generate
   const callbacks: KieCallbackSignal[] = [];
   let callbackWake = false;
 
-  // Handlers first, before any await (DESIGN §7.3).
+  // Handlers first, before any await (docs/architecture.md#workflow-conventions).
   setHandler(progressQuery, () => progress);
   setHandler(reservationUpdate, async () => {
     await condition(() => reservation !== undefined);

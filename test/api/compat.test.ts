@@ -1,5 +1,5 @@
 /**
- * The seed application's routes (DESIGN §4): POST /api/generate/video, GET /api/jobs/:jobId and
+ * The seed application's routes (docs/architecture.md#http-api): POST /api/generate/video, GET /api/jobs/:jobId and
  * GET /api/jobs/veo/:taskId/1080p, against the whole running system. Seed field names map onto real
  * jobs, bad seed fields are named as sent, users see only their own jobs, and the 1080p route gives
  * a final answer for every job that will never have a 1080p (the seed's front end polls it until then).

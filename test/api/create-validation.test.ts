@@ -1,6 +1,6 @@
 /**
  * POST /v1/videos refuses bad input with a field-level problem+json and changes nothing: no hold, no
- * ledger entry, no job (DESIGN §4: "Bad input gets a clear 4xx and changes nothing").
+ * ledger entry, no job (docs/architecture.md#http-api: "Bad input gets a clear 4xx and changes nothing").
  */
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';

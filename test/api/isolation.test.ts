@@ -1,6 +1,6 @@
 /**
  * A user never sees another user's jobs: 404 (not 403) on every per-job route, and listings hold only
- * the caller's jobs, filtered by state and paged by cursor (DESIGN §4).
+ * the caller's jobs, filtered by state and paged by cursor (docs/architecture.md#http-api).
  */
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';

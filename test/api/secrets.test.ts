@@ -1,6 +1,6 @@
 /**
- * Secrets never reach the logs nor Temporal's workflow history (DESIGN §5, §6: "the key never logged";
- * §7.5: payloads hold URLs, keys and ids — never credentials). One job runs end to end at debug level,
+ * Secrets never reach the logs nor Temporal's workflow history (docs/kie-api.md#callbacks, docs/operations.md#secrets: "the key never logged";
+ * docs/architecture.md#workflow-conventions: payloads hold URLs, keys and ids — never credentials). One job runs end to end at debug level,
  * completed through KIE's signed callback, with every log line the stack writes collected; then the
  * logs, the job's workflow history (payloads decoded) and its ledger record are searched for each secret.
  */

@@ -1,5 +1,5 @@
 /**
- * POST /webhooks/kie/:jobId?token=… against a real running job (DESIGN §5, kie-api.md §3.3): the per-job
+ * POST /webhooks/kie/:jobId?token=… against a real running job (docs/kie-api.md#callbacks, docs/kie-api.md#callback-verification): the per-job
  * token and KIE's signature are both checked, malformed bodies are refused, unknown jobs are
  * acknowledged, and a valid callback wakes the workflow at once.
  */

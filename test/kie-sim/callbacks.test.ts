@@ -1,5 +1,5 @@
 /**
- * Callbacks as received by a real HTTP endpoint: the documented shapes (kie-api.md §3.1, §3.2),
+ * Callbacks as received by a real HTTP endpoint: the documented shapes (docs/kie-api.md#callback-shapes),
  * signatures checked with an independent HMAC computation, retries, and every callback fault.
  */
 import assert from 'node:assert/strict';

@@ -92,7 +92,7 @@ export const recordInfo = async (s: { url: string }, taskId: string) =>
 
 export { waitFor };
 
-/** data of record-info (kie-api.md §2.2). */
+/** data of record-info (docs/kie-api.md#record-info). */
 export interface VeoRecord {
   taskId: string;
   paramJson: string;

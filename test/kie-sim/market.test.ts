@@ -1,4 +1,4 @@
-/** The Market jobs API (kie-api.md §5): createTask, recordInfo's states and shapes, its callback. */
+/** The Market jobs API (docs/kie-api.md#market): createTask, recordInfo's states and shapes, its callback. */
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import { api, dataOf, download, receiver, sim, waitFor } from './helpers.js';

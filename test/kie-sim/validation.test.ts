@@ -1,5 +1,5 @@
 /**
- * /veo/generate's validation (kie-api.md §2.1): each rule answers code 422 with a message naming the
+ * /veo/generate's validation (docs/kie-api.md#generate): each rule answers code 422 with a message naming the
  * problem; unknown fields are ignored; both aspect spellings are read. And 401 on a missing or wrong key.
  */
 import assert from 'node:assert/strict';

@@ -1,5 +1,5 @@
 /**
- * Veo task lifecycle through record-info (kie-api.md §2.2), failures (successFlag 2/3), the 1080p
+ * Veo task lifecycle through record-info (docs/kie-api.md#record-info), failures (successFlag 2/3), the 1080p
  * upgrade (400 "processing" then ready), 4K's 200-then-422 semantics, and extend.
  */
 import assert from 'node:assert/strict';

@@ -1,6 +1,6 @@
 /**
  * Every documented `code` of every endpoint, through the client, with its classification asserted
- * (kie-api.md §1, §2, §4, §5; DESIGN §2.2), and the API key absent from every error.
+ * (docs/kie-api.md#envelope, #endpoints, #limits-retention-pricing, #market; docs/kie-api.md#error-classification), and the API key absent from every error.
  */
 import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
@@ -45,8 +45,8 @@ const CALLS: Record<SimEndpoint, (kie: KieClient, taskId: string, sim: KieSimula
 const ENDPOINTS = Object.keys(CALLS) as SimEndpoint[];
 
 /**
- * Each endpoint's "Codes:" list in kie-api.md, without 200. createTask (§5.1) has none: it gets the
- * Market list of §5.2. generate also gets 451 (§1: an input image KIE could not fetch).
+ * Each endpoint's "Codes:" list in docs/kie-api.md, without 200. createTask (docs/kie-api.md#market) has none: it gets the
+ * Market list of docs/kie-api.md#market. generate also gets 451 (docs/kie-api.md#envelope: an input image KIE could not fetch).
  */
 const DOCUMENTED: Record<SimEndpoint, number[]> = {
   generate: [400, 401, 402, 404, 422, 429, 451, 455, 500, 501, 505],
@@ -59,12 +59,12 @@ const DOCUMENTED: Record<SimEndpoint, number[]> = {
   'jobs/createTask': [401, 402, 404, 422, 429, 455, 500, 501, 505],
   'jobs/recordInfo': [401, 402, 404, 422, 429, 455, 500, 501, 505],
 };
-/** §1: 433, undocumented but observed (a per-key cap), on any endpoint. */
+/** docs/kie-api.md#envelope: 433, undocumented but observed (a per-key cap), on any endpoint. */
 const OBSERVED = [433];
 
 /**
  * The expected classification: rate limit, per-key cap, maintenance and server error can pass;
- * 1080p's 400/500 mean "processing" (§2.3); everything else is the request's own fault or final.
+ * 1080p's 400/500 mean "processing" (docs/kie-api.md#1080p); everything else is the request's own fault or final.
  */
 function expectedKind(endpoint: SimEndpoint, code: number) {
   if (endpoint === 'get-1080p-video' && (code === 400 || code === 500)) return 'pending';

@@ -1,4 +1,4 @@
-/** KieError classification (kie-api.md §1 codes, DESIGN §2.2) and the ambiguous-submit rule. */
+/** KieError classification (docs/kie-api.md#envelope codes, docs/kie-api.md#error-classification) and the ambiguous-submit rule. */
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import {

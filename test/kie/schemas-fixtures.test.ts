@@ -1,5 +1,5 @@
 /**
- * Every example payload of kie-api.md, and the seed-only shapes of §6, decoded through the client's
+ * Every example payload of docs/kie-api.md, and the seed-only shapes of docs/kie-api.md#discrepancies-and-choices, decoded through the client's
  * own decoding path to the expected normalised value. One fixture file per payload under
  * test/fixtures/kie/; the last test proves no fixture is left without an expectation.
  */

@@ -1,4 +1,4 @@
-/** Per-job callback tokens and KIE's webhook signature (kie-api.md §3.3, DESIGN §5). */
+/** Per-job callback tokens and KIE's webhook signature (docs/kie-api.md#callback-verification, docs/kie-api.md#callbacks). */
 import assert from 'node:assert/strict';
 import { createHmac } from 'node:crypto';
 import type { IncomingHttpHeaders } from 'node:http';

@@ -1,4 +1,4 @@
-/** POST /webhooks/kie/:jobId?token=… — KIE's completion callbacks (DESIGN §5). */
+/** POST /webhooks/kie/:jobId?token=… — KIE's completion callbacks (docs/kie-api.md#callbacks). */
 import { z } from 'zod';
 import { handleKieCallback } from '../../services/webhook.js';
 import type { ApiDeps } from '../deps.js';

@@ -1,11 +1,11 @@
 /**
- * Callback bodies KIE POSTs to `callBackUrl` (kie-api.md §3, §5.3). A callback is only a wake-up:
+ * Callback bodies KIE POSTs to `callBackUrl` (docs/kie-api.md#callbacks, #callback-shapes). A callback is only a wake-up:
  * KIE signs the task id and a timestamp, not the body, so nothing here is trusted for URLs — the
  * workflow confirms with record-info. Hence URL lists are parsed leniently (a bad list → []), while
  * the task id and the top-level `code` are required.
  *
  * Seed-only flat shapes (`{taskId, successFlag, videoUrl}`, `{taskId, status: "completed"}`,
- * §6 #3/#4) carry no top-level `code`; KIE never sends them, so they are rejected as malformed.
+ * discrepancies #3/#4 in docs/kie-api.md#discrepancies-and-choices) carry no top-level `code`; KIE never sends them, so they are rejected as malformed.
  */
 import { z } from 'zod';
 import { marketRecordDataSchema, type MarketTaskRecord } from './market.js';
@@ -48,7 +48,7 @@ const head = {
   message: z.string().nullish().catch(null),
 };
 
-/** §3.1 Veo generate/extend callback: `{code, msg, data: {taskId, info: {resultUrls, originUrls, resolution}, fallbackFlag}}`. */
+/** docs/kie-api.md#callback-shapes Veo generate/extend callback: `{code, msg, data: {taskId, info: {resultUrls, originUrls, resolution}, fallbackFlag}}`. */
 export const veoCallbackSchema = z
   .looseObject({
     ...head,
@@ -81,7 +81,7 @@ export const veoCallbackSchema = z
   });
 
 /**
- * §3.2 Veo 4K callback, in both documented shapes: the guide's nested camelCase
+ * docs/kie-api.md#callback-shapes Veo 4K callback, in both documented shapes: the guide's nested camelCase
  * `data.info.{resultUrls,imageUrls}` and the OpenAPI schema's flat snake_case
  * `data.{task_id,result_urls,media_ids,image_urls}`.
  */
@@ -118,7 +118,7 @@ export const veo4kCallbackSchema = z
     };
   });
 
-/** §5.3 Market callback: `{code, msg, data: <recordInfo-like record>}`. Success ⇔ code 200 and state success. */
+/** docs/kie-api.md#callback-shapes Market callback: `{code, msg, data: <recordInfo-like record>}`. Success ⇔ code 200 and state success. */
 export const marketCallbackSchema = z
   .looseObject({ ...head, data: marketRecordDataSchema })
   .transform((b): MarketCallback => ({

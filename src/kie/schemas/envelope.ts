@@ -1,5 +1,5 @@
 /**
- * KIE's reply envelope `{ code, msg, data }` (kie-api.md §1). One Market doc version spells the
+ * KIE's reply envelope `{ code, msg, data }` (docs/kie-api.md#envelope). One Market doc version spells the
  * message `message`, so the message is `msg ?? message`. `body.code` is authoritative — KIE reports
  * most errors as HTTP 200 with the error in `code` — and success ⇔ `code === 200`.
  */

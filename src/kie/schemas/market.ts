@@ -1,5 +1,5 @@
 /**
- * The Market / jobs API (non-Veo models, kie-api.md §5): `recordInfo` data and the Market callback
+ * The Market / jobs API (non-Veo models, docs/kie-api.md#market): `recordInfo` data and the Market callback
  * share one record shape. `param` and `resultJson` are JSON strings; times are epoch milliseconds;
  * a failed task is still a code-200 envelope with `state: "fail"` and a string `failCode`.
  */

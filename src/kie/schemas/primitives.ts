@@ -1,5 +1,5 @@
 /**
- * Building blocks for KIE's loosely specified payloads (kie-api.md §2–§6). KIE's own docs disagree
+ * Building blocks for KIE's loosely specified payloads (docs/kie-api.md). KIE's own docs disagree
  * with each other on types (arrays vs JSON strings, numbers vs numeric strings, several time
  * formats), so each primitive accepts every documented spelling and yields one plain value.
  *

@@ -1,6 +1,6 @@
 /**
  * `GET /api/v1/veo/record-info` — the authoritative state of any Veo task (generate, extend, 1080p,
- * 4K). kie-api.md §2.2, plus the seed-only shapes of §6 (#2, #13) a tolerant client accepts.
+ * 4K). docs/kie-api.md#record-info, plus the seed-only shapes (discrepancies #2, #13 in docs/kie-api.md#discrepancies-and-choices) a tolerant client accepts.
  */
 import { z } from 'zod';
 import {
@@ -18,7 +18,7 @@ export type VeoSuccessFlag = 0 | 1 | 2 | 3;
 
 export interface VeoTaskRecord {
   taskId: string;
-  /** From successFlag: 0 generating, 1 succeeded, 2 and 3 failed (both terminal; §6 #13). */
+  /** From successFlag: 0 generating, 1 succeeded, 2 and 3 failed (both terminal; discrepancy #13 in docs/kie-api.md#discrepancies-and-choices). */
   state: 'generating' | 'succeeded' | 'failed';
   successFlag: VeoSuccessFlag;
   /** First non-empty of `response.resultUrls`, `response.fullResultUrls`, `data.resultUrls` (+ seed spots). */

@@ -1,5 +1,5 @@
 /**
- * The HD upgrades of a finished Veo video: `GET get-1080p-video` (§2.3) and `POST get-4k-video` (§2.4).
+ * The HD upgrades of a finished Veo video: `GET get-1080p-video` (docs/kie-api.md#1080p) and `POST get-4k-video` (docs/kie-api.md#4k).
  * Both answer "not ready yet" through error codes, so these take the whole envelope and decide.
  */
 import { z } from 'zod';
@@ -27,7 +27,7 @@ export const veo1080pDataSchema = z
 /**
  * The 1080p answer, or null when it is an error the caller must raise. "Not ready" is documented as
  * code 400 "1080P is processing…", reported by a third party as 500, and a 200 without a URL is
- * treated the same (kie-api.md §2.3): all three are pending, bounded by the caller's HD window.
+ * treated the same (docs/kie-api.md#1080p): all three are pending, bounded by the caller's HD window.
  */
 export function interpret1080p(env: KieEnvelope): Veo1080pResult | null {
   if (env.code === 200) {
@@ -65,7 +65,7 @@ export const veo4kDataSchema = z
 /**
  * The 4K answer, or null for an error. Repeat calls answer **422** — "4k is processing…" while
  * running, "The video has been generated successfully" with the URLs when done — so the URLs are
- * looked for even on 422 (kie-api.md §2.4).
+ * looked for even on 422 (docs/kie-api.md#4k).
  */
 export function interpret4k(env: KieEnvelope): Veo4kResult | null {
   if (env.code !== 200 && env.code !== 422) return null;

@@ -1,4 +1,4 @@
-/** Expected decodings of the callback bodies (kie-api.md §3.1, §3.2, §5.3, §6 #3/#4). */
+/** Expected decodings of the callback bodies (docs/kie-api.md#callback-shapes, #discrepancies-and-choices). */
 import {
   marketCallbackSchema,
   veo4kCallbackSchema,
@@ -127,7 +127,7 @@ export const callbackCases: FixtureCase[] = [
     decode: veo,
     expected: veoFailure(501, 'Video generation failed.'),
   },
-  // Seed 001's flat shape has no top-level code: not a KIE callback (§6 #3).
+  // Seed 001's flat shape has no top-level code: not a KIE callback (discrepancy #3 in docs/kie-api.md#discrepancies-and-choices).
   { fixture: 'veo-callback.seed-flat', decode: veo, expected: null },
 
   { fixture: 'veo-4k-callback.success', decode: fourK, expected: fourKSuccess },
@@ -203,6 +203,6 @@ export const callbackCases: FixtureCase[] = [
       succeeded: false,
     },
   },
-  // Seed 003's flat `{taskId, status, resultUrls, error}` (§6 #4): not a KIE callback.
+  // Seed 003's flat `{taskId, status, resultUrls, error}` (discrepancy #4 in docs/kie-api.md#discrepancies-and-choices): not a KIE callback.
   { fixture: 'market-callback.seed-flat', decode: market, expected: null },
 ];

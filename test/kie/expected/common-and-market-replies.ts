@@ -1,4 +1,4 @@
-/** Expected decodings of credits, download-url (kie-api.md §4) and the Market jobs API replies (§5). */
+/** Expected decodings of credits, download-url (docs/kie-api.md#limits-retention-pricing) and the Market jobs API replies (docs/kie-api.md#market). */
 import { decodeReply, type MarketTaskRecord } from '../../../src/kie/index.js';
 import { answerOf, outcome, rejected, type FixtureCase } from '../fixtures.js';
 

@@ -1,4 +1,4 @@
-/** Expected decodings of the Veo endpoint replies (kie-api.md §2, §6). */
+/** Expected decodings of the Veo endpoint replies (docs/kie-api.md#endpoints, #discrepancies-and-choices). */
 import { decodeReply, type VeoTaskRecord } from '../../../src/kie/index.js';
 import { answerOf, outcome, rejected, utc, type FixtureCase } from '../fixtures.js';
 
@@ -34,7 +34,7 @@ const record = (r: Partial<VeoTaskRecord>): { value: VeoTaskRecord } => ({
 });
 
 export const veoReplyCases: FixtureCase[] = [
-  // generate §2.1
+  // generate docs/kie-api.md#generate
   {
     fixture: 'veo-generate.success',
     decode: generate,
@@ -71,7 +71,7 @@ export const veoReplyCases: FixtureCase[] = [
     expected: rejected('generate', 500, 'Internal Error, Please try again later.', 'retryable'),
   },
 
-  // record-info §2.2
+  // record-info docs/kie-api.md#record-info
   {
     fixture: 'veo-record-info.success',
     decode: recordInfo,
@@ -146,7 +146,7 @@ export const veoReplyCases: FixtureCase[] = [
     decode: recordInfo,
     expected: rejected('record-info', 422, 'Temporarily supports records within 14 days', 'permanent'),
   },
-  // seed-only shapes (§6 #2)
+  // seed-only shapes (discrepancy #2 in docs/kie-api.md#discrepancies-and-choices)
   {
     fixture: 'veo-record-info.seed-info-result-urls',
     decode: recordInfo,
@@ -163,7 +163,7 @@ export const veoReplyCases: FixtureCase[] = [
     expected: record({ resultUrls: [V1], originUrls: [O1], resolution: '1080p', fallbackFlag: true }),
   },
 
-  // 1080p §2.3
+  // 1080p docs/kie-api.md#1080p
   { fixture: 'veo-1080p.ready', decode: hd1080, expected: { value: { status: 'ready', url: HD } } },
   {
     fixture: 'veo-1080p.ready-result-urls',
@@ -196,7 +196,7 @@ export const veoReplyCases: FixtureCase[] = [
     expected: rejected('get-1080p-video', 422, 'record status is not success', 'permanent'),
   },
 
-  // 4K §2.4
+  // 4K docs/kie-api.md#4k
   { fixture: 'veo-4k.first-call', decode: fourK, expected: { value: { status: 'started' } } },
   {
     fixture: 'veo-4k.processing',
@@ -225,7 +225,7 @@ export const veoReplyCases: FixtureCase[] = [
     expected: rejected('get-4k-video', 422, 'record is null', 'permanent'),
   },
 
-  // extend §2.5
+  // extend docs/kie-api.md#extend
   {
     fixture: 'veo-extend.success',
     decode: (raw) => outcome(() => decodeReply.extend(answerOf(raw))),
