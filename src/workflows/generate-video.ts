@@ -39,8 +39,19 @@ import { failureToJobError, kieFailure } from './job-errors.js';
 
 type Activities = ReturnType<typeof createVideoActivities>;
 
+/**
+ * Each proxy sees only the activities of its profile (timeouts, retries), so calling one through the
+ * wrong proxy — `ledger.archiveFile`, with the ledger's 30 s limit — does not compile.
+ */
+type LedgerActivities = Pick<
+  Activities,
+  'reserveCredits' | 'recordJobState' | 'finalizeJob' | 'compensateJob'
+>;
+type KieActivities = Pick<Activities, 'submitToKie' | 'checkKieTask' | 'fetchHd'>;
+type ArchiveActivities = Pick<Activities, 'archiveFile'>;
+
 /** Ledger and bookkeeping: fast, idempotent, retried until the database answers. */
-const ledger = proxyActivities<Activities>({
+const ledger = proxyActivities<LedgerActivities>({
   startToCloseTimeout: '30 seconds',
   retry: { initialInterval: '1 second', maximumInterval: '30 seconds', backoffCoefficient: 2 },
 });
@@ -57,13 +68,13 @@ function remoteActivities(timing: Timing) {
     backoffCoefficient: 2,
   };
   return {
-    kie: proxyActivities<Activities>({
+    kie: proxyActivities<KieActivities>({
       startToCloseTimeout: '60 seconds',
       // KIE's rate limit is per 10 s window: waiting longer than that between tries only adds latency.
       // 20 tries: about 3 minutes of 429/455/5xx before the job gives up and refunds.
       retry: { ...retry, maximumInterval: '10 seconds', maximumAttempts: 20 },
     }),
-    archive: proxyActivities<Activities>({
+    archive: proxyActivities<ArchiveActivities>({
       startToCloseTimeout: '30 minutes',
       heartbeatTimeout: timing.archiveHeartbeatTimeoutMs,
       retry: { ...retry, maximumAttempts: 8 },
