@@ -4,6 +4,7 @@
  * lifetimes (record-info's, and fresh ones from /common/download-url). An expired URL answers 403.
  */
 import type { IncomingMessage, ServerResponse } from 'node:http';
+import { parseRangeHeader } from '../storage/byte-range.js';
 import type { Media } from './media.js';
 import type { Random } from './prng.js';
 import type { VideoVariant } from './types.js';
@@ -60,24 +61,6 @@ export interface SendOptions {
   sleep: (ms: number) => Promise<void>;
 }
 
-type Range = { start: number; end: number } | 'unsatisfiable' | null;
-
-/** A single `bytes=` range (multi-range requests get the whole file, which HTTP allows). */
-function parseRange(header: string | undefined, size: number): Range {
-  const m = header ? /^bytes=(\d*)-(\d*)$/.exec(header.trim()) : null;
-  if (!m || (m[1] === '' && m[2] === '')) return null;
-  let start: number;
-  let end: number;
-  if (m[1] === '') {
-    start = Math.max(0, size - Number(m[2]));
-    end = size;
-  } else {
-    start = Number(m[1]);
-    end = m[2] === '' ? size : Math.min(size, Number(m[2]) + 1);
-  }
-  return start < end && start < size ? { start, end } : 'unsatisfiable';
-}
-
 /** Writes with backpressure; false when the client went away. */
 async function write(res: ServerResponse, chunk: Buffer): Promise<boolean> {
   if (res.destroyed) return false;
@@ -102,13 +85,15 @@ export async function sendMedia(
   media: Media,
   opts: SendOptions,
 ): Promise<void> {
-  const range = parseRange(req.headers.range, media.size);
+  const range = parseRangeHeader(req.headers.range, media.size);
   if (range === 'unsatisfiable') {
     res.writeHead(416, { 'content-range': `bytes */${media.size}`, 'content-type': 'text/plain' });
     res.end('Range Not Satisfiable');
     return;
   }
-  const { start, end } = range ?? { start: 0, end: media.size };
+  // Inclusive offsets in the header, an exclusive end for the chunks below.
+  const start = range?.start ?? 0;
+  const end = range ? range.end + 1 : media.size;
   res.writeHead(range ? 206 : 200, {
     'content-type': media.contentType,
     'content-length': String(end - start),

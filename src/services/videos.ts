@@ -162,23 +162,23 @@ export function createVideoService(deps: VideoServiceDeps) {
       return view(record);
     },
 
-    async content(
+    /**
+     * A file of a job and its bytes, from one read of the job: `rangeOf` picks the bytes from the
+     * file's size (it may throw, to refuse the range before the file is opened).
+     */
+    async download(
       access: ContentAccess,
       jobId: string,
       variant: Variant,
-      range?: { start: number; end?: number },
+      rangeOf: (size: number) => { start: number; end: number } | null = () => null,
     ) {
       const record = await readableJob(access, jobId);
       const file = record.files.find((f) => f.variant === variant);
       if (!file) throw new NotFound(`The ${variant} file of this video`);
-      const stored = await storage.get(file.key, range);
+      const range = rangeOf(file.size);
+      const stored = await storage.get(file.key, range ?? undefined);
       if (!stored) throw new NotFound('Archived file');
-      return { ...stored, sha256: file.sha256 };
-    },
-
-    async stat(access: ContentAccess, jobId: string, variant: Variant) {
-      const record = await readableJob(access, jobId);
-      return record.files.find((f) => f.variant === variant) ?? null;
+      return { file, range, body: stored.body };
     },
 
     /** For the seed application's compatibility route: find a job by KIE task id. */

@@ -20,3 +20,29 @@ export function resolveRange(range: ByteRange, size: number): { start: number; e
   }
   return { start, end };
 }
+
+/**
+ * The one reader of an HTTP `Range` header (RFC 9110 §14.1.2), for every server of bytes here (the
+ * API's downloads, the KIE simulator's result files): `bytes=a-b`, `bytes=a-` or `bytes=-n`, as
+ * inclusive offsets within an object of `size` bytes. null: no usable single range (absent, another
+ * unit, several ranges), and the whole object is sent, which HTTP allows; 'unsatisfiable': answer 416.
+ */
+export function parseRangeHeader(
+  header: string | undefined,
+  size: number,
+): { start: number; end: number } | 'unsatisfiable' | null {
+  const m = header ? /^bytes=(\d*)-(\d*)$/.exec(header.trim()) : null;
+  if (!m || (m[1] === '' && m[2] === '')) return null;
+  const [, first = '', last = ''] = m;
+  const requested: ByteRange =
+    first === ''
+      ? // A suffix: the last n bytes (all of them when n exceeds the size; `bytes=-0` is unsatisfiable).
+        { start: Math.max(0, size - Number(last)) }
+      : { start: Number(first), ...(last === '' ? {} : { end: Number(last) }) };
+  if (requested.start >= size) return 'unsatisfiable';
+  try {
+    return resolveRange(requested, size);
+  } catch {
+    return 'unsatisfiable';
+  }
+}

@@ -2,5 +2,5 @@
 // (src/runtime/storage.ts imports './s3.js' lazily).
 export { createLocalStorage, PARTIAL_SUFFIX } from './local.js';
 export { assertSafeKey, UnsafeKeyError, videoKey } from './keys.js';
-export { resolveRange } from './byte-range.js';
+export { parseRangeHeader, resolveRange } from './byte-range.js';
 export type { ByteRange, PresignOptions, PutBody, StoredObject, VideoStorage } from './types.js';

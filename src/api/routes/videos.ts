@@ -1,6 +1,6 @@
 /** /v1/videos: create, read, list, cancel, follow (SSE), download (range requests). */
 import { z } from 'zod';
-import type { Request, Response } from 'express';
+import type { Request } from 'express';
 import { isFinalState, type Variant } from '../../domain/index.js';
 import { currentUser } from '../auth.js';
 import { HttpProblem } from '../problem.js';
@@ -14,8 +14,10 @@ import {
   ListQuery,
   problem,
 } from '../schemas.js';
-import type { ContentAccess, VideoService } from '../../services/videos.js';
+import type { VideoService } from '../../services/videos.js';
 import { signedJob } from '../content-auth.js';
+import { requestedRange, sendBytes } from '../http/range.js';
+import { followEvents } from '../http/sse.js';
 
 const IdempotencyKey = z.string().min(1).max(200);
 
@@ -120,7 +122,15 @@ export function videoRoutes(videos: VideoService) {
         },
       },
       handler: async ({ params, req, res }) => {
-        await streamEvents(videos, currentUser(req).id, params.id, req, res);
+        const userId = currentUser(req).id;
+        await followEvents(req, res, {
+          first: await videos.get(userId, params.id), // 404 before any byte is sent
+          read: () => videos.get(userId, params.id),
+          fingerprint: (job) => `${job.state}|${job.hd}|${job.files.length}`,
+          isFinal: (job) => isFinalState(job.state),
+          end: (job) => ({ state: job.state }),
+          event: 'progress',
+        });
         return undefined;
       },
     }),
@@ -144,100 +154,20 @@ export function videoRoutes(videos: VideoService) {
       handler: async ({ params, query, req, res }) => {
         const signedJobId = signedJob(req);
         const access = signedJobId ? { signedJobId } : { userId: currentUser(req).id };
-        await sendContent(videos, access, params.id, query.variant, req, res);
+        const [id, variant] = [params.id, query.variant];
+        const download = await videos.download(access, id, variant, requestedRange(req, res));
+        await sendBytes(res, {
+          size: download.file.size,
+          range: download.range,
+          body: download.body,
+          headers: {
+            'content-type': 'video/mp4',
+            etag: `"${download.file.sha256}"`,
+            'content-disposition': `inline; filename="${id}-${variant}.mp4"`,
+          },
+        });
         return undefined;
       },
     }),
   ];
-}
-
-async function streamEvents(
-  videos: VideoService,
-  userId: string,
-  jobId: string,
-  req: Request,
-  res: Response,
-) {
-  let job = await videos.get(userId, jobId); // 404 before any byte is sent
-  res.writeHead(200, {
-    'content-type': 'text/event-stream',
-    'cache-control': 'no-cache',
-    connection: 'keep-alive',
-  });
-  let closed = false;
-  req.on('close', () => (closed = true));
-  let last = '';
-  let id = 0;
-  for (;;) {
-    const fingerprint = `${job.state}|${job.hd}|${job.files.length}`;
-    if (fingerprint !== last) {
-      last = fingerprint;
-      res.write(`id: ${++id}\nevent: progress\ndata: ${JSON.stringify(job)}\n\n`);
-    }
-    if (isFinalState(job.state) || closed) break;
-    await new Promise((r) => setTimeout(r, 250));
-    job = await videos.get(userId, jobId);
-  }
-  if (!closed) res.write(`event: end\ndata: ${JSON.stringify({ state: job.state })}\n\n`);
-  res.end();
-}
-
-async function sendContent(
-  videos: VideoService,
-  access: ContentAccess,
-  jobId: string,
-  variant: 'original' | '1080p',
-  req: Request,
-  res: Response,
-) {
-  const file = await videos.stat(access, jobId, variant);
-  if (!file) throw new HttpProblem(404, 'Not Found', `The ${variant} file of this video was not found.`);
-  const range = parseRange(req.get('range'), file.size);
-  if (range === 'invalid') {
-    res.setHeader('content-range', `bytes */${file.size}`);
-    throw new HttpProblem(416, 'Range Not Satisfiable', `Valid byte ranges are 0-${file.size - 1}.`);
-  }
-  const stored = await videos.content(access, jobId, variant, range ?? undefined);
-  const headers: Record<string, string> = {
-    'content-type': 'video/mp4',
-    'accept-ranges': 'bytes',
-    etag: `"${file.sha256}"`,
-    'content-disposition': `inline; filename="${jobId}-${variant}.mp4"`,
-  };
-  if (range) {
-    const end = range.end ?? file.size - 1;
-    res.writeHead(206, {
-      ...headers,
-      'content-range': `bytes ${range.start}-${end}/${file.size}`,
-      'content-length': String(end - range.start + 1),
-    });
-  } else {
-    res.writeHead(200, { ...headers, 'content-length': String(file.size) });
-  }
-  stored.body.pipe(res);
-  await new Promise<void>((resolve) => res.on('close', resolve));
-}
-
-/** One `bytes=a-b`, `bytes=a-` or `bytes=-n` range; multi-range requests get the whole file. */
-function parseRange(
-  header: string | undefined,
-  size: number,
-): { start: number; end: number } | null | 'invalid' {
-  if (!header) return null;
-  const m = header.match(/^bytes=(\d*)-(\d*)$/);
-  if (!m) return null;
-  const [, a, b] = m;
-  let start: number;
-  let end: number;
-  if (a === '') {
-    const n = Number(b);
-    if (!n) return 'invalid';
-    start = Math.max(0, size - n);
-    end = size - 1;
-  } else {
-    start = Number(a);
-    end = b === '' ? size - 1 : Math.min(Number(b), size - 1);
-  }
-  if (start >= size || start > end) return 'invalid';
-  return { start, end };
 }
