@@ -26,6 +26,8 @@ import { modelRoutes } from './routes/models.js';
 import { sessionRoutes } from './routes/session.js';
 import { contentPath, videoRoutes } from './routes/videos.js';
 import { webhookRoutes } from './routes/webhooks.js';
+import { createAdminService } from '../services/admin.js';
+import { createCreditService } from '../services/credits.js';
 import { createVideoService } from '../services/videos.js';
 import { studioAssets, studioRoutes } from '../studio/routes.js';
 
@@ -69,7 +71,11 @@ export function createApp(deps: ApiDeps): express.Express {
     path: contentPath,
     cdnBaseUrl: deps.contentCdnBaseUrl,
   });
-  const services = { videos: createVideoService({ ...deps, links }) };
+  const services = {
+    videos: createVideoService({ ...deps, links }),
+    admin: createAdminService(deps),
+    credits: createCreditService(deps),
+  };
   const user = userAuth(deps.ledger, sessions);
   const guards: Record<Auth, RequestHandler> = {
     none: (_req, _res, next) => next(),
@@ -102,9 +108,9 @@ export function createApp(deps: ApiDeps): express.Express {
     ...healthRoutes(deps),
     ...sessionRoutes(deps.ledger, sessions),
     ...videoRoutes(services.videos),
-    ...creditRoutes(deps),
+    ...creditRoutes(services.credits),
     ...modelRoutes(deps),
-    ...adminRoutes(deps),
+    ...adminRoutes(services.admin),
     ...compatRoutes(services.videos),
     ...webhookRoutes(deps),
     ...studioRoutes(),

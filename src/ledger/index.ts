@@ -3,6 +3,7 @@
  * database (PGlite or a Postgres server, see src/db). Prices are not here: callers pass amounts.
  */
 import { migrate, type Db } from '../db/index.js';
+import { createAccountOperations } from './accounts.js';
 import { createApiKeyStore } from './api-keys.js';
 import { createCreditStore } from './credits.js';
 import { checkInvariants } from './invariants.js';
@@ -31,6 +32,7 @@ export async function createLedger(db: Db, opts: LedgerOptions = {}) {
     ...createUserStore(db, clock),
     ...createApiKeyStore(db, clock),
     ...createCreditStore(db, clock),
+    ...createAccountOperations(db, clock),
     ...createBreakerStore(db, clock),
     ...createJobStore(db, clock),
     ...createJobSettlement(db, clock),

@@ -10,9 +10,11 @@ import {
   type WorkflowHandle,
 } from '@temporalio/client';
 import { progressQuery, reservationUpdate } from '../workflows/definitions.js';
-import type { generateVideo } from '../workflows/generate-video.js';
+import { workflowType, type WorkflowFn } from '../workflows/refs.js';
 import type { JobProgress, ReservationResult, VideoRequest } from '../domain/index.js';
 import { videoWorkflowId, type GenerateVideoInput, type Timing } from '../workflows/job-types.js';
+
+type GenerateVideo = WorkflowFn<'generateVideo'>;
 
 export interface StartJobArgs {
   userId: string;
@@ -31,7 +33,7 @@ export interface StartJobArgs {
 export interface StartedJob {
   jobId: string;
   reservation: ReservationResult;
-  handle: WorkflowHandle<typeof generateVideo>;
+  handle: WorkflowHandle<GenerateVideo>;
 }
 
 export function newJobId(userId: string, idempotencyKey?: string): string {
@@ -59,15 +61,18 @@ export async function startVideoJob(
     ...(args.idempotency ? { idempotency: args.idempotency } : {}),
     ...(args.timing ? { timing: args.timing } : {}),
   };
-  const startWorkflowOperation = new WithStartWorkflowOperation<typeof generateVideo>('generateVideo', {
-    workflowId: videoWorkflowId(jobId),
-    taskQueue,
-    args: [input],
-    // A repeated request joins the running job; a finished job is never started again under its id.
-    workflowIdConflictPolicy: 'USE_EXISTING',
-    workflowIdReusePolicy: 'REJECT_DUPLICATE',
-    staticSummary: `${args.request.model}: ${args.request.prompt.slice(0, 80)}`,
-  });
+  const startWorkflowOperation = new WithStartWorkflowOperation<GenerateVideo>(
+    workflowType('generateVideo'),
+    {
+      workflowId: videoWorkflowId(jobId),
+      taskQueue,
+      args: [input],
+      // A repeated request joins the running job; a finished job is never started again under its id.
+      workflowIdConflictPolicy: 'USE_EXISTING',
+      workflowIdReusePolicy: 'REJECT_DUPLICATE',
+      staticSummary: `${args.request.model}: ${args.request.prompt.slice(0, 80)}`,
+    },
+  );
   const reservation = await client.workflow.executeUpdateWithStart(reservationUpdate, {
     startWorkflowOperation,
   });
@@ -75,8 +80,8 @@ export async function startVideoJob(
   return { jobId, reservation, handle };
 }
 
-export function jobHandle(client: Client, jobId: string): WorkflowHandle<typeof generateVideo> {
-  return client.workflow.getHandle<typeof generateVideo>(videoWorkflowId(jobId));
+export function jobHandle(client: Client, jobId: string): WorkflowHandle<GenerateVideo> {
+  return client.workflow.getHandle<GenerateVideo>(videoWorkflowId(jobId));
 }
 
 /** Waits for the job to end and returns its final progress, whatever the outcome (canceled included). */

@@ -5,6 +5,7 @@
  */
 import { ScheduleAlreadyRunning, ScheduleOverlapPolicy, type Client } from '@temporalio/client';
 import type { Logger } from 'pino';
+import { workflowType } from '../workflows/refs.js';
 
 export function reconcileScheduleId(taskQueue: string): string {
   return `reconcile-${taskQueue}`;
@@ -24,7 +25,7 @@ export async function ensureReconcileSchedule(
       spec,
       action: {
         type: 'startWorkflow',
-        workflowType: 'reconcileJobs',
+        workflowType: workflowType('reconcileJobs'),
         workflowId: scheduleId,
         taskQueue: opts.taskQueue,
         args: [],

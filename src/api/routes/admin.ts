@@ -1,7 +1,6 @@
 /** Operator API (admin key): users and API keys, credit grants, the global spend breaker. */
 import { z } from 'zod';
-import type { ApiDeps } from '../deps.js';
-import { notFound } from '../problem.js';
+import type { AdminService } from '../../services/admin.js';
 import { defineRoute } from '../route.js';
 import {
   BreakerBody,
@@ -21,12 +20,7 @@ const ApiKey = z.object({ id: z.string(), apiKey: z.string(), prefix: z.string()
 /** A new user with its first key: `keyId` is what DELETE /admin/keys/:keyId revokes. */
 const CreatedUser = UserSchema.extend({ apiKey: z.string(), keyId: z.string() });
 
-export function adminRoutes({ ledger, userDefaults }: ApiDeps) {
-  const mustExist = async (userId: string) => {
-    const user = await ledger.getUser(userId);
-    if (!user) throw notFound('User');
-    return user;
-  };
+export function adminRoutes(admin: AdminService) {
   return [
     defineRoute({
       method: 'post',
@@ -36,23 +30,7 @@ export function adminRoutes({ ledger, userDefaults }: ApiDeps) {
       auth: 'admin',
       body: CreateUserBody,
       responses: { 201: { description: 'Created; apiKey is shown only now', schema: CreatedUser } },
-      handler: async ({ body }) => {
-        const user = await ledger.createUser({
-          name: body.name,
-          concurrencyCap: body.concurrencyCap ?? userDefaults.concurrencyCap ?? null,
-          dailySpendCap: body.dailySpendCap ?? userDefaults.dailySpendCap ?? null,
-        });
-        const key = await ledger.createApiKey(user.id);
-        if (body.credits) {
-          await ledger.grant({
-            userId: user.id,
-            amount: body.credits,
-            idempotencyKey: `initial:${user.id}`,
-            note: 'initial grant',
-          });
-        }
-        return { status: 201, body: { id: user.id, name: user.name, apiKey: key.key, keyId: key.id } };
-      },
+      handler: async ({ body }) => ({ status: 201, body: await admin.createUser(body) }),
     }),
     defineRoute({
       method: 'post',
@@ -62,11 +40,7 @@ export function adminRoutes({ ledger, userDefaults }: ApiDeps) {
       auth: 'admin',
       params: UserIdParams,
       responses: { 201: { description: 'Created', schema: ApiKey } },
-      handler: async ({ params }) => {
-        await mustExist(params.userId);
-        const key = await ledger.createApiKey(params.userId);
-        return { status: 201, body: { id: key.id, apiKey: key.key, prefix: key.prefix } };
-      },
+      handler: async ({ params }) => ({ status: 201, body: await admin.issueKey(params.userId) }),
     }),
     defineRoute({
       method: 'delete',
@@ -77,7 +51,7 @@ export function adminRoutes({ ledger, userDefaults }: ApiDeps) {
       params: z.object({ keyId: z.string().min(1).max(100) }),
       responses: { 204: { description: 'Revoked' } },
       handler: async ({ params, res }) => {
-        await ledger.revokeApiKey(params.keyId);
+        await admin.revokeKey(params.keyId);
         res.status(204).end();
         return undefined;
       },
@@ -93,16 +67,7 @@ export function adminRoutes({ ledger, userDefaults }: ApiDeps) {
       responses: {
         200: { description: 'Balance after the grant', schema: CreditsSchema.omit({ entries: true }) },
       },
-      handler: async ({ params, body }) => {
-        await mustExist(params.userId);
-        await ledger.grant({
-          userId: params.userId,
-          amount: body.amount,
-          idempotencyKey: body.idempotencyKey,
-          ...(body.note ? { note: body.note } : {}),
-        });
-        return { body: await ledger.balance(params.userId) };
-      },
+      handler: async ({ params, body }) => ({ body: await admin.grant(params.userId, body) }),
     }),
     defineRoute({
       method: 'get',
@@ -112,10 +77,7 @@ export function adminRoutes({ ledger, userDefaults }: ApiDeps) {
       auth: 'admin',
       params: UserIdParams,
       responses: { 200: { description: 'Balance', schema: CreditsSchema.omit({ entries: true }) } },
-      handler: async ({ params }) => {
-        await mustExist(params.userId);
-        return { body: await ledger.balance(params.userId) };
-      },
+      handler: async ({ params }) => ({ body: await admin.balance(params.userId) }),
     }),
     defineRoute({
       method: 'get',
@@ -124,7 +86,7 @@ export function adminRoutes({ ledger, userDefaults }: ApiDeps) {
       tags: ['admin'],
       auth: 'admin',
       responses: { 200: { description: 'State', schema: Breaker } },
-      handler: async () => ({ body: breakerView(await ledger.breaker()) }),
+      handler: async () => ({ body: await admin.breaker() }),
     }),
     defineRoute({
       method: 'post',
@@ -134,15 +96,7 @@ export function adminRoutes({ ledger, userDefaults }: ApiDeps) {
       auth: 'admin',
       body: BreakerBody,
       responses: { 200: { description: 'State', schema: Breaker } },
-      handler: async ({ body }) => {
-        if (body.open) await ledger.openBreaker(body.reason ?? 'opened by an operator');
-        else await ledger.closeBreaker();
-        return { body: breakerView(await ledger.breaker()) };
-      },
+      handler: async ({ body }) => ({ body: await admin.setBreaker(body) }),
     }),
   ];
-}
-
-function breakerView(b: { open: boolean; reason: string | null; openedAt: Date | null }) {
-  return { open: b.open, reason: b.reason, openedAt: b.openedAt ? b.openedAt.toISOString() : null };
 }
