@@ -6,6 +6,13 @@
 import path from 'node:path';
 import { z } from 'zod';
 
+/**
+ * The largest number of credits stored in one place: balances, holds, prices, grants and caps are
+ * `integer` columns (Postgres int4). Config, the API and the ledger's grants refuse more, so the
+ * database never meets a value it cannot store (it would answer with an error, the caller with a 500).
+ */
+export const MAX_CREDITS = 2_147_483_647;
+
 const bool = z
   .enum(['true', 'false', '1', '0', 'yes', 'no'])
   .transform((v) => v === 'true' || v === '1' || v === 'yes');
@@ -13,10 +20,11 @@ const optionalString = z
   .string()
   .optional()
   .transform((v) => (v === '' ? undefined : v));
-const credits = z.coerce.number().int().nonnegative();
+// Credits are stored as int4 (MAX_CREDITS): larger values are refused at boot.
+const credits = z.coerce.number().int().nonnegative().max(MAX_CREDITS);
 // A model's price is what a video costs at the least (a job whose 1080p never comes pays just that):
 // it must be positive, since the ledger holds and captures positive amounts only.
-const modelPrice = z.coerce.number().int().positive();
+const modelPrice = z.coerce.number().int().positive().max(MAX_CREDITS);
 
 const envSchema = z.object({
   LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
@@ -89,7 +97,7 @@ const envSchema = z.object({
   PRICE_VEO3_LITE: modelPrice.default(30),
   PRICE_HD: credits.default(5),
   RATE_LIMIT_PER_MINUTE: z.coerce.number().int().positive().default(600),
-  USER_CONCURRENCY_CAP: z.coerce.number().int().positive().default(5),
+  USER_CONCURRENCY_CAP: z.coerce.number().int().positive().max(MAX_CREDITS).default(5),
   USER_DAILY_SPEND_CAP: credits.optional(),
 
   DEMO_USER_CREDITS: credits.default(1000),
@@ -106,6 +114,15 @@ const envSchema = z.object({
 
 /** Rules across variables. Half an S3 key pair would silently fall back to the default chain. */
 const checkedEnvSchema = envSchema.superRefine((env, ctx) => {
+  // A job holds its model's price plus the 1080p price in one int4 amount.
+  for (const key of ['PRICE_VEO3', 'PRICE_VEO3_FAST', 'PRICE_VEO3_LITE'] as const) {
+    if (env[key] + env.PRICE_HD > MAX_CREDITS)
+      ctx.addIssue({
+        code: 'custom',
+        path: [key],
+        message: `${key} + PRICE_HD must not exceed ${MAX_CREDITS}`,
+      });
+  }
   const pair = ['S3_ACCESS_KEY_ID', 'S3_SECRET_ACCESS_KEY'] as const;
   for (const [set, missing] of [pair, [pair[1], pair[0]]] as const) {
     if (env[set] && !env[missing])

@@ -9,6 +9,7 @@ import type { Logger } from 'pino';
 import {
   Conflict,
   DomainError,
+  InvalidInput,
   InvalidCursor,
   NotFound,
   Rejected,
@@ -71,6 +72,11 @@ export function domainProblem(err: DomainError): HttpProblem {
     const [status, title] = REJECTION_STATUS[err.reason];
     return new HttpProblem(status, title, err.message, { jobId: err.jobId, reason: err.reason });
   }
+  if (err instanceof InvalidInput) {
+    return new HttpProblem(422, 'Unprocessable Content', `Invalid ${err.field}: ${err.message}.`, {
+      errors: [{ field: err.field, message: err.message }],
+    });
+  }
   if (err instanceof InvalidCursor) {
     return new HttpProblem(422, 'Unprocessable Content', `Invalid query: cursor: ${err.message}.`, {
       errors: [{ field: 'cursor', message: err.message }],
@@ -95,6 +101,11 @@ export function problemHandler(logger: Logger): ErrorRequestHandler {
           ? [413, 'Content Too Large', 'The request body is too large.']
           : [400, 'Bad Request', 'The request body is not valid JSON.'];
       problem = new HttpProblem(status, title, detail, { errors: [{ field: 'body', message: detail }] });
+    } else if (err instanceof URIError) {
+      // The router could not percent-decode a path parameter (`/v1/videos/%zz`).
+      problem = new HttpProblem(400, 'Bad Request', 'The path is not valid percent-encoded UTF-8.', {
+        errors: [{ field: 'path', message: 'not valid percent-encoded UTF-8' }],
+      });
     } else {
       // Internals never leave the process; the log has them with the request id.
       logger.error({ err, reqId: req.id, path: req.path }, 'unhandled error');

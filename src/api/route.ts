@@ -6,6 +6,7 @@
 import type { Request, RequestHandler, Response, Router } from 'express';
 import type { z, ZodType } from 'zod';
 import { HttpProblem, validationProblem } from './problem.js';
+import { firstUnstorableText } from './well-formed-text.js';
 
 /** `userOrSignedUrl`: a user, or a signed content link (src/api/content-auth.ts). */
 export type Auth = 'user' | 'userOrSignedUrl' | 'admin' | 'none';
@@ -67,6 +68,14 @@ export function mountRoutes(router: Router, routes: AnyRoute[], guards: Record<A
 }
 
 function parse(schema: ZodType | undefined, value: unknown, where: 'body' | 'query' | 'params'): unknown {
+  const unstorable = firstUnstorableText(value);
+  if (unstorable) {
+    const field = unstorable.length ? unstorable.join('.') : where;
+    const message = 'must be valid Unicode text without NUL characters';
+    throw new HttpProblem(422, 'Unprocessable Content', `Invalid ${where}: ${field}: ${message}`, {
+      errors: [{ field, message }],
+    });
+  }
   if (!schema) return value;
   const r = schema.safeParse(value);
   if (!r.success) throw validationProblem(r.error, where);

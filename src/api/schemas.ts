@@ -10,6 +10,7 @@ import {
   VeoModelSchema,
   type VideoRequest,
 } from '../domain/index.js';
+import { MAX_CREDITS } from '../ledger/index.js';
 
 /** A job and a page of jobs, as every route returns them: the domain's view, one schema. */
 export const JobSchema = JobViewSchema;
@@ -161,15 +162,18 @@ export const problem = (description: string) => ({
   contentType: 'application/problem+json',
 });
 
+/** Credits and caps are stored as int4: larger values are refused here, not by the database. */
+const creditAmount = z.int().max(MAX_CREDITS);
+
 export const CreateUserBody = z.strictObject({
   name: z.string().trim().min(1).max(200),
-  concurrencyCap: z.int().positive().optional(),
-  dailySpendCap: z.int().positive().optional(),
-  credits: z.int().nonnegative().optional().meta({ description: 'Initial grant' }),
+  concurrencyCap: creditAmount.positive().optional(),
+  dailySpendCap: creditAmount.positive().optional(),
+  credits: creditAmount.nonnegative().optional().meta({ description: 'Initial grant' }),
 });
 export const UserSchema = z.object({ id: z.string(), name: z.string(), apiKey: z.string().optional() });
 export const GrantBody = z.strictObject({
-  amount: z.int().positive(),
+  amount: creditAmount.positive(),
   idempotencyKey: z.string().min(1).max(200),
   note: z.string().max(500).optional(),
 });

@@ -44,3 +44,14 @@ export class InvalidCursor extends DomainError {
     super('not a cursor from this API');
   }
 }
+
+/** A value the request may not carry, beyond what its schema can say (e.g. a grant past the maximum balance). */
+export class InvalidInput extends DomainError {
+  override name = 'InvalidInput';
+  constructor(
+    readonly field: string,
+    message: string,
+  ) {
+    super(message);
+  }
+}

@@ -14,7 +14,8 @@
  * refill at odd hours.
  */
 import type { Db } from '../db/index.js';
-import { JobConflictError, UnknownUserError } from './errors.js';
+import { CreditLimitError, JobConflictError, UnknownUserError } from './errors.js';
+import { MAX_CREDITS } from '../config.js';
 import { isRejectionReason, type RejectionReason } from '../domain/index.js';
 import type { ReserveResult, Settlement } from './types.js';
 
@@ -49,13 +50,14 @@ export async function grantIn(
   args: { userId: string; amount: number; idempotencyKey: string; note?: string | undefined; now: Date },
 ): Promise<{ applied: boolean }> {
   assertCredits('grant amount', args.amount);
-  await lockUser(tx, args.userId);
+  const user = await lockUser(tx, args.userId);
   // Under the lock, so two grants with one key cannot both pass this check.
   const [dup] = await tx.query(
     `select 1 from credit_entries where user_id = $1 and kind = 'grant' and idempotency_key = $2`,
     [args.userId, args.idempotencyKey],
   );
   if (dup) return { applied: false };
+  if (user.balance + args.amount > MAX_CREDITS) throw new CreditLimitError(args.userId, MAX_CREDITS);
   await tx.query(
     `insert into credit_entries (user_id, kind, amount, idempotency_key, note, created_at) values ($1, 'grant', $2, $3, $4, $5)`,
     [args.userId, args.amount, args.idempotencyKey, args.note ?? null, args.now],

@@ -39,3 +39,14 @@ export class MissingHoldError extends Error {
     super(`job ${jobId} has no credit hold to capture`);
   }
 }
+
+/** A grant that would carry the user's balance past MAX_CREDITS (see src/config.ts). */
+export class CreditLimitError extends Error {
+  override name = 'CreditLimitError';
+  constructor(
+    readonly userId: string,
+    readonly limit: number,
+  ) {
+    super(`user ${userId}: a balance cannot exceed ${limit} credits`);
+  }
+}

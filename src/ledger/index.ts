@@ -16,6 +16,7 @@ import { createUserStore } from './users.js';
 export * from './types.js';
 export * from './errors.js';
 export { hashApiKey } from './api-keys.js';
+export { MAX_CREDITS } from '../config.js';
 
 export interface LedgerOptions {
   /** Timestamps of entries, jobs, keys and the daily-cap day; tests pass a fixed clock. */

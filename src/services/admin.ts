@@ -2,8 +2,14 @@
  * The operator's actions: users and API keys, credit grants, the spend breaker. Each is one ledger
  * transaction; a missing user is the domain's NotFound. Knows nothing of HTTP.
  */
-import { NotFound } from '../domain/index.js';
-import { UnknownUserError, type Balance, type Breaker, type Ledger } from '../ledger/index.js';
+import { InvalidInput, NotFound } from '../domain/index.js';
+import {
+  CreditLimitError,
+  UnknownUserError,
+  type Balance,
+  type Breaker,
+  type Ledger,
+} from '../ledger/index.js';
 
 export interface AdminServiceDeps {
   ledger: Ledger;
@@ -50,7 +56,13 @@ export function createAdminService({ ledger, userDefaults }: AdminServiceDeps) {
       userId: string,
       g: { amount: number; idempotencyKey: string; note?: string | undefined },
     ): Promise<Balance> {
-      return (await knownUser(() => ledger.grantCredits({ userId, ...g }))).balance;
+      try {
+        return (await knownUser(() => ledger.grantCredits({ userId, ...g }))).balance;
+      } catch (err) {
+        if (err instanceof CreditLimitError)
+          throw new InvalidInput('amount', `the balance would exceed ${err.limit} credits`);
+        throw err;
+      }
     },
 
     balance: (userId: string): Promise<Balance> => knownUser(() => ledger.balance(userId)),

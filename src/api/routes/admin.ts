@@ -3,6 +3,7 @@ import { z } from 'zod';
 import type { AdminService } from '../../services/admin.js';
 import { defineRoute } from '../route.js';
 import {
+  problem,
   BreakerBody,
   CreateUserBody,
   CreditsSchema,
@@ -66,6 +67,7 @@ export function adminRoutes(admin: AdminService) {
       body: GrantBody,
       responses: {
         200: { description: 'Balance after the grant', schema: CreditsSchema.omit({ entries: true }) },
+        422: problem("Invalid field, or a balance that would exceed the ledger's maximum"),
       },
       handler: async ({ params, body }) => ({ body: await admin.grant(params.userId, body) }),
     }),
