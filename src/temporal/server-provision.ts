@@ -43,3 +43,15 @@ export async function provisionTemporalServer(opts: GoToolOptions): Promise<Temp
   const sqlTool = await provisionGoTool(TEMPORAL_SQL_TOOL, opts);
   return { server, sqlTool };
 }
+
+/** The Web UI server the CLI v1.5.1 embeds (its assets are compiled in), run standalone next to a cluster. */
+export const TEMPORAL_UI_SERVER: GoTool = {
+  label: 'Temporal UI server',
+  module: 'github.com/temporalio/ui-server/v2/cmd/server@v2.42.1',
+  binary: 'server',
+  command: 'temporal-ui-server',
+  cacheName: 'temporal-ui-server',
+  envVar: 'TEMPORAL_UI_SERVER_PATH',
+  probe: { args: ['--version'], output: 'Temporal UI version 2.42.1' },
+  buildTime: 'about a minute',
+};
