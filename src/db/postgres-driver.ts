@@ -58,6 +58,13 @@ export async function openPostgres(opts: OpenDatabaseOptions & { url: string }):
       const client = await pool.connect();
       // A client whose ROLLBACK failed is in an unknown state: destroy it instead of pooling it.
       let broken: Error | undefined;
+      // The pool listens for errors only on idle clients. A server that goes away while this one is
+      // checked out (restart, failover, terminated backend) emits 'error' on it: unheard, that event
+      // would crash the process. The statement in flight fails on its own; the client is destroyed.
+      const onError = (err: Error) => {
+        broken = err;
+      };
+      client.on('error', onError);
       try {
         await client.query('begin');
         const result = await fn(
@@ -75,6 +82,7 @@ export async function openPostgres(opts: OpenDatabaseOptions & { url: string }):
         });
         throw err;
       } finally {
+        client.off('error', onError);
         client.release(broken);
       }
     },

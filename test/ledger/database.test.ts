@@ -129,6 +129,24 @@ void describe('database [postgres only]', () => {
     }
   });
 
+  void it('a server gone mid-transaction fails that transaction, not the process; the next one reconnects', async () => {
+    const { db, drop } = await openScratchDb('postgres');
+    try {
+      const outcome = db.transaction(async (tx) => {
+        const [me] = await tx.query<{ pid: number }>('select pg_backend_pid() as pid');
+        // What a Postgres restart does to every session: the server ends it while we hold the client.
+        await db.query('select pg_terminate_backend($1)', [me!.pid]);
+        await new Promise((r) => setTimeout(r, 300)); // the termination notice arrives while checked out
+        await tx.query('select 1');
+      });
+      await assert.rejects(outcome);
+      assert.deepEqual(await db.query<{ n: number }>('select 1 as n'), [{ n: 1 }]);
+      assert.deepEqual(await db.transaction((tx) => tx.query<{ n: number }>('select 2 as n')), [{ n: 2 }]);
+    } finally {
+      await drop();
+    }
+  });
+
   void it('each schema is isolated: a test schema never sees another one’s rows', async () => {
     const one = await openScratchDb('postgres');
     const two = await openScratchDb('postgres');
