@@ -158,7 +158,10 @@ interface FaultRecord {
   injectedAt: number;
   /** Until the faulty part answers again (Temporal SERVING, Postgres accepting queries); 0 for a kill. */
   downMs: number;
+  /** Set once the fault's action is over: only completions after it count as "first job finished". */
+  recovered: boolean;
   inFlight: Set<string>;
+  inFlightCount: number;
   firstCompletionMs: number | null;
   drainedMs: number | null;
 }
@@ -345,7 +348,7 @@ async function pollStates(): Promise<void> {
             j.finishedAt = now;
             finishedAt.push(now);
             for (const rec of records) {
-              if (rec.firstCompletionMs === null && now >= rec.injectedAt + rec.downMs)
+              if (rec.firstCompletionMs === null && rec.recovered)
                 rec.firstCompletionMs = now - rec.injectedAt;
               rec.inFlight.delete(j.id);
               if (rec.drainedMs === null && rec.inFlight.size === 0) rec.drainedMs = now - rec.injectedAt;
@@ -373,10 +376,14 @@ async function injectFaults(): Promise<void> {
       fault,
       injectedAt: Date.now(),
       downMs: 0,
+      recovered: false,
       inFlight: new Set(jobs.filter((j) => j.finishedAt === null).map((j) => j.id)),
+      inFlightCount: 0,
       firstCompletionMs: null,
       drainedMs: null,
     };
+    rec.inFlightCount = rec.inFlight.size;
+    records.push(rec); // from now on, completions count against it (even during a restart)
     log(
       `[${elapsed()}] fault ${k + 1}: ${describe(fault)} (${finishedAt.length} done, ${rec.inFlight.size} in flight)`,
     );
@@ -397,8 +404,8 @@ async function injectFaults(): Promise<void> {
       await waitForFrontend(cluster.temporal.address, cluster.temporal.process);
     }
     rec.downMs = downMs;
-    records.push(rec);
-    if (rec.inFlight.size === 0) rec.drainedMs = 0;
+    rec.recovered = true;
+    if (rec.inFlight.size === 0) rec.drainedMs ??= Date.now() - rec.injectedAt;
     log(`[${elapsed()}]   ${fault}: ${downMs ? `back after ${(downMs / 1000).toFixed(1)} s` : 'done'}`);
   }
 }
@@ -460,7 +467,7 @@ async function report(wallMs: number, started: number): Promise<void> {
     const s = (ms: number | null) => (ms === null ? 'never' : `${(ms / 1000).toFixed(1)} s`);
     console.log(
       `  heal: ${r.fault.padEnd(9)} down ${s(r.downMs)}, first job finished ${s(r.firstCompletionMs)} after the fault, ` +
-        `all ${r.inFlight.size === 0 ? 'jobs' : ''}in flight at the fault done after ${s(r.drainedMs)}`,
+        `the ${r.inFlightCount} jobs in flight at the fault all done after ${s(r.drainedMs)}`,
     );
     if (r.drainedMs === null) violations.push(`${r.fault}: jobs in flight at the fault never finished`);
   }
