@@ -449,7 +449,7 @@ async function report(wallMs: number, started: number): Promise<void> {
   );
   console.log(`  outcomes          ${JSON.stringify(states)}`);
   console.log(
-    `  throughput        ${(done.length / (wallMs / 1000)).toFixed(2)} jobs/s over ${(wallMs / 1000).toFixed(1)} s, faults included`,
+    `  throughput        ${(done.length / (wallMs / 1000)).toFixed(2)} jobs/s over ${(wallMs / 1000).toFixed(1)} s${records.length ? ', faults included' : ''}`,
   );
   if (records.length && before.length)
     console.log(
@@ -458,7 +458,7 @@ async function report(wallMs: number, started: number): Promise<void> {
     );
   else if (!records.length)
     console.log(
-      `  per worker        ≈ ${(done.length / (wallMs / 1000) / workerCount).toFixed(2)} jobs/s (${workerCount} workers)`,
+      `  per worker        ≈ ${(done.length / (wallMs / 1000) / workerCount).toFixed(2)} jobs/s (${workerCount} worker${workerCount > 1 ? 's' : ''})`,
     );
   console.log(
     `  end to end        p50 ${(pct(50) / 1000).toFixed(1)} s, p95 ${(pct(95) / 1000).toFixed(1)} s, max ${(pct(100) / 1000).toFixed(1)} s`,
