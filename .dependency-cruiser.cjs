@@ -25,8 +25,9 @@ const layers = [
   // Hosts: the HTTP API, the worker, the CLI, the local Temporal server (it registers the workflow's
   // search attributes).
   [['api', 'studio'], 'worker', 'cli', 'temporal'],
-  // Wiring: assembles processes from everything below.
-  ['runtime'],
+  // Wiring: assembles processes from everything below (runtime: one process; cluster: the production
+  // topology as separate processes, for `npm run cluster` and its fault test).
+  ['runtime', 'cluster'],
   // Entry points.
   ['main.ts', 'api-main.ts', 'worker-main.ts'],
 ];
