@@ -17,10 +17,15 @@ export const TEST_OUTPUT = path.resolve(import.meta.dirname, '../../test-output'
 export interface TestBrowser {
   context: BrowserContext;
   page: Page;
-  /** Requests the page tried to send off the machine (aborted), and errors it raised. */
+  /** Requests the page tried to send off the machine (aborted); uncaught errors and console errors. */
   offsite: string[];
   pageErrors: string[];
   screenshot(name: string): Promise<string>;
+  /**
+   * Polls a page-side expression until it is truthy. (page.waitForFunction evaluates strings with
+   * `new Function`, which the studio's Content-Security-Policy rightly refuses.)
+   */
+  waitUntil(expression: string, opts?: { timeoutMs?: number; diagnose?: string }): Promise<void>;
 }
 
 export async function openBrowser(t: TestContext, outputDir: string): Promise<TestBrowser> {
@@ -58,9 +63,18 @@ export async function openBrowser(t: TestContext, outputDir: string): Promise<Te
     return route.abort('blockedbyclient');
   });
   const page = context.pages()[0] ?? (await context.newPage());
-  page.setDefaultTimeout(30_000);
+  // Generous: the box running the tests may be busy; nothing here asserts a duration.
+  page.setDefaultTimeout(60_000);
   const pageErrors: string[] = [];
   page.on('pageerror', (err) => pageErrors.push(err.message));
+  // Console errors include Content-Security-Policy violations and failed loads; the API's own 4xx
+  // answers (which the tests provoke) are logged by Chromium too, and are not the page's errors.
+  page.on('console', (msg) => {
+    if (msg.type() !== 'error') return;
+    const api = /^\/(v1|api)\//.test(new URL(msg.location().url || 'about:blank').pathname);
+    if (api && msg.text().startsWith('Failed to load resource')) return;
+    pageErrors.push(`console: ${msg.text()} (${msg.location().url})`);
+  });
   await mkdir(outputDir, { recursive: true });
   return {
     context,
@@ -71,6 +85,16 @@ export async function openBrowser(t: TestContext, outputDir: string): Promise<Te
       const file = path.join(outputDir, `${name}.png`);
       await page.screenshot({ path: file, fullPage: true });
       return file;
+    },
+    async waitUntil(expression, { timeoutMs = 60_000, diagnose } = {}) {
+      const deadline = Date.now() + timeoutMs;
+      while (!(await page.evaluate<boolean>(`Boolean(${expression})`))) {
+        if (Date.now() > deadline) {
+          const state = diagnose ? `: ${JSON.stringify(await page.evaluate<unknown>(diagnose))}` : '';
+          assert.fail(`timed out waiting for ${expression}${state}`);
+        }
+        await new Promise((r) => setTimeout(r, 50));
+      }
     },
   };
 }

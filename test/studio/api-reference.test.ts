@@ -23,7 +23,7 @@ describe('API reference page', () => {
     await page.goto(`${stack.apiUrl}/docs`);
     await page.locator('.information-container .title').filter({ hasText: 'Veo pipeline API' }).waitFor();
     // Page-side code as strings: the tests compile without the DOM library.
-    await page.waitForFunction(`document.querySelectorAll('.opblock').length >= ${operations.length}`);
+    await browser.waitUntil(`document.querySelectorAll('.opblock').length >= ${operations.length}`);
     const rendered: Array<{ method: string; path: string }> = [];
     for (const block of await page.locator('.opblock').all()) {
       rendered.push({

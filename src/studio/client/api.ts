@@ -5,7 +5,11 @@
 import type { Problem } from './types.js';
 
 export class ApiError extends Error {
-  constructor(readonly problem: Problem) {
+  constructor(
+    readonly problem: Problem,
+    /** From Retry-After or the RateLimit header's `t=` (seconds), when the server said. */
+    readonly retryAfterSeconds: number | null = null,
+  ) {
     super(problem.detail ?? problem.title);
   }
   get status(): number {
@@ -45,7 +49,12 @@ export async function api<T>(
     typeof parsed === 'object' && parsed !== null && 'title' in parsed
       ? (parsed as Problem)
       : { status: res.status, title: res.statusText || `HTTP ${res.status}` };
-  throw new ApiError({ ...problem, status: res.status });
+  throw new ApiError({ ...problem, status: res.status }, res.status === 429 ? retryAfter(res.headers) : null);
+}
+
+function retryAfter(headers: Headers): number | null {
+  const value = headers.get('retry-after') ?? /\bt=(\d+)/.exec(headers.get('ratelimit') ?? '')?.[1];
+  return value && /^\d+$/.test(value) ? Number(value) : null;
 }
 
 /** A fresh Idempotency-Key (getRandomValues works on plain-http origins, randomUUID does not). */

@@ -27,7 +27,8 @@ export function showErrors(form: HTMLFormElement, message: HTMLElement, err: Api
     first ??= control;
   }
   if (!first || unplaced.length) {
-    message.textContent = [err.problem.detail ?? err.problem.title, ...unplaced].join(' ');
+    const retry = err.retryAfterSeconds === null ? '' : `Retry in ${err.retryAfterSeconds} s.`;
+    message.textContent = [err.problem.detail ?? err.problem.title, ...unplaced, retry].join(' ').trim();
   }
   first?.focus();
 }

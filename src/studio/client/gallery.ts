@@ -2,6 +2,7 @@
 import { api } from './api.js';
 import { byId, h } from './dom.js';
 import { FINAL, STATE_LABELS } from './labels.js';
+import { player } from './player.js';
 import type { Job, JobPage, JobState } from './types.js';
 
 const PAGE_SIZE = 12;
@@ -61,7 +62,6 @@ export function gallery(onOpen: (job: Job) => void): Gallery {
 }
 
 function card(job: Job, onOpen: (job: Job) => void): HTMLLIElement {
-  const original = job.files.find((f) => f.variant === 'original');
   const when = new Date(job.createdAt);
   const open = h(
     'button',
@@ -72,15 +72,7 @@ function card(job: Job, onOpen: (job: Job) => void): HTMLLIElement {
   return h(
     'li',
     { class: 'card', 'data-job-id': job.id, 'data-state': job.state },
-    original
-      ? h('video', {
-          src: original.url,
-          controls: true,
-          preload: 'metadata',
-          playsinline: true,
-          'aria-label': `Video: ${job.prompt}`,
-        })
-      : h('div', { class: 'placeholder' }, STATE_LABELS[job.state]),
+    player(job, 'original', { preview: true }) ?? h('div', { class: 'placeholder' }, STATE_LABELS[job.state]),
     h('span', { class: `badge ${job.state}` }, STATE_LABELS[job.state]),
     h('p', { class: 'prompt', title: job.prompt }, job.prompt),
     h(

@@ -4,6 +4,7 @@
  */
 import { byId, formatBytes, formatSeconds, h } from './dom.js';
 import { FINAL, PIPELINE, STATE_LABELS } from './labels.js';
+import { player } from './player.js';
 import type { Job, JobState } from './types.js';
 
 export interface JobPanel {
@@ -74,17 +75,8 @@ export function jobPanel(): JobPanel {
       );
       return;
     }
-    const original = job.files.find((f) => f.variant === 'original') ?? job.files[0];
     result.replaceChildren(
-      original
-        ? h('video', {
-            src: original.url,
-            controls: true,
-            playsinline: true,
-            preload: 'auto',
-            'aria-label': `Video: ${job.prompt}`,
-          })
-        : '',
+      player(job, 'original', { preview: false }) ?? '',
       h(
         'ul',
         { class: 'downloads', 'aria-label': 'Downloads' },

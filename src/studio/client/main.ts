@@ -7,6 +7,7 @@ import { byId } from './dom.js';
 import { clearErrors, showErrors } from './field-errors.js';
 import { gallery } from './gallery.js';
 import { jobPanel } from './job-view.js';
+import { FINAL } from './labels.js';
 import type { Catalog, Credits, GenerationType, Job } from './types.js';
 
 const pageError = byId('page-error');
@@ -17,19 +18,25 @@ const balance = byId('balance');
 
 let catalog: Catalog;
 const panel = jobPanel();
-const videos = gallery((job) => void follow(job));
+const videos = gallery((job) => {
+  if (!FINAL.includes(job.state)) return void follow(job);
+  panel.show(job);
+  byId('job-title').focus();
+});
 
 async function refreshCredits(): Promise<void> {
   try {
     const c = await api<Credits>('GET', '/v1/credits');
     balance.textContent = `${c.available} credits available${c.held ? ` (${c.held} held)` : ''}`;
   } catch (err) {
-    if (err instanceof ApiError && err.status === 401) return showSignIn();
+    if (err instanceof ApiError && err.status === 401) return showSignIn(err.message);
     balance.textContent = 'Balance unavailable';
   }
 }
 
-function showSignIn(): void {
+/** The sign-in form; `note` says why it is back (a session that ended). */
+function showSignIn(note = ''): void {
+  byId('sign-in-note').textContent = note;
   studio.hidden = true;
   account.hidden = true;
   signInSection.hidden = false;
@@ -51,7 +58,7 @@ async function follow(job: Job): Promise<void> {
     try {
       panel.show(await api<Job>('GET', `/v1/videos/${encodeURIComponent(job.id)}`));
     } catch (err) {
-      if (err instanceof ApiError && err.status === 401) return showSignIn();
+      if (err instanceof ApiError && err.status === 401) return showSignIn(err.message);
     }
   }
   await Promise.all([refreshCredits(), videos.reload()]);
@@ -84,7 +91,7 @@ signInForm.addEventListener('submit', (e) => {
 });
 
 byId('sign-out').addEventListener('click', () => {
-  void api('DELETE', '/v1/session').finally(showSignIn);
+  void api('DELETE', '/v1/session').finally(() => showSignIn('Signed out.'));
 });
 
 // The create form ----------------------------------------------------------------------------------
@@ -171,7 +178,7 @@ form.addEventListener('submit', (e) => {
     })
     .catch((err: unknown) => {
       if (!(err instanceof ApiError)) throw err;
-      if (err.status === 401) return showSignIn();
+      if (err.status === 401) return showSignIn(err.message);
       showErrors(form, createError, err);
       if (err.status === 402) void refreshCredits();
     })

@@ -8,7 +8,7 @@ import type {
   Variant,
 } from '../../domain/index.js';
 
-export type { AspectRatio, GenerationType, JobState, VeoModel };
+export type { AspectRatio, GenerationType, JobState, VeoModel, Variant };
 
 export interface Catalog {
   models: Array<{ id: VeoModel; name: string; price: number }>;
