@@ -127,6 +127,7 @@ export const CreditsSchema = z.object({
     }),
   ),
 });
+export type Credits = z.infer<typeof CreditsSchema>;
 
 export const CatalogSchema = z.object({
   models: z.array(
@@ -138,14 +139,19 @@ export const CatalogSchema = z.object({
   ),
   hdPrice: z.int().meta({ description: 'Credits added for the 1080p version, charged only when delivered' }),
   limits: z.object({
-    promptMaxLength: z.int(),
-    imageCounts: z.record(z.string(), z.object({ min: z.int(), max: z.int() })),
+    promptMaxLength: z.int().meta({ description: 'Characters, after trimming' }),
+    imageCounts: z
+      .record(GenerationTypeSchema, z.object({ min: z.int(), max: z.int() }))
+      .meta({ description: 'How many imageUrls each generationType takes' }),
     seed: z.object({ min: z.int(), max: z.int() }),
-    referenceModels: z.array(VeoModelSchema),
-    referenceAspectRatios: z.array(z.string()),
-    hdAspectRatios: z.array(z.string()),
+    referenceModels: z.array(VeoModelSchema).meta({ description: 'The models REFERENCE_2_VIDEO works with' }),
+    referenceAspectRatios: z.array(AspectRatioSchema),
+    hdAspectRatios: z
+      .array(AspectRatioSchema)
+      .meta({ description: 'The aspect ratios a 1080p version exists for' }),
   }),
 });
+export type Catalog = z.infer<typeof CatalogSchema>;
 
 export const ProblemSchema = z.object({
   type: z.string(),
@@ -154,6 +160,7 @@ export const ProblemSchema = z.object({
   detail: z.string().optional(),
   errors: z.array(z.object({ field: z.string(), message: z.string() })).optional(),
 });
+export type Problem = z.infer<typeof ProblemSchema>;
 
 /** A documented problem+json response, for a route's `responses`. */
 export const problem = (description: string) => ({

@@ -37,6 +37,7 @@ export async function api<T>(
     });
   } catch {
     throw new ApiError({
+      type: 'about:blank',
       status: 0,
       title: 'Network error',
       detail: 'The server did not answer; check your connection and retry.',
@@ -48,7 +49,7 @@ export async function api<T>(
   const problem: Problem =
     typeof parsed === 'object' && parsed !== null && 'title' in parsed
       ? (parsed as Problem)
-      : { status: res.status, title: res.statusText || `HTTP ${res.status}` };
+      : { type: 'about:blank', status: res.status, title: res.statusText || `HTTP ${res.status}` };
   throw new ApiError({ ...problem, status: res.status }, res.status === 429 ? retryAfter(res.headers) : null);
 }
 

@@ -1,5 +1,5 @@
 /** Words people read for the API's states (the compiler checks every state has one). */
-import type { JobState } from './types.js';
+import type { FinalState, JobState } from './types.js';
 
 export const STATE_LABELS: Record<JobState, string> = {
   reserving: 'Holding credits',
@@ -14,7 +14,15 @@ export const STATE_LABELS: Record<JobState, string> = {
   timed_out: 'Timed out',
 };
 
-export const FINAL: readonly JobState[] = ['succeeded', 'rejected', 'failed', 'canceled', 'timed_out'];
+/** The final states (a record, so the compiler checks it names every final state of the domain). */
+const final: Record<FinalState, true> = {
+  succeeded: true,
+  rejected: true,
+  failed: true,
+  canceled: true,
+  timed_out: true,
+};
+export const FINAL = Object.keys(final) as readonly JobState[];
 
 /** The pipeline's stages in order, as a job that asked for the 1080p version goes through them. */
 export const PIPELINE: readonly JobState[] = [
