@@ -17,7 +17,7 @@ import type { Db } from '../db/index.js';
 import { CreditLimitError, JobConflictError, UnknownUserError } from './errors.js';
 import { MAX_CREDITS } from '../config.js';
 import { isRejectionReason, type RejectionReason } from '../domain/index.js';
-import type { ReserveResult, Settlement } from './types.js';
+import type { CreditPart, ReserveResult, Settlement } from './types.js';
 
 interface LockedUser {
   balance: number;
@@ -33,6 +33,8 @@ export function assertCredits(what: string, amount: number): void {
 }
 
 /** Locks the user row until the transaction ends; every credit movement of one user queues here. */
+export type { LockedUser };
+
 export async function lockUser(tx: Db, userId: string): Promise<LockedUser> {
   const [user] = await tx.query<LockedUser>(
     'select balance, held, open_holds, concurrency_cap, daily_spend_cap from users where id = $1 for update',
@@ -78,7 +80,7 @@ export async function reserveIn(
   const user = await lockUser(tx, args.userId);
 
   const [hold] = await tx.query<{ user_id: string; amount: number }>(
-    `select user_id, amount from credit_entries where job_id = $1 and kind = 'hold'`,
+    `select user_id, amount from credit_entries where job_id = $1 and part = 'main' and kind = 'hold'`,
     [args.jobId],
   );
   if (hold) {
@@ -110,22 +112,36 @@ export async function reserveIn(
   const refusal = await refusalFor(tx, user, args);
   if (refusal) return refusal;
 
+  await insertHoldIn(tx, { ...args, part: 'main' });
+  return { ok: true, replay: false };
+}
+
+/** A new hold of one part of a job, and the user's running totals; under the caller's user lock. */
+export async function insertHoldIn(
+  tx: Db,
+  args: { jobId: string; userId: string; part: CreditPart; amount: number; note?: string; now: Date },
+): Promise<void> {
+  assertCredits('hold amount', args.amount);
   await tx.query(
-    `insert into credit_entries (user_id, kind, amount, job_id, created_at) values ($1, 'hold', $2, $3, $4)`,
-    [args.userId, args.amount, args.jobId, args.now],
+    `insert into credit_entries (user_id, kind, amount, job_id, part, note, created_at) values ($1, 'hold', $2, $3, $4, $5, $6)`,
+    [args.userId, args.amount, args.jobId, args.part, args.note ?? null, args.now],
   );
   await tx.query('update users set held = held + $2, open_holds = open_holds + 1 where id = $1', [
     args.userId,
     args.amount,
   ]);
-  return { ok: true, replay: false };
 }
 
-/** Why this hold must be refused, or null. Runs under the user lock, so the numbers cannot move. */
-async function refusalFor(
+/**
+ * Why this hold must be refused, or null. Runs under the user lock, so the numbers cannot move.
+ * `concurrency: false` for a part added to a finished job (an on-demand 1080p): the cap is on videos
+ * being generated at once, and that one is not.
+ */
+export async function refusalFor(
   tx: Db,
   user: LockedUser,
   args: { userId: string; amount: number; now: Date },
+  checks: { concurrency: boolean } = { concurrency: true },
 ): Promise<Extract<ReserveResult, { ok: false }> | null> {
   const [breaker] = await tx.query<{ open: boolean; reason: string | null }>(
     'select open, reason from spend_breaker where id = 1',
@@ -140,7 +156,7 @@ async function refusalFor(
   if (available < args.amount) {
     return reject('insufficient_credits', `This video costs ${args.amount} credits; ${available} available.`);
   }
-  if (user.concurrency_cap !== null && user.open_holds >= user.concurrency_cap) {
+  if (checks.concurrency && user.concurrency_cap !== null && user.open_holds >= user.concurrency_cap) {
     return reject(
       'concurrency_cap',
       `At most ${user.concurrency_cap} videos at once; wait for one to finish.`,
@@ -151,9 +167,9 @@ async function refusalFor(
     // what it holds.
     const [{ spent } = { spent: 0 }] = await tx.query<{ spent: number }>(
       `select coalesce(sum(coalesce(c.amount, h.amount)), 0)::int8 as spent from credit_entries h
-       left join credit_entries c on c.job_id = h.job_id and c.kind = 'capture'
+       left join credit_entries c on c.job_id = h.job_id and c.part = h.part and c.kind = 'capture'
        where h.user_id = $1 and h.kind = 'hold' and h.created_at >= $2
-         and not exists (select 1 from credit_entries r where r.job_id = h.job_id and r.kind = 'release')`,
+         and not exists (select 1 from credit_entries r where r.job_id = h.job_id and r.part = h.part and r.kind = 'release')`,
       [args.userId, utcMidnight(args.now)],
     );
     if (spent + args.amount > user.daily_spend_cap) {
@@ -178,25 +194,26 @@ const reject = (reason: RejectionReason, message: string) => ({ ok: false as con
  */
 export async function settleIn(
   tx: Db,
-  args: { jobId: string; now: Date } & (
+  args: { jobId: string; now: Date; part?: CreditPart } & (
     { kind: 'capture'; amount?: number | undefined } | { kind: 'release' }
   ),
 ): Promise<Settlement> {
+  const part = args.part ?? 'main';
   const asked = args.kind === 'capture' ? args.amount : undefined;
   if (asked !== undefined) assertCredits('capture amount', asked);
   // Whose lock to take: the hold's user, or the job's (a reserve may be in flight and about to commit
   // a hold — waiting on the user lock lets us see it instead of answering 'none' and missing it).
   const [owner] = await tx.query<{ user_id: string }>(
-    `select user_id from credit_entries where job_id = $1 and kind = 'hold'
+    `select user_id from credit_entries where job_id = $1 and part = $2 and kind = 'hold'
      union all select user_id from jobs where id = $1 limit 1`,
-    [args.jobId],
+    [args.jobId, part],
   );
   if (!owner) return { applied: false, outcome: 'none' };
   await lockUser(tx, owner.user_id);
 
   const rows = await tx.query<{ kind: 'hold' | 'capture' | 'release'; amount: number; user_id: string }>(
-    `select kind, amount, user_id from credit_entries where job_id = $1 order by id`,
-    [args.jobId],
+    `select kind, amount, user_id from credit_entries where job_id = $1 and part = $2 order by id`,
+    [args.jobId, part],
   );
   const hold = rows.find((r) => r.kind === 'hold');
   if (!hold) return { applied: false, outcome: 'none' };
@@ -216,8 +233,8 @@ export async function settleIn(
   }
 
   await tx.query(
-    `insert into credit_entries (user_id, kind, amount, job_id, created_at) values ($1, $2, $3, $4, $5)`,
-    [hold.user_id, args.kind, amount, args.jobId, args.now],
+    `insert into credit_entries (user_id, kind, amount, job_id, part, created_at) values ($1, $2, $3, $4, $5, $6)`,
+    [hold.user_id, args.kind, amount, args.jobId, part, args.now],
   );
   await tx.query(
     args.kind === 'capture'

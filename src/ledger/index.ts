@@ -7,6 +7,7 @@ import { createAccountOperations } from './accounts.js';
 import { createApiKeyStore } from './api-keys.js';
 import { createCreditStore } from './credits.js';
 import { checkInvariants } from './invariants.js';
+import { createHdOnDemandSettlement } from './hd-on-demand.js';
 import { createJobSettlement } from './job-settlement.js';
 import { createJobStore } from './jobs.js';
 import { createReconciliationStore } from './reconciliations.js';
@@ -17,6 +18,7 @@ export * from './types.js';
 export * from './errors.js';
 export { hashApiKey } from './api-keys.js';
 export { MAX_CREDITS } from '../config.js';
+export { onDemandHdIneligibility, ON_DEMAND_HD_ASPECT_RATIO } from './hd-on-demand.js';
 
 export interface LedgerOptions {
   /** Timestamps of entries, jobs, keys and the daily-cap day; tests pass a fixed clock. */
@@ -37,6 +39,7 @@ export async function createLedger(db: Db, opts: LedgerOptions = {}) {
     ...createBreakerStore(db, clock),
     ...createJobStore(db, clock),
     ...createJobSettlement(db, clock),
+    ...createHdOnDemandSettlement(db, clock),
     ...createReconciliationStore(db, clock),
     checkInvariants: () => checkInvariants(db),
   };

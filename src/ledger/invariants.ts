@@ -12,7 +12,7 @@ const CHECKS: ReadonlyArray<{ name: string; sql: string }> = [
       with open_holds as (
         select h.user_id, sum(h.amount) as amount, count(*) as n from credit_entries h
         where h.kind = 'hold' and not exists (
-          select 1 from credit_entries s where s.job_id = h.job_id and s.kind in ('capture', 'release'))
+          select 1 from credit_entries s where s.job_id = h.job_id and s.part = h.part and s.kind in ('capture', 'release'))
         group by h.user_id),
       moved as (
         select user_id,
@@ -25,12 +25,12 @@ const CHECKS: ReadonlyArray<{ name: string; sql: string }> = [
          or u.open_holds <> coalesce(o.n, 0) or u.balance - u.held < 0`,
   },
   {
-    name: 'per job: one hold, then at most one capture-or-release of the same user; a release of the whole hold, a capture of at most it',
+    name: 'per job and part: one hold, then at most one capture-or-release of the same user; a release of the whole hold, a capture of at most it',
     sql: `
-      select format('job %s: %s hold(s), %s capture/release(s), %s user(s), amounts %s',
-          job_id, count(*) filter (where kind = 'hold'), count(*) filter (where kind <> 'hold'),
+      select format('job %s: part %s, %s hold(s), %s capture/release(s), %s user(s), amounts %s',
+          job_id, part, count(*) filter (where kind = 'hold'), count(*) filter (where kind <> 'hold'),
           count(distinct user_id), string_agg(kind || ' ' || amount, ', ' order by id)) as v
-      from credit_entries where job_id is not null group by job_id
+      from credit_entries where job_id is not null group by job_id, part
       having count(*) filter (where kind = 'hold') <> 1
           or count(*) filter (where kind <> 'hold') > 1
           or count(distinct user_id) > 1
@@ -46,10 +46,10 @@ const CHECKS: ReadonlyArray<{ name: string; sql: string }> = [
       select format('job %s is %s (price %s, hd %s/%s, user %s) but its credits are: %s', j.id, j.state, j.price,
           coalesce(j.request->>'hd', '?'), coalesce(j.hd_state, '-'), j.user_id,
           coalesce((select string_agg(e.kind || ' ' || e.amount || ' of ' || e.user_id, ', ' order by e.id)
-                    from credit_entries e where e.job_id = j.id), 'none')) as v
+                    from credit_entries e where e.job_id = j.id and e.part = 'main'), 'none')) as v
       from jobs j
-      left join credit_entries h on h.job_id = j.id and h.kind = 'hold'
-      left join credit_entries s on s.job_id = j.id and s.kind in ('capture', 'release')
+      left join credit_entries h on h.job_id = j.id and h.part = 'main' and h.kind = 'hold'
+      left join credit_entries s on s.job_id = j.id and s.part = 'main' and s.kind in ('capture', 'release')
       where (h.id is not null and (h.amount <> j.price or h.user_id <> j.user_id))
          or (j.state = 'succeeded' and s.kind is distinct from 'capture')
          or (s.kind = 'capture' and s.amount < h.amount
@@ -58,6 +58,27 @@ const CHECKS: ReadonlyArray<{ name: string; sql: string }> = [
          or (j.state = 'rejected' and h.id is not null)
          or (j.state not in ('succeeded', 'failed', 'canceled', 'timed_out', 'rejected') and s.id is not null)
          or ((j.finished_at is null) <> (j.state not in ('succeeded', 'failed', 'canceled', 'timed_out', 'rejected')))`,
+  },
+  {
+    // An on-demand 1080p (src/ledger/hd-on-demand.ts): held while pending, captured in full exactly
+    // when its file was delivered, released when given up on — only for a succeeded job of the same
+    // user that did not ask for its 1080p at creation.
+    name: 'on-demand 1080p credits agree with their job',
+    sql: `
+      select format('job %s (%s, hd asked %s, hd %s, 1080p file %s) has on-demand 1080p credits: %s', h.job_id,
+          coalesce(j.state, 'missing'), coalesce(j.request->>'hd', '?'), coalesce(j.hd_state, '-'),
+          coalesce((select 'yes' from jsonb_array_elements(j.files) f where f->>'variant' = '1080p' limit 1), 'no'),
+          (select string_agg(e.kind || ' ' || e.amount || ' of ' || e.user_id, ', ' order by e.id)
+           from credit_entries e where e.job_id = h.job_id and e.part = 'hd')) as v
+      from credit_entries h
+      left join jobs j on j.id = h.job_id
+      left join credit_entries s on s.job_id = h.job_id and s.part = 'hd' and s.kind in ('capture', 'release')
+      where h.part = 'hd' and h.kind = 'hold' and (
+            j.id is null or j.state <> 'succeeded' or j.request->>'hd' = 'true' or h.user_id <> j.user_id
+         or (s.id is null and j.hd_state is distinct from 'pending')
+         or (s.kind = 'capture' and (s.amount <> h.amount or j.hd_state is distinct from 'ready'
+             or not exists (select 1 from jsonb_array_elements(j.files) f where f->>'variant' = '1080p')))
+         or (s.kind = 'release' and j.hd_state is distinct from 'unavailable'))`,
   },
 ];
 

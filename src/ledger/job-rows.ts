@@ -1,6 +1,6 @@
 /** The jobs table ↔ JobRecord, and the one place that writes job columns from a patch. */
 import type { Db } from '../db/index.js';
-import type { JobState, VeoModel } from '../domain/index.js';
+import type { ArchivedFile, HdState, JobState, VeoModel } from '../domain/index.js';
 import type { JobPatch, JobRecord } from './types.js';
 
 export interface JobRow {
@@ -24,11 +24,14 @@ export interface JobRow {
   finished_at: Date | null;
 }
 
-/** `charged` comes from the job's capture entry (the ledger is the record of what was paid). */
+/**
+ * `charged` comes from the job's capture entries (the ledger is the record of what was paid): the
+ * video's, plus an on-demand 1080p's once delivered; null until the video's is made.
+ */
 export const JOB_COLUMNS =
   'id, user_id, state, model, request, price, kie_task_id, detection_channel, hd_state, files, error, progress, ' +
   'idempotency_key, request_hash, created_at, updated_at, finished_at, ' +
-  "(select c.amount from credit_entries c where c.job_id = jobs.id and c.kind = 'capture') as charged";
+  "(select sum(c.amount)::int8 from credit_entries c where c.job_id = jobs.id and c.kind = 'capture') as charged";
 
 export const toJobRecord = (r: JobRow): JobRecord => ({
   id: r.id,
@@ -86,6 +89,39 @@ export async function patchUnfinishedJob(
   const rows = await db.query(
     `update jobs set ${sets.join(', ')} where id = $1 and finished_at is null returning id`,
     params,
+  );
+  return rows.length > 0;
+}
+
+/**
+ * The one change a finished record takes: an on-demand 1080p's progress on a succeeded job (hd_state
+ * `from` → `to`, its note, and its file once archived), mirrored into the progress snapshot the API
+ * reads. Applies only from the expected hd state, so a replayed or late step changes nothing.
+ */
+export async function setOnDemandHdIn(
+  db: Db,
+  id: string,
+  change: {
+    from: HdState;
+    to: HdState;
+    note: string | null;
+    file?: ArchivedFile | undefined;
+    now: Date;
+  },
+): Promise<boolean> {
+  const added = JSON.stringify(change.file ? [change.file] : []);
+  const rows = await db.query(
+    `update jobs set
+       hd_state = $2,
+       files = files || $4::jsonb,
+       progress = jsonb_set(jsonb_set(jsonb_set(coalesce(progress, '{}'::jsonb),
+         '{files}', coalesce(progress->'files', '[]'::jsonb) || $4::jsonb),
+         '{hd}', to_jsonb($2::text)),
+         '{hdNote}', coalesce(to_jsonb($3::text), 'null'::jsonb)),
+       updated_at = $5
+     where id = $1 and state = 'succeeded' and coalesce(hd_state, 'not_requested') = $6
+     returning id`,
+    [id, change.to, change.note, added, change.now, change.from],
   );
   return rows.length > 0;
 }

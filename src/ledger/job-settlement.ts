@@ -104,7 +104,7 @@ export function createJobSettlement(db: Db, clock: () => Date) {
       const now = clock();
       return db.transaction(async (tx) => {
         const [hold] = await tx.query<{ amount: number }>(
-          `select amount from credit_entries where job_id = $1 and kind = 'hold'`,
+          `select amount from credit_entries where job_id = $1 and part = 'main' and kind = 'hold'`,
           [jobId],
         );
         const { settlement, recordChanged } = await compensateIn(tx, jobId, patch, now);

@@ -22,7 +22,7 @@ export function createReconciliationStore(db: Db, clock: () => Date) {
          join credit_entries h on h.user_id = u.id and h.kind = 'hold'
          where u.open_holds > 0
            and not exists (select 1 from jobs j where j.id = h.job_id)
-           and not exists (select 1 from credit_entries s where s.job_id = h.job_id and s.kind in ('capture', 'release'))
+           and not exists (select 1 from credit_entries s where s.job_id = h.job_id and s.part = h.part and s.kind in ('capture', 'release'))
          order by h.created_at limit $1`,
         [limit],
       );

@@ -42,6 +42,11 @@ export interface Balance {
 }
 
 export type EntryKind = 'grant' | 'hold' | 'capture' | 'release';
+/**
+ * Which credits of a job an entry moves: `main` (the video, held when the job starts) or `hd` (a
+ * 1080p fetched on demand once the job succeeded). Each part has its own hold and settlement.
+ */
+export type CreditPart = 'main' | 'hd';
 
 export interface CreditEntry {
   id: number;

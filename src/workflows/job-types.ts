@@ -2,7 +2,7 @@
  * generateVideo's own contract: its input, timing and signal payloads, and its workflow id. The job
  * vocabulary it speaks (states, files, errors) is src/domain's. Safe in the sandbox.
  */
-import type { JobProgress, VideoRequest } from '../domain/index.js';
+import type { HdState, JobProgress, RejectionReason, VideoRequest } from '../domain/index.js';
 
 /** Durations, in milliseconds. Production defaults in DEFAULT_TIMING; tests shrink them to seconds. */
 export interface Timing {
@@ -46,6 +46,32 @@ export interface GenerateVideoInput {
   timing?: Partial<Timing>;
 }
 
+/**
+ * The first step of an on-demand 1080p (fetchHdOnDemand): its price held and the job marked pending;
+ * or nothing to do (already delivered or given up on), refused (credits, caps, breaker), or not a job
+ * that can have one (the API checks first; the ledger checks again under the user's lock).
+ */
+export type HdReservation =
+  | { status: 'held'; replay: boolean }
+  | { status: 'settled'; hd: HdState }
+  | { status: 'refused'; reason: RejectionReason; message: string }
+  | { status: 'ineligible'; message: string };
+
+export interface HdOnDemandInput {
+  jobId: string;
+  userId: string;
+  /** KIE's task id of the finished video. */
+  taskId: string;
+  /** Credits held for the 1080p (PRICE_HD), captured only when its file is archived. */
+  price: number;
+  timing?: Partial<Timing>;
+}
+
+export interface HdOnDemandResult {
+  hd: HdState;
+  note: string | null;
+}
+
 /** What the webhook forwards: a wake-up only. URLs are not trusted; record-info is. */
 export interface KieCallbackSignal {
   taskId: string;
@@ -58,4 +84,9 @@ export type GenerateVideoResult = JobProgress;
 
 export function videoWorkflowId(jobId: string): string {
   return `video-${jobId}`;
+}
+
+/** One on-demand 1080p workflow per job: concurrent requests join it (USE_EXISTING). */
+export function hdOnDemandWorkflowId(jobId: string): string {
+  return `hd1080-${jobId}`;
 }

@@ -2,8 +2,9 @@
 import { ledgerTables } from './001-ledger-tables.js';
 import { ledgerGuards } from './002-ledger-guards.js';
 import { reconciliations } from './003-reconciliations.js';
+import { creditParts } from './004-credit-parts.js';
 import type { Migration } from './migration.js';
 
 export type { Migration } from './migration.js';
 
-export const MIGRATIONS: readonly Migration[] = [ledgerTables, ledgerGuards, reconciliations];
+export const MIGRATIONS: readonly Migration[] = [ledgerTables, ledgerGuards, reconciliations, creditParts];
