@@ -1,5 +1,6 @@
 /** Credit and job-record activities: thin, idempotent wrappers over the ledger's transactions. */
-import type { JobProgress, ReservationResult, VideoRequest } from '../domain/index.js';
+import type { ArchivedFile, JobProgress, ReservationResult, VideoRequest } from '../domain/index.js';
+import type { HdReservation } from '../workflows/job-types.js';
 import type { ActivityDeps } from './deps.js';
 import { recordJobMetrics } from './job-metrics.js';
 
@@ -53,6 +54,21 @@ export function createLedgerActivities({ ledger, metrics }: ActivityDeps) {
         amount: args.amount,
       });
       if (settlement.applied && metrics) recordJobMetrics(metrics, args.progress);
+    },
+
+    /** On-demand 1080p (src/ledger/hd-on-demand.ts): hold its price, replays answer the same. */
+    async reserveHdOnDemand(args: { jobId: string; userId: string; amount: number }): Promise<HdReservation> {
+      return ledger.reserveHdOnDemand(args);
+    },
+
+    /** On-demand 1080p delivered: capture + its file on the job, in one transaction. */
+    async deliverHdOnDemand(args: { jobId: string; file: ArchivedFile }): Promise<void> {
+      await ledger.deliverHdOnDemand(args);
+    },
+
+    /** On-demand 1080p given up on: release + why, in one transaction. */
+    async abandonHdOnDemand(args: { jobId: string; note: string }): Promise<void> {
+      await ledger.abandonHdOnDemand(args);
     },
 
     /** Release + final record in one transaction: the refund path of every failure. */

@@ -13,6 +13,7 @@ import {
   InvalidCursor,
   NotFound,
   Rejected,
+  Unavailable,
   type RejectionReason,
 } from '../domain/index.js';
 
@@ -68,6 +69,7 @@ const REJECTION_STATUS: Readonly<Record<RejectionReason, [number, string]>> = {
 export function domainProblem(err: DomainError): HttpProblem {
   if (err instanceof NotFound) return new HttpProblem(404, 'Not Found', err.message);
   if (err instanceof Conflict) return new HttpProblem(409, 'Conflict', err.message, err.details);
+  if (err instanceof Unavailable) return new HttpProblem(404, 'Not Found', err.message, err.details);
   if (err instanceof Rejected) {
     const [status, title] = REJECTION_STATUS[err.reason];
     return new HttpProblem(status, title, err.message, { jobId: err.jobId, reason: err.reason });

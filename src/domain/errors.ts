@@ -25,6 +25,17 @@ export class Conflict extends DomainError {
   }
 }
 
+/** What was asked for does not exist and never will (a 1080p KIE will not make): the message says why. */
+export class Unavailable extends DomainError {
+  override name = 'Unavailable';
+  constructor(
+    message: string,
+    readonly details: Record<string, unknown> = {},
+  ) {
+    super(message);
+  }
+}
+
 /** The job was refused before anything was spent. */
 export class Rejected extends DomainError {
   override name = 'Rejected';

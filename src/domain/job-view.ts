@@ -42,7 +42,8 @@ export const JobViewSchema = z.object({
     .nullable()
     .meta({
       description:
-        'Credits charged once the job succeeded: the price, less the 1080p part when no 1080p was delivered. ' +
+        'Credits charged once the job succeeded: the price, less the 1080p part when no 1080p was delivered, ' +
+        'plus PRICE_HD once a 1080p fetched on demand (the seed route) is delivered. ' +
         'Null until then, and for jobs that did not succeed (their hold was released).',
     }),
   kieTaskId: z.string().nullable(),
@@ -53,6 +54,7 @@ export const JobViewSchema = z.object({
   error: JobErrorSchema.nullable(),
   createdAt: z.string(),
   updatedAt: z.string(),
+  finishedAt: z.string().nullable().meta({ description: 'When the job ended (null while it runs)' }),
 });
 export type JobView = z.infer<typeof JobViewSchema>;
 

@@ -9,12 +9,20 @@ import {
   type Client,
   type WorkflowHandle,
 } from '@temporalio/client';
-import { progressQuery, reservationUpdate } from '../workflows/definitions.js';
+import { hdReservationUpdate, progressQuery, reservationUpdate } from '../workflows/definitions.js';
 import { workflowType, type WorkflowFn } from '../workflows/refs.js';
 import type { JobProgress, ReservationResult, VideoRequest } from '../domain/index.js';
-import { videoWorkflowId, type GenerateVideoInput, type Timing } from '../workflows/job-types.js';
+import {
+  hdOnDemandWorkflowId,
+  videoWorkflowId,
+  type GenerateVideoInput,
+  type HdOnDemandInput,
+  type HdReservation,
+  type Timing,
+} from '../workflows/job-types.js';
 
 type GenerateVideo = WorkflowFn<'generateVideo'>;
+type FetchHdOnDemand = WorkflowFn<'fetchHdOnDemand'>;
 
 export interface StartJobArgs {
   userId: string;
@@ -94,4 +102,29 @@ export async function waitForJob(client: Client, jobId: string): Promise<JobProg
     if (err instanceof WorkflowFailedError) return handle.query(progressQuery);
     throw err;
   }
+}
+
+/**
+ * Starts the job's on-demand 1080p, or joins the one running (USE_EXISTING: concurrent asks make one
+ * workflow, one hold), and waits only until its price is held or refused (update-with-start). A run
+ * that ended may be followed by another (after a refusal, once credits are back): the ledger answers
+ * a settled 1080p from the record, so a new run never holds twice.
+ */
+export async function startHdOnDemand(
+  client: Client,
+  taskQueue: string,
+  input: HdOnDemandInput,
+): Promise<HdReservation> {
+  const startWorkflowOperation = new WithStartWorkflowOperation<FetchHdOnDemand>(
+    workflowType('fetchHdOnDemand'),
+    {
+      workflowId: hdOnDemandWorkflowId(input.jobId),
+      taskQueue,
+      args: [input],
+      workflowIdConflictPolicy: 'USE_EXISTING',
+      workflowIdReusePolicy: 'ALLOW_DUPLICATE',
+      staticSummary: `1080p on demand for ${input.jobId}`,
+    },
+  );
+  return client.workflow.executeUpdateWithStart(hdReservationUpdate, { startWorkflowOperation });
 }

@@ -7,7 +7,7 @@ import { createHash } from 'node:crypto';
 import { WorkflowExecutionAlreadyStartedError, WorkflowNotFoundError, type Client } from '@temporalio/client';
 import type { Logger } from 'pino';
 import type { Prices } from '../config.js';
-import type { Ledger, JobRecord } from '../ledger/index.js';
+import { onDemandHdIneligibility, type Ledger, type JobRecord } from '../ledger/index.js';
 import type { Metrics } from '../observability/metrics.js';
 import type { VideoStorage } from '../storage/index.js';
 import {
@@ -16,6 +16,7 @@ import {
   isRejectionReason,
   NotFound,
   Rejected,
+  Unavailable,
   type JobListView,
   type JobProgress,
   type JobState,
@@ -23,10 +24,10 @@ import {
   type Variant,
   type VideoRequest,
 } from '../domain/index.js';
-import type { Timing } from '../workflows/job-types.js';
+import { DEFAULT_TIMING, type Timing } from '../workflows/job-types.js';
 import type { ContentLinks } from './content-links.js';
 import { priceOf } from './pricing.js';
-import { jobHandle, startVideoJob } from './video-jobs.js';
+import { jobHandle, startHdOnDemand, startVideoJob } from './video-jobs.js';
 
 export interface VideoServiceDeps {
   temporal: Client;
@@ -43,12 +44,19 @@ export interface VideoServiceDeps {
 /** Who reads a file: its owner (by key or session), or the bearer of a signed link to that job. */
 export type ContentAccess = { userId: string } | { signedJobId: string };
 
+/** What the seed app's 1080p route learns (see hd1080). */
+export interface Hd1080Answer {
+  job: JobView;
+  hd: 'ready' | 'processing' | 'waiting';
+}
+
 export function requestHash(request: VideoRequest): string {
   return createHash('sha256').update(JSON.stringify(request)).digest('hex');
 }
 
 export function createVideoService(deps: VideoServiceDeps) {
   const { temporal, ledger, storage } = deps;
+  const hdWindowMs = deps.timing?.hdWindowMs ?? DEFAULT_TIMING.hdWindowMs;
 
   async function view(record: JobRecord): Promise<JobView> {
     // The record mirrors the workflow at every stage and becomes final in the capture/release
@@ -80,6 +88,7 @@ export function createVideoService(deps: VideoServiceDeps) {
       error: progress.error ?? null,
       createdAt: record.createdAt.toISOString(),
       updatedAt: record.updatedAt.toISOString(),
+      finishedAt: record.finishedAt?.toISOString() ?? null,
     };
   }
 
@@ -102,6 +111,46 @@ export function createVideoService(deps: VideoServiceDeps) {
     const code = record.error?.code;
     const reason = isRejectionReason(code) ? code : 'insufficient_credits';
     return new Rejected(reason, record.error?.message ?? 'The job was rejected.', record.id);
+  }
+
+  /** Where the 1080p of a job created without `hd` stands; starts fetching it when it is due. */
+  async function hdOnDemand(record: JobRecord, job: JobView, retried = false): Promise<Hd1080Answer> {
+    const never = (detail: string) => new Unavailable(detail, { jobId: job.id, hd: job.hd });
+    // What the request rules out is final at once; the rest waits for the video to be made.
+    const ineligible = onDemandHdIneligibility({ ...record, state: 'succeeded' });
+    if (ineligible) throw never(`No 1080p version for this video: ${ineligible}.`);
+    if (!isFinalState(record.state)) return { job, hd: 'waiting' };
+    if (job.hd === 'unavailable')
+      throw never(
+        `The 1080p version is unavailable${job.hdNote ? ` (${job.hdNote})` : ''}; the original is at videoUrl.`,
+      );
+    // Pending: the fetch is under way. One that has been pending well past the HD window lost its
+    // workflow (terminated by an operator): asking again restarts it, and it resumes the same hold.
+    const stale = Date.now() - record.updatedAt.getTime() > hdWindowMs + 5 * 60_000;
+    if (job.hd === 'pending' && !stale) return { job, hd: 'processing' };
+    const reservation = await startHdOnDemand(temporal, deps.taskQueue, {
+      jobId: record.id,
+      userId: record.userId,
+      taskId: job.kieTaskId!,
+      price: deps.prices.hd,
+      ...(deps.timing ? { timing: deps.timing } : {}),
+    });
+    switch (reservation.status) {
+      case 'held':
+        return { job: await view((await ledger.getJob(record.id)) ?? record), hd: 'processing' };
+      case 'refused':
+        throw new Rejected(reservation.reason, reservation.message, record.id);
+      case 'ineligible':
+        throw never(`No 1080p version for this video: ${reservation.message}.`);
+      case 'settled': {
+        // Delivered or given up on since we read the record: answer from the record as it is now.
+        const now = (await ledger.getJob(record.id)) ?? record;
+        const nowView = await view(now);
+        if (nowView.files.some((f) => f.variant === '1080p')) return { job: nowView, hd: 'ready' };
+        if (retried) return { job: nowView, hd: 'processing' };
+        return hdOnDemand(now, nowView, true);
+      }
+    }
   }
 
   return {
@@ -181,11 +230,37 @@ export function createVideoService(deps: VideoServiceDeps) {
       return { file, range, body: stored.body };
     },
 
-    /** For the seed application's compatibility route: find a job by KIE task id. */
-    async byTaskId(userId: string, taskId: string): Promise<JobView> {
+    /**
+     * The seed application's 1080p route: the job of a KIE task and where its 1080p stands — archived
+     * (`ready`), on its way (`processing`), the video itself still being made (`waiting`), or never (a
+     * domain error naming why). A job created with `hd` is answered from its record; one created
+     * without gets its 1080p on demand (src/workflows/fetch-hd-on-demand.ts), charged once delivered.
+     */
+    async hd1080(userId: string, taskId: string): Promise<Hd1080Answer> {
       const record = await ledger.findJobByKieTaskId(userId, taskId);
       if (!record) throw new NotFound('Video');
-      return view(record);
+      const job = await view(record);
+      if (job.files.some((f) => f.variant === '1080p')) return { job, hd: 'ready' };
+      const details = { jobId: job.id, state: job.state, hd: job.hd };
+      if (record.state !== 'succeeded' && isFinalState(record.state)) {
+        const why = job.error ? `: ${job.error.message}` : '';
+        throw new Conflict(`The job ended ${job.state}${why}; it has no 1080p version.`, details);
+      }
+      if (!record.request.hd) return hdOnDemand(record, job);
+      const note = job.hdNote ? ` (${job.hdNote})` : '';
+      if (job.hd === 'not_supported')
+        throw new Unavailable(
+          `KIE makes no 1080p version of this video${note}; the original is at videoUrl.`,
+          details,
+        );
+      if (job.hd === 'unavailable')
+        throw new Unavailable(
+          `The 1080p version is unavailable${note}; the original is at videoUrl.`,
+          details,
+        );
+      if (record.state === 'succeeded')
+        throw new Unavailable('The job succeeded without a 1080p version.', details);
+      return { job, hd: 'processing' };
     },
   };
 

@@ -45,13 +45,20 @@ type Activities = ReturnType<typeof createVideoActivities>;
  */
 type LedgerActivities = Pick<
   Activities,
-  'reserveCredits' | 'recordJobState' | 'finalizeJob' | 'compensateJob'
+  | 'reserveCredits'
+  | 'recordJobState'
+  | 'finalizeJob'
+  | 'compensateJob'
+  // fetchHdOnDemand's (src/workflows/fetch-hd-on-demand.ts), which shares this profile.
+  | 'reserveHdOnDemand'
+  | 'deliverHdOnDemand'
+  | 'abandonHdOnDemand'
 >;
 type KieActivities = Pick<Activities, 'submitToKie' | 'checkKieTask' | 'fetchHd'>;
 type ArchiveActivities = Pick<Activities, 'archiveFile'>;
 
 /** Ledger and bookkeeping: fast, idempotent, retried until the database answers. */
-const ledger = proxyActivities<LedgerActivities>({
+export const ledger = proxyActivities<LedgerActivities>({
   startToCloseTimeout: '30 seconds',
   retry: { initialInterval: '1 second', maximumInterval: '30 seconds', backoffCoefficient: 2 },
 });
@@ -61,7 +68,7 @@ const ledger = proxyActivities<LedgerActivities>({
  * failures, the rest are retried with backoff. Downloads heartbeat so a dead worker is noticed in
  * seconds, not at the start-to-close limit.
  */
-function remoteActivities(timing: Timing) {
+export function remoteActivities(timing: Timing) {
   const retry = {
     initialInterval: timing.retryInitialIntervalMs,
     maximumInterval: '60 seconds',
@@ -316,7 +323,11 @@ async function finishSucceededTask(
   );
 }
 
-async function waitForHd({ kie, timing }: JobContext, taskId: string): Promise<string | null> {
+/** Asks KIE for the 1080p until it is ready (its URL) or the HD window is over (null). */
+export async function waitForHd(
+  { kie, timing }: Pick<JobContext, 'kie' | 'timing'>,
+  taskId: string,
+): Promise<string | null> {
   const deadline = Date.now() + timing.hdWindowMs;
   for (;;) {
     // One call may itself retry (429/455/5xx): bound it by what is left of the window, so the job never

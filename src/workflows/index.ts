@@ -1,3 +1,4 @@
 // Workflow bundle entry: every workflow the worker registers.
 export { generateVideo } from './generate-video.js';
+export { fetchHdOnDemand } from './fetch-hd-on-demand.js';
 export { reconcileJobs } from './reconcile-jobs.js';

@@ -144,8 +144,12 @@ describe('seed-application compatibility routes', () => {
           success: true,
           jobId: created.jobId,
           taskId,
-          status: 'succeeded',
+          status: 'completed',
+          state: 'succeeded',
+          outputs: [videoUrl, video1080pUrl],
+          result_urls: [videoUrl, video1080pUrl],
           error: null,
+          completed_at: (await stack.ledger.getJob(created.jobId))!.finishedAt!.toISOString(),
         });
         // Signed links: playable with no header.
         for (const [url, variant] of [
@@ -189,11 +193,30 @@ describe('seed-application compatibility routes', () => {
       assertProblem(await hd1080(api, 'veo_task_doesnotexist'), 404);
     });
 
-    await t.test('no 1080p requested → 404 at once, still 404 once the job succeeded', async () => {
-      const { jobId, taskId } = await seedJobWithTask(stack, api, { hd: false });
-      assertNo1080p(await hd1080(api, taskId), 404, /No 1080p version was requested/);
+    await t.test('no 1080p asked, 9:16 → 404 naming why at once, and once it succeeded', async () => {
+      const { jobId, taskId } = await seedJobWithTask(stack, api, { hd: false, aspectRatio: '9:16' });
+      const why = /9:16; a 1080p is made on demand for 16:9 videos only/;
+      assertNo1080p(await hd1080(api, taskId), 404, why);
       await waitForJob(api, jobId, (j) => j.state === 'succeeded');
-      assertNo1080p(await hd1080(api, taskId), 404, /No 1080p version was requested/);
+      assertNo1080p(await hd1080(api, taskId), 404, why);
+    });
+
+    await t.test('no 1080p asked, 16:9, still running → 202 with the video status', async () => {
+      const { jobId, taskId } = await seedJobWithTask(stack, api, { hd: false }, { hd1080: 'refused' });
+      const waiting = await hd1080(api, taskId);
+      if (waiting.status === 202) {
+        assert.equal((waiting.body as SeedJob).video1080pUrl, null);
+        assert.match((waiting.body as SeedJob).status, /^(pending|processing)$/);
+      }
+      await waitForJob(api, jobId, (j) => j.state === 'succeeded');
+      await waitFor(
+        'the on-demand 1080p refused by KIE',
+        async () => {
+          const r = await hd1080(api, taskId);
+          return r.status === 202 ? undefined : r;
+        },
+        20_000,
+      ).then((r) => assertNo1080p(r, 404, /unavailable/));
     });
 
     await t.test('aspect_ratio Auto (KIE makes no 1080p) → 404', async () => {
@@ -231,8 +254,8 @@ describe('seed-application compatibility routes', () => {
         paths: Record<string, { get: { responses: Record<string, { content?: object }> } }>;
       };
       const { responses } = doc.paths['/api/jobs/veo/{taskId}/1080p']!.get;
-      assert.deepEqual(Object.keys(responses).sort(), ['200', '202', '404', '409']);
-      for (const status of ['404', '409']) {
+      assert.deepEqual(Object.keys(responses).sort(), ['200', '202', '402', '404', '409', '429', '503']);
+      for (const status of ['402', '404', '409', '429', '503']) {
         const content = responses[status]?.content ?? {};
         assert.ok('application/problem+json' in content, `${status}: ${JSON.stringify(content)}`);
       }

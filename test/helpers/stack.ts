@@ -142,10 +142,14 @@ export async function startTestStack(t: TestContext, opts: TestStackOptions = {}
  * would break running workflows (non-determinism) fails CI.
  */
 async function maybeRecordHistory(stack: Stack, jobId: string, state: string) {
+  await maybeRecordWorkflowHistory(stack, videoWorkflowId(jobId), `${state}-${jobId.slice(4, 14)}`);
+}
+
+/** The same for any workflow (e.g. fetchHdOnDemand), saved as test/histories/<name>.json. */
+export async function maybeRecordWorkflowHistory(stack: Stack, workflowId: string, name: string) {
   if (!process.env.RECORD_HISTORIES) return;
-  const history = await stack.temporal.client.workflow.getHandle(videoWorkflowId(jobId)).fetchHistory();
-  const file = path.resolve(import.meta.dirname, '../histories', `${state}-${jobId.slice(4, 14)}.json`);
-  await writeFile(file, historyToJSON(history));
+  const history = await stack.temporal.client.workflow.getHandle(workflowId).fetchHistory();
+  await writeFile(path.resolve(import.meta.dirname, '../histories', `${name}.json`), historyToJSON(history));
 }
 
 export { videoRequest };

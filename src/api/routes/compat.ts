@@ -1,104 +1,22 @@
 /**
- * The seed application's routes, so its front end can switch over without changes. Its field names
- * (aspectRatio or aspect_ratio, seeds, videoUrl, video1080pUrl) map onto the /v1 API; same auth.
+ * The seed application's routes, so its front end switches over unchanged: its body, status words and
+ * result fields (src/api/seed-contract.ts), same auth as /v1 (bearer key or the session cookie its
+ * same-origin pages send).
  */
 import { z } from 'zod';
 import type { VideoService } from '../../services/videos.js';
-import { isFinalState, type JobView } from '../../domain/index.js';
 import { currentUser } from '../auth.js';
-import { HttpProblem } from '../problem.js';
 import { defineRoute } from '../route.js';
-import { CreateVideoBody, problem } from '../schemas.js';
+import { problem } from '../schemas.js';
+import { SEED_STATUS, Seed1080p, SeedCreateBody, SeedJob, seedView } from '../seed-contract.js';
 import { createHeaders, createProblems, idempotencyKey } from './videos.js';
-
-const v1 = CreateVideoBody.in.shape;
-
-/**
- * The seed's body, field by field with the /v1 validators, so a bad field is reported under the name
- * the seed sent (`seeds`, `aspect_ratio`), then mapped onto the /v1 body for its cross-field rules.
- * Not strict: enhancePrompt and other seed-only fields are accepted and dropped (KIE has no such field).
- */
-const SeedCreateBody = z
-  .object({
-    prompt: v1.prompt,
-    model: v1.model,
-    generationType: v1.generationType,
-    imageUrls: v1.imageUrls,
-    // No defaults on the two spellings: the /v1 body applies 16:9 when neither is sent.
-    aspectRatio: v1.aspectRatio.unwrap().optional(),
-    aspect_ratio: v1.aspectRatio.unwrap().optional().meta({ description: 'Same as aspectRatio' }),
-    seeds: v1.seed,
-    watermark: v1.watermark,
-    enableTranslation: v1.enableTranslation,
-    hd: v1.hd,
-  })
-  .transform(({ aspect_ratio, aspectRatio, seeds, ...rest }): z.input<typeof CreateVideoBody> => ({
-    ...rest,
-    ...((aspectRatio ?? aspect_ratio) ? { aspectRatio: aspectRatio ?? aspect_ratio } : {}),
-    ...(seeds !== undefined ? { seed: seeds } : {}),
-  }))
-  .pipe(CreateVideoBody);
-
-const SeedJob = z.object({
-  success: z.boolean(),
-  jobId: z.string(),
-  taskId: z.string().nullable(),
-  status: z.string(),
-  videoUrl: z.string().nullable(),
-  video1080pUrl: z.string().nullable(),
-  error: z.string().nullable(),
-});
-
-function seedView(job: JobView) {
-  const url = (variant: string) => job.files.find((f) => f.variant === variant)?.url ?? null;
-  return {
-    success: !endedUnsuccessfully(job),
-    jobId: job.id,
-    taskId: job.kieTaskId,
-    status: job.state,
-    videoUrl: url('original'),
-    video1080pUrl: url('1080p'),
-    error: job.error?.message ?? null,
-  };
-}
-
-const endedUnsuccessfully = (job: JobView) => job.state !== 'succeeded' && isFinalState(job.state);
-
-/**
- * Why a job without an archived 1080p will never have one, or null while it still may. The seed's front
- * end polls this route until it stops answering 202: every dead end must get a final answer.
- */
-function no1080p(job: JobView): HttpProblem | null {
-  const extra = { jobId: job.id, state: job.state, hd: job.hd };
-  if (endedUnsuccessfully(job)) {
-    const why = job.error ? `: ${job.error.message}` : '';
-    return new HttpProblem(
-      409,
-      'Conflict',
-      `The job ended ${job.state}${why}; it has no 1080p version.`,
-      extra,
-    );
-  }
-  const gone = (detail: string) => new HttpProblem(404, 'Not Found', detail, extra);
-  const note = job.hdNote ? ` (${job.hdNote})` : '';
-  switch (job.hd) {
-    case 'not_requested':
-      return gone('No 1080p version was requested for this job (create it with "hd": true).');
-    case 'not_supported':
-      return gone(`KIE makes no 1080p version of this video${note}; the original is at videoUrl.`);
-    case 'unavailable':
-      return gone(`The 1080p version is unavailable${note}; the original is at videoUrl.`);
-    default:
-      return job.state === 'succeeded' ? gone('The job succeeded without a 1080p version.') : null;
-  }
-}
 
 export function compatRoutes(videos: VideoService) {
   return [
     defineRoute({
       method: 'post',
       path: '/api/generate/video',
-      summary: 'Seed-app compatible: create a video job',
+      summary: 'Seed-app compatible: create a video job (answers { jobId, status, … })',
       tags: ['compat'],
       auth: 'user',
       body: SeedCreateBody,
@@ -116,7 +34,8 @@ export function compatRoutes(videos: VideoService) {
     defineRoute({
       method: 'get',
       path: '/api/jobs/:jobId',
-      summary: 'Seed-app compatible: job status',
+      summary:
+        'Seed-app compatible: job status ({ status, outputs, … }; pending → processing → completed | failed)',
       tags: ['compat'],
       auth: 'user',
       params: z.object({ jobId: z.string().min(1).max(100) }),
@@ -132,25 +51,33 @@ export function compatRoutes(videos: VideoService) {
       method: 'get',
       path: '/api/jobs/veo/:taskId/1080p',
       summary:
-        'Seed-app compatible: the archived 1080p of a KIE task (202 while it may still come; 404/409 once it never will)',
+        'Seed-app compatible: the 1080p of a KIE task. A finished 16:9 job created without hd gets it on demand (PRICE_HD, charged once delivered): 202 { video1080pUrl: null, status } while it comes, 200 with the URL, or a final 4xx naming why',
       tags: ['compat'],
       auth: 'user',
       params: z.object({ taskId: z.string().min(1).max(200) }),
       responses: {
-        200: { description: 'Ready: video1080pUrl is set', schema: SeedJob },
-        202: { description: 'Still processing: ask again later', schema: SeedJob },
+        200: { description: 'Ready: video1080pUrl is set', schema: Seed1080p },
+        202: { description: 'Still processing (the video or its 1080p): ask again later', schema: Seed1080p },
+        402: problem('Not enough credits for the 1080p (PRICE_HD): nothing held; ask again once topped up'),
         404: problem(
-          'No such task for this user, or the job has no 1080p and never will: not requested, not supported, or unavailable (the detail says which)',
+          'No such task for this user, or no 1080p and never will be: 9:16 or Auto video, fallback video, KIE refused, not ready in time (the detail says which)',
         ),
         409: problem('The job failed, was canceled, timed out or was rejected: no 1080p'),
+        429: problem('Daily spend cap reached, or rate limited'),
+        503: problem('Spend breaker open: the operator paused spending'),
       },
       handler: async ({ params, req }) => {
-        const job = await videos.byTaskId(currentUser(req).id, params.taskId);
+        const { job, hd } = await videos.hd1080(currentUser(req).id, params.taskId);
         const view = seedView(job);
-        if (view.video1080pUrl) return { status: 200, body: view };
-        const final = no1080p(job);
-        if (final) throw final;
-        return { status: 202, body: view };
+        const body: z.infer<typeof Seed1080p> = {
+          success: view.success,
+          jobId: view.jobId,
+          taskId: view.taskId,
+          status: hd === 'ready' ? 'completed' : hd === 'processing' ? 'processing' : SEED_STATUS[job.state],
+          video1080pUrl: hd === 'ready' ? view.video1080pUrl : null,
+          videoUrl: view.videoUrl,
+        };
+        return { status: hd === 'ready' ? 200 : 202, body };
       },
     }),
   ];
