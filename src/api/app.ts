@@ -16,7 +16,7 @@ import { signedUrlOrUserAuth } from './content-auth.js';
 import type { ApiDeps } from './deps.js';
 import { problemHandler, notFound } from './problem.js';
 import { REFERENCE_ASSETS_PATH, referenceAssets } from './reference-ui.js';
-import { mountRoutes, type AnyRoute, type Auth } from './route.js';
+import { mountRoutes, type AnyRoute, type Auth, type RouteSpec } from './route.js';
 import { adminRoutes } from './routes/admin.js';
 import { compatRoutes } from './routes/compat.js';
 import { creditRoutes } from './routes/credits.js';
@@ -26,12 +26,24 @@ import { modelRoutes } from './routes/models.js';
 import { sessionRoutes } from './routes/session.js';
 import { contentPath, videoRoutes } from './routes/videos.js';
 import { webhookRoutes } from './routes/webhooks.js';
-import { createAdminService } from '../services/admin.js';
-import { createCreditService } from '../services/credits.js';
-import { createVideoService } from '../services/videos.js';
+import { createAdminService, type AdminService } from '../services/admin.js';
+import { createCreditService, type CreditService } from '../services/credits.js';
+import { createVideoService, type VideoService } from '../services/videos.js';
 import { studioAssets, studioRoutes } from '../studio/routes.js';
 
-export function createApp(deps: ApiDeps): express.Express {
+/** The application services the routes call; tests may hand in fakes of any of them. */
+export interface ApiServices {
+  videos: VideoService;
+  admin: AdminService;
+  credits: CreditService;
+}
+
+/** The app, and the routes it serves (their schemas: for the OpenAPI document and the tests). */
+export interface App extends express.Express {
+  routes: readonly RouteSpec[];
+}
+
+export function createApp(deps: ApiDeps, given: Partial<ApiServices> = {}): App {
   const app = express();
   app.disable('x-powered-by');
   app.set('trust proxy', 'loopback');
@@ -71,10 +83,10 @@ export function createApp(deps: ApiDeps): express.Express {
     path: contentPath,
     cdnBaseUrl: deps.contentCdnBaseUrl,
   });
-  const services = {
-    videos: createVideoService({ ...deps, links }),
-    admin: createAdminService(deps),
-    credits: createCreditService(deps),
+  const services: ApiServices = {
+    videos: given.videos ?? createVideoService({ ...deps, links }),
+    admin: given.admin ?? createAdminService(deps),
+    credits: given.credits ?? createCreditService(deps),
   };
   const user = userAuth(deps.ledger, sessions);
   const guards: Record<Auth, RequestHandler> = {
@@ -123,7 +135,7 @@ export function createApp(deps: ApiDeps): express.Express {
   app.use('/studio', studioAssets());
   app.use((_req, _res, next) => next(notFound('Route')));
   app.use(problemHandler(deps.logger));
-  return app;
+  return Object.assign(app, { routes: all });
 }
 
 function countRequests(metrics: Metrics): RequestHandler {

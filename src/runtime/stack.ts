@@ -10,6 +10,7 @@ import path from 'node:path';
 import type { Client } from '@temporalio/client';
 import type { Worker } from '@temporalio/worker';
 import { createApp } from '../api/app.js';
+import type { RouteSpec } from '../api/route.js';
 import type { Config } from '../config.js';
 import { openDatabase, type Db } from '../db/index.js';
 import { createKieClient } from '../kie/index.js';
@@ -51,6 +52,8 @@ export interface Stack {
   simulator: KieSimulator | null;
   worker: Worker | null;
   apiUrl: string | null;
+  /** The API's routes (empty without the API role): their schemas, for documentation and tests. */
+  apiRoutes: readonly RouteSpec[];
   adminApiKey: string | undefined;
   close(): Promise<void>;
 }
@@ -148,6 +151,7 @@ export async function startStack(opts: StackOptions): Promise<Stack> {
 
     // HTTP first (port known), so the callback base URL can point at it when nothing else is set.
     let apiUrl: string | null = null;
+    let apiRoutes: readonly RouteSpec[] = [];
     let publicBaseUrl = env.PUBLIC_BASE_URL ?? null;
     if (roles.api) {
       // The reconciler runs in workers; its figures are in the database, published where /metrics is.
@@ -176,6 +180,7 @@ export async function startStack(opts: StackOptions): Promise<Stack> {
           temporal: async () => void (await connection.healthService.check({})),
         },
       });
+      apiRoutes = app.routes;
       const server = http.createServer(app);
       server.listen(env.PORT, env.HOST);
       await once(server, 'listening');
@@ -241,6 +246,7 @@ export async function startStack(opts: StackOptions): Promise<Stack> {
       simulator,
       worker,
       apiUrl,
+      apiRoutes,
       adminApiKey,
       close,
     };

@@ -4,8 +4,8 @@
  */
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
-import { startTestStack } from '../helpers/stack.js';
-import { assertProblem, client } from './helpers.js';
+import { startTestStack } from '../support/stack.js';
+import { assertProblem, client } from '../support/api-client.js';
 
 describe('admin API', () => {
   it('users, keys, grants and the spend breaker', async (t) => {

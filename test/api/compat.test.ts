@@ -7,8 +7,8 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import type { SimFaults } from '../../src/kie-sim/index.js';
-import { startTestStack, type TestStack } from '../helpers/stack.js';
-import { waitFor } from '../helpers/wait-for.js';
+import { startTestStack, type TestStack } from '../support/stack.js';
+import { waitFor } from '../support/wait-for.js';
 import {
   assertNothingChanged,
   assertProblem,
@@ -20,7 +20,7 @@ import {
   waitForJob,
   type Client,
   type Reply,
-} from './helpers.js';
+} from '../support/api-client.js';
 
 interface SeedJob {
   success: boolean;

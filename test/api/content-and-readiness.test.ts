@@ -4,8 +4,8 @@
  */
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
-import { startTestStack } from '../helpers/stack.js';
-import { assertProblem, client } from './helpers.js';
+import { startTestStack } from '../support/stack.js';
+import { assertProblem, client } from '../support/api-client.js';
 
 describe('content ranges and readiness', () => {
   it('serves ranges (start-end, open end, suffix), 416 outside the file; /readyz 503 without the database', async (t) => {

@@ -5,7 +5,7 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import { MAX_CREDITS } from '../../src/ledger/index.js';
-import { startTestStack } from '../helpers/stack.js';
+import { startTestStack } from '../support/stack.js';
 import { assertNothingChanged, assertProblem, client, credits, VALID_BODY } from './helpers.js';
 
 describe('hostile input', () => {

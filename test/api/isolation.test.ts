@@ -4,7 +4,7 @@
  */
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
-import { startTestStack } from '../helpers/stack.js';
+import { startTestStack } from '../support/stack.js';
 import {
   assertProblem,
   client,
@@ -14,7 +14,7 @@ import {
   waitForJob,
   type Client,
   type JobView,
-} from './helpers.js';
+} from '../support/api-client.js';
 
 const ids = (page: { data: Array<{ id: string }> }) => page.data.map((j) => j.id);
 

@@ -4,8 +4,8 @@
  */
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
-import { startTestStack } from '../helpers/stack.js';
-import { assertProblem, call, client } from './helpers.js';
+import { startTestStack } from '../support/stack.js';
+import { assertProblem, call, client } from '../support/api-client.js';
 
 interface Catalog {
   models: Array<{ id: string; name: string; price: number }>;

@@ -7,8 +7,8 @@ import { describe, it } from 'node:test';
 import type { Router } from 'express';
 import { Validator } from '@seriousme/openapi-schema-validator';
 import { createApp } from '../../src/api/app.js';
-import { startTestStack, type TestStack } from '../helpers/stack.js';
-import { call } from './helpers.js';
+import { startTestStack, type TestStack } from '../support/stack.js';
+import { call } from '../support/api-client.js';
 
 type Layer = Router['stack'][number];
 

@@ -4,8 +4,8 @@
  */
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
-import { startTestStack } from '../helpers/stack.js';
-import { client } from './helpers.js';
+import { startTestStack } from '../support/stack.js';
+import { client } from '../support/api-client.js';
 
 describe('rate limiting', () => {
   it('429 problem+json with RateLimit headers past the budget, per key; unknown keys share the address budget', async (t) => {

@@ -14,8 +14,8 @@ import { historyToJSON } from '@temporalio/common/lib/proto-utils.js';
 import { jobCallbackToken } from '../../src/kie/webhook-auth.js';
 import { createLogger } from '../../src/observability/logger.js';
 import { videoWorkflowId } from '../../src/workflows/job-types.js';
-import { startTestStack, type TestStack } from '../helpers/stack.js';
-import { assertProblem, call, client, createJob, waitForJob } from './helpers.js';
+import { startTestStack, type TestStack } from '../support/stack.js';
+import { assertProblem, call, client, createJob, waitForJob } from '../support/api-client.js';
 
 /** Every log line, as written (JSON). */
 function captureLogs() {

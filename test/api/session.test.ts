@@ -9,7 +9,7 @@ import { describe, it } from 'node:test';
 import { createContentSignatures } from '../../src/security/content-signature.js';
 import { deriveKey } from '../../src/security/derived-keys.js';
 import { createSessionTokens } from '../../src/security/session-token.js';
-import { startTestStack } from '../helpers/stack.js';
+import { startTestStack } from '../support/stack.js';
 import {
   assertNothingChanged,
   assertProblem,
@@ -19,7 +19,7 @@ import {
   VALID_BODY,
   waitForJob,
   type JobView,
-} from './helpers.js';
+} from '../support/api-client.js';
 
 const SESSION_SECRET = 'test-session-secret-0123456789abcdef';
 

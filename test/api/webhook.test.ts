@@ -8,8 +8,8 @@ import { readFileSync } from 'node:fs';
 import path from 'node:path';
 import { describe, it } from 'node:test';
 import { jobCallbackToken, signKieCallback } from '../../src/kie/webhook-auth.js';
-import { startTestStack, type TestStack } from '../helpers/stack.js';
-import { assertProblem, call, client, createJob, waitForJob } from './helpers.js';
+import { startTestStack, type TestStack } from '../support/stack.js';
+import { assertProblem, call, client, createJob, waitForJob } from '../support/api-client.js';
 
 /** The stack keeps generated secrets under DATA_DIR/secrets (src/runtime/secrets.ts). */
 const secret = (stack: TestStack, name: string) =>

@@ -11,7 +11,7 @@ import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { describe, it } from 'node:test';
 import { promisify } from 'node:util';
-import { startTestStack } from '../helpers/stack.js';
+import { startTestStack } from '../support/stack.js';
 
 const execFileAsync = promisify(execFile);
 const veoBin = path.resolve(import.meta.dirname, '../../bin/veo.js');

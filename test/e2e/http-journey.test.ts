@@ -10,8 +10,10 @@ import { execFile } from 'node:child_process';
 import { createHash } from 'node:crypto';
 import { describe, it } from 'node:test';
 import { promisify } from 'node:util';
-import { startTestStack } from '../helpers/stack.js';
-import { http, metricValue, readEvents } from './http-helpers.js';
+import { startTestStack } from '../support/stack.js';
+import { http } from '../support/api-client.js';
+import { metricValue } from '../support/metrics.js';
+import { readEvents } from '../support/sse.js';
 
 const execFileAsync = promisify(execFile);
 const ORDER = ['reserving', 'submitting', 'generating', 'fetching_hd', 'archiving', 'succeeded'];
@@ -19,14 +21,14 @@ const ORDER = ['reserving', 'submitting', 'generating', 'fetching_hd', 'archivin
 describe('HTTP journey', () => {
   it('user, credits, idempotent create, SSE, webhook callback, download, capture, metrics, CLI search', async (t) => {
     const stack = await startTestStack(t);
-    const admin = http(stack.apiUrl!, 'test-admin-key');
+    const admin = http(stack.apiUrl!, 'test-admin-key', stack.apiRoutes);
 
     const created = await admin.post('/admin/users', { name: 'journey' });
     assert.equal(created.status, 201);
     const user = created.body as { id: string; apiKey: string };
     const grant = await admin.post(`/admin/users/${user.id}/grants`, { amount: 500, idempotencyKey: 'g1' });
     assert.equal(grant.status, 200);
-    const api = http(stack.apiUrl!, user.apiKey);
+    const api = http(stack.apiUrl!, user.apiKey, stack.apiRoutes);
     assert.equal(((await api.get('/v1/credits')).body as { balance: number }).balance, 500);
 
     const metricsBefore = await (await fetch(`${stack.apiUrl}/metrics`)).text();

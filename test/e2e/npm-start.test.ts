@@ -13,7 +13,7 @@ import path from 'node:path';
 import { describe, it } from 'node:test';
 import { promisify } from 'node:util';
 import { freePort } from '../../src/temporal/dev-server.js';
-import { http } from './http-helpers.js';
+import { http } from '../support/api-client.js';
 
 const execFileAsync = promisify(execFile);
 const root = path.resolve(import.meta.dirname, '../..');

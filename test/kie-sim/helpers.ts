@@ -4,18 +4,16 @@ import http from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { after } from 'node:test';
 import { startKieSimulator, type KieSimulator, type SimOptions } from '../../src/kie-sim/index.js';
-import { waitFor } from '../helpers/wait-for.js';
+import { FAST_SIM } from '../support/simulator.js';
+import { waitFor } from '../support/wait-for.js';
 
 export const KEY = 'sim-test-key';
 
 /** Lifecycles in a few hundred ms; the rate limit out of the way unless a test is about it. */
 export const FAST: SimOptions = {
+  ...FAST_SIM,
   apiKeys: [KEY],
   rateLimit: { max: 10_000, windowMs: 10_000 },
-  seed: 7,
-  durationsMs: { veo3: 150, veo3_fast: 150, veo3_lite: 150, extend: 150, fourK: 200, market: 150 },
-  hd1080DelayMs: 200,
-  callbackRetryDelayMs: 20,
 };
 
 /**

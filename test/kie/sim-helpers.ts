@@ -2,18 +2,14 @@
 import { createHash } from 'node:crypto';
 import type { KieError } from '../../src/kie/index.js';
 import { rejectsWithKieError } from './assert-kie-error.js';
-import { waitFor } from '../helpers/wait-for.js';
+import { FAST_SIM } from '../support/simulator.js';
+import { waitFor } from '../support/wait-for.js';
 
 /** A distinctive key, so a leak anywhere is easy to spot. */
 export const SIM_KEY = 'sk-sim-91c4e07b2d6a4f35';
 
 /** Short lifecycles: whole scenarios run in well under a second each. */
-export const FAST = {
-  apiKeys: [SIM_KEY],
-  durationsMs: { veo3: 150, veo3_fast: 150, veo3_lite: 150, extend: 150, fourK: 250, market: 150 },
-  hd1080DelayMs: 250,
-  callbackRetryDelayMs: 50,
-};
+export const FAST = { ...FAST_SIM, apiKeys: [SIM_KEY] };
 
 export { waitFor };
 

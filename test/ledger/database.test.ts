@@ -12,7 +12,7 @@ import {
   openScratchDb,
   randomSchemaName,
   TEST_DATABASE_URL,
-} from './scratch-databases.js';
+} from '../support/databases.js';
 
 const ALL_MIGRATIONS = MIGRATIONS.map((m) => m.id);
 

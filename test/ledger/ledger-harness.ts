@@ -6,8 +6,10 @@ import assert from 'node:assert/strict';
 import { afterEach, beforeEach, describe } from 'node:test';
 import type { Db } from '../../src/db/index.js';
 import { createLedger, type Ledger, type NewJob, type NewUser, type User } from '../../src/ledger/index.js';
-import type { VideoRequest } from '../../src/domain/index.js';
-import { DATABASE_KINDS, openScratchDb, type DatabaseKind, type ScratchDb } from './scratch-databases.js';
+import { DATABASE_KINDS, openScratchDb, type DatabaseKind, type ScratchDb } from '../support/databases.js';
+import { videoRequest } from '../support/requests.js';
+
+export { videoRequest };
 
 export const T0 = new Date('2026-11-24T10:00:00Z');
 
@@ -55,16 +57,6 @@ export function forEachDatabase(
     });
   }
 }
-
-export const videoRequest = (prompt = 'A red fox running through fresh snow'): VideoRequest => ({
-  prompt,
-  model: 'veo3_fast',
-  generationType: 'TEXT_2_VIDEO',
-  imageUrls: [],
-  aspectRatio: '16:9',
-  enableTranslation: true,
-  hd: false,
-});
 
 export const newJob = (id: string, userId: string, extra: Partial<NewJob> = {}): NewJob => ({
   id,

@@ -5,8 +5,8 @@
 import assert from 'node:assert/strict';
 import path from 'node:path';
 import { describe, it } from 'node:test';
-import { openBrowser, TEST_OUTPUT } from '../helpers/browser.js';
-import { startTestStack } from '../helpers/stack.js';
+import { openBrowser, TEST_OUTPUT } from '../support/browser.js';
+import { startTestStack } from '../support/stack.js';
 
 describe('API reference page', () => {
   it('renders every operation of /openapi.json offline', async (t) => {

@@ -10,9 +10,9 @@ import assert from 'node:assert/strict';
 import { createHash } from 'node:crypto';
 import path from 'node:path';
 import { describe, it } from 'node:test';
-import { openBrowser, TEST_OUTPUT } from '../helpers/browser.js';
-import { startTestStack } from '../helpers/stack.js';
-import { client, credits, listJobs } from '../api/helpers.js';
+import { openBrowser, TEST_OUTPUT } from '../support/browser.js';
+import { startTestStack } from '../support/stack.js';
+import { client, credits, listJobs } from '../support/api-client.js';
 
 const PROMPT = 'A red fox running through fresh snow, golden hour';
 

@@ -7,7 +7,7 @@ import { createHash } from 'node:crypto';
 import { readFile } from 'node:fs/promises';
 import path from 'node:path';
 import { describe, it } from 'node:test';
-import { startTestStack } from '../helpers/stack.js';
+import { startTestStack } from '../support/stack.js';
 
 describe('generateVideo: callback and polling', () => {
   it('succeeds through the callback, archives original and 1080p with the bytes KIE served, captures the hold', async (t) => {
@@ -32,12 +32,17 @@ describe('generateVideo: callback and polling', () => {
       assert.equal(bytes.subarray(4, 8).toString('latin1'), 'ftyp');
     }
 
-    // 1080p delivered: the model's price (80) + the 1080p price (5), all of the hold.
-    assert.deepEqual(await stack.ledger.balance(user.id), { balance: 415, held: 0, available: 415 });
+    // 1080p delivered: the model's price + the 1080p price, all of the hold.
+    const price = stack.config.prices.veo3_fast + stack.config.prices.hd;
+    assert.deepEqual(await stack.ledger.balance(user.id), {
+      balance: 500 - price,
+      held: 0,
+      available: 500 - price,
+    });
     const job = await stack.ledger.getJob(jobId);
     assert.equal(job?.state, 'succeeded');
-    assert.equal(job?.price, 85);
-    assert.equal(job?.charged, 85);
+    assert.equal(job?.price, price);
+    assert.equal(job?.charged, price);
     await stack.assertInvariants();
   });
 

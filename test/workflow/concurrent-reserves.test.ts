@@ -4,28 +4,13 @@
  * rejected at start with nothing held, and the ledger's invariants hold when all have ended.
  */
 import assert from 'node:assert/strict';
-import { randomUUID } from 'node:crypto';
 import { describe, it } from 'node:test';
-import pg from 'pg';
-import { startTestStack } from '../helpers/stack.js';
-
-const baseUrl = process.env.TEST_DATABASE_URL ?? 'postgres://postgres@127.0.0.1:5432/test';
+import { scratchPostgresUrl } from '../support/databases.js';
+import { startTestStack } from '../support/stack.js';
 
 describe('generateVideo: concurrent reserves on Postgres', () => {
   it('twelve simultaneous starts with credits for five: five held, seven rejected, never overspent', async (t) => {
-    const schema = `reserve_${randomUUID().replaceAll('-', '').slice(0, 12)}`;
-    t.after(async () => {
-      const admin = new pg.Client({ connectionString: baseUrl });
-      await admin.connect();
-      await admin.query(`drop schema if exists ${schema} cascade`);
-      await admin.end();
-    });
-    const databaseUrl = `${baseUrl}?options=${encodeURIComponent(`-c search_path=${schema}`)}`;
-    const admin = new pg.Client({ connectionString: baseUrl });
-    await admin.connect();
-    await admin.query(`create schema ${schema}`);
-    await admin.end();
-
+    const databaseUrl = await scratchPostgresUrl(t, 'reserve');
     const stack = await startTestStack(t, { env: { DATABASE_URL: databaseUrl } });
     const price = stack.config.prices.veo3_fast;
     const user = await stack.user(price * 5);

@@ -4,7 +4,7 @@
  */
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
-import { startTestStack } from '../helpers/stack.js';
+import { startTestStack } from '../support/stack.js';
 
 describe('generateVideo: KIE failures release the hold', () => {
   const outcomes = [
@@ -53,7 +53,8 @@ describe('generateVideo: submit answers', () => {
     assert.deepEqual(third.reservation, { ok: true });
     const thirdResult = await stack.wait(third.jobId);
     assert.equal(thirdResult.state, 'succeeded', JSON.stringify(thirdResult.error));
-    assert.deepEqual(await stack.ledger.balance(user.id), { balance: 420, held: 0, available: 420 });
+    const left = 500 - stack.config.prices.veo3_fast;
+    assert.deepEqual(await stack.ledger.balance(user.id), { balance: left, held: 0, available: left });
     await stack.assertInvariants();
   });
 
@@ -119,7 +120,12 @@ describe('generateVideo: refused at start, nothing held', () => {
     assert.deepEqual(first.reservation, { ok: true });
     const second = await stack.start(user.id);
     assert.equal(!second.reservation.ok && second.reservation.reason, 'concurrency_cap');
-    assert.deepEqual(await stack.ledger.balance(user.id), { balance: 1000, held: 80, available: 920 });
+    const price = stack.config.prices.veo3_fast;
+    assert.deepEqual(await stack.ledger.balance(user.id), {
+      balance: 1000,
+      held: price,
+      available: 1000 - price,
+    });
     const firstResult = await stack.wait(first.jobId);
     assert.equal(firstResult.state, 'succeeded', JSON.stringify(firstResult.error));
     await stack.assertInvariants();

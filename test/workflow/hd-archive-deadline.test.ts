@@ -2,7 +2,7 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import { progressQuery } from '../../src/workflows/definitions.js';
-import { startTestStack } from '../helpers/stack.js';
+import { startTestStack } from '../support/stack.js';
 
 async function until(check: () => Promise<boolean>, ms = 20_000) {
   const deadline = Date.now() + ms;

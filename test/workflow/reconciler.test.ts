@@ -8,9 +8,9 @@ import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import { reserveIn } from '../../src/ledger/credit-operations.js';
 import { videoWorkflowId } from '../../src/workflows/job-types.js';
-import { startTestStack, videoRequest, type TestStack } from '../helpers/stack.js';
-import { temporalCli } from '../helpers/temporal.js';
-import { waitFor } from '../helpers/wait-for.js';
+import { startTestStack, videoRequest, type TestStack } from '../support/stack.js';
+import { temporalCli } from '../support/temporal.js';
+import { waitFor } from '../support/wait-for.js';
 
 const SWEEP_MS = 1_000;
 
@@ -40,7 +40,8 @@ describe('reconciler', () => {
         20_000,
       );
     }
-    assert.equal((await stack.ledger.balance(user.id)).held, 160);
+    const price = stack.config.prices.veo3_fast;
+    assert.equal((await stack.ledger.balance(user.id)).held, 2 * price);
 
     await temporalCli([
       'workflow',
@@ -58,19 +59,27 @@ describe('reconciler', () => {
     assert.equal(job?.error?.code, 'workflow_terminated');
     assert.equal(job?.progress?.error?.code, 'workflow_terminated', 'the job view reads the progress');
     assert.ok(job?.finishedAt);
-    // The other job still runs and still holds its 80 credits.
-    assert.deepEqual(await stack.ledger.balance(user.id), { balance: 500, held: 80, available: 420 });
+    // The other job still runs and still holds its credits.
+    assert.deepEqual(await stack.ledger.balance(user.id), {
+      balance: 500,
+      held: price,
+      available: 500 - price,
+    });
     assert.equal((await stack.ledger.getJob(running.jobId))?.finishedAt, null);
 
     const result = await stack.wait(running.jobId);
     assert.equal(result.state, 'succeeded', JSON.stringify(result.error));
-    assert.deepEqual(await stack.ledger.balance(user.id), { balance: 420, held: 0, available: 420 });
+    assert.deepEqual(await stack.ledger.balance(user.id), {
+      balance: 500 - price,
+      held: 0,
+      available: 500 - price,
+    });
     await stack.assertInvariants();
 
     // Visible where /metrics is scraped (the API), although the sweep ran in the worker.
     const metrics = await (await fetch(`${stack.apiUrl}/metrics`)).text();
     assert.match(metrics, /veo_reconciled_total\{kind="job",reason="workflow_terminated"\} 1\b/);
-    assert.match(metrics, /veo_reconciled_credits_total\{kind="job"\} 80\b/);
+    assert.match(metrics, new RegExp(`veo_reconciled_credits_total\\{kind="job"\\} ${price}\\b`));
     const last = /^veo_reconcile_last_sweep_timestamp_seconds (\S+)$/m.exec(metrics)?.[1];
     assert.ok(Number(last) > 0, `last sweep time: ${last}`);
   });

@@ -10,7 +10,7 @@ import { readdirSync, readFileSync } from 'node:fs';
 import path from 'node:path';
 import { describe, it } from 'node:test';
 import { DefaultLogger, Runtime, Worker } from '@temporalio/worker';
-import { workflowBundle } from '../helpers/temporal.js';
+import { workflowBundle } from '../support/temporal.js';
 
 // Replay workers log each start and stop at INFO; only problems matter here.
 Runtime.install({ logger: new DefaultLogger('WARN') });

@@ -10,37 +10,28 @@ import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { describe, it } from 'node:test';
-import pg from 'pg';
 import { loadConfig } from '../../src/config.js';
 import { startKieSimulator } from '../../src/kie-sim/index.js';
 import { startStack } from '../../src/runtime/stack.js';
 import { startVideoJob, waitForJob } from '../../src/services/video-jobs.js';
 import { reconcileScheduleId } from '../../src/worker/reconcile-schedule.js';
 import { progressQuery } from '../../src/workflows/definitions.js';
-import { FAST_SIM, FAST_TIMING, videoRequest } from '../helpers/stack.js';
-import { testTemporal } from '../helpers/temporal.js';
+import { FAST_TIMING, STACK_SIM, videoRequest } from '../support/stack.js';
+import { scratchPostgresUrl } from '../support/databases.js';
+import { testTemporal } from '../support/temporal.js';
 
 const root = path.resolve(import.meta.dirname, '../..');
-const baseUrl = process.env.TEST_DATABASE_URL ?? 'postgres://postgres@127.0.0.1:5432/test';
 
 describe('generateVideo survives worker crashes', () => {
   it('SIGKILL while waiting and while archiving: the job completes, one capture', async (t) => {
     const { address } = await testTemporal();
-    const schema = `crash_${randomUUID().replaceAll('-', '').slice(0, 12)}`;
-    const admin = new pg.Client({ connectionString: baseUrl });
-    await admin.connect();
-    await admin.query(`create schema ${schema}`);
-    t.after(async () => {
-      await admin.query(`drop schema ${schema} cascade`);
-      await admin.end();
-    });
-    const databaseUrl = `${baseUrl}?options=${encodeURIComponent(`-c search_path=${schema}`)}`;
+    const databaseUrl = await scratchPostgresUrl(t, 'crash');
     const dataDir = await mkdtemp(path.join(tmpdir(), 'veo-crash-'));
     t.after(() => rm(dataDir, { recursive: true, force: true }));
 
     // A slow generation (time to kill the worker while it waits), then a slow 4 MB download.
     const sim = await startKieSimulator({
-      ...FAST_SIM,
+      ...STACK_SIM,
       durationsMs: { veo3_fast: 4_000 },
       faults: { download: 'slow', slowBytesPerSec: 512 * 1024, videoBytes: 4 * 1024 * 1024 },
     });

@@ -21,6 +21,7 @@ import type { VideoRequest } from '../../src/domain/index.js';
 import { videoWorkflowId, type Timing } from '../../src/workflows/job-types.js';
 import { testTemporal, workflowBundle } from './temporal.js';
 import { videoRequest } from './requests.js';
+import { FAST_SIM } from './simulator.js';
 
 export const FAST_TIMING: Partial<Timing> = {
   firstPollAfterMs: 4_000,
@@ -32,9 +33,18 @@ export const FAST_TIMING: Partial<Timing> = {
   archiveHeartbeatTimeoutMs: 3_000,
 };
 
-export const FAST_SIM: Partial<SimOptions> = {
+/** The fast simulator, its lifecycles long enough to see each stage of the workflow. */
+export const STACK_SIM: Partial<SimOptions> = {
+  ...FAST_SIM,
   seed: 42,
-  durationsMs: { veo3: 600, veo3_fast: 400, veo3_lite: 300, extend: 400, fourK: 400 },
+  durationsMs: {
+    ...FAST_SIM.durationsMs,
+    veo3: 600,
+    veo3_fast: 400,
+    veo3_lite: 300,
+    extend: 400,
+    fourK: 400,
+  },
   hd1080DelayMs: 600,
   callbackRetryDelayMs: 100,
 };
@@ -85,7 +95,7 @@ export async function startTestStack(t: TestContext, opts: TestStackOptions = {}
   });
   const stack = await startStack({
     config,
-    simulator: { ...FAST_SIM, ...opts.sim },
+    simulator: { ...STACK_SIM, ...opts.sim },
     timing,
     workflowBundle: await workflowBundle(),
     ...(opts.logger ? { logger: opts.logger } : {}),

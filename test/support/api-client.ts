@@ -1,10 +1,13 @@
 /**
- * Shared by the API tests: a small HTTP client for the running API (real fetch, real server), problem+json
+ * The HTTP tests' one request builder for the running API (real fetch, real server), problem+json
  * assertions, and the "nothing was held" check that every rejected request must pass.
  */
 import assert from 'node:assert/strict';
 import { isFinalState, type JobState } from '../../src/domain/index.js';
-import type { TestStack } from '../helpers/stack.js';
+import type { RouteSpec } from '../../src/api/route.js';
+import { assertDeclaredResponse } from './response-schemas.js';
+import type { TestStack } from './stack.js';
+import { waitFor } from './wait-for.js';
 
 export interface Reply {
   status: number;
@@ -21,6 +24,8 @@ export interface RequestOptions {
   headers?: Record<string, string>;
   /** Bearer key; null sends no Authorization header. */
   key?: string | null;
+  /** The app's routes: the JSON reply is checked against the schema its route declares. */
+  routes?: readonly RouteSpec[];
 }
 
 export async function call(
@@ -43,14 +48,16 @@ export async function call(
   const contentType = res.headers.get('content-type') ?? '';
   let parsed: unknown = text;
   if (/json/.test(contentType)) parsed = JSON.parse(text);
-  return { status: res.status, contentType, headers: res.headers, body: parsed, ms };
+  const reply = { status: res.status, contentType, headers: res.headers, body: parsed, ms };
+  if (opts.routes) assertDeclaredResponse(opts.routes, { method, path, ...reply });
+  return reply;
 }
 
-/** A client bound to the stack's API and one user's key. */
-export function client(stack: TestStack, key: string | null) {
-  const baseUrl = stack.apiUrl!;
+/** A client bound to an API (a stack's, or an in-process app's) and one key; replies checked against their schemas. */
+export function client(api: { apiUrl: string | null; apiRoutes: readonly RouteSpec[] }, key: string | null) {
+  const baseUrl = api.apiUrl!;
   return (method: string, path: string, opts: Omit<RequestOptions, 'key'> & { key?: string | null } = {}) =>
-    call(baseUrl, method, path, { key, ...opts });
+    call(baseUrl, method, path, { key, routes: api.apiRoutes, ...opts });
 }
 export type Client = ReturnType<typeof client>;
 
@@ -134,16 +141,35 @@ export async function waitForJob(
   done: (job: JobView) => boolean,
   timeoutMs = 20_000,
 ): Promise<JobView> {
-  const deadline = Date.now() + timeoutMs;
-  let job: JobView | undefined;
-  while (Date.now() < deadline) {
-    const r = await api('GET', `/v1/videos/${jobId}`);
-    assert.equal(r.status, 200, JSON.stringify(r.body));
-    job = r.body as JobView;
-    if (done(job)) return job;
-    await new Promise((resolve) => setTimeout(resolve, 100));
-  }
-  assert.fail(`job ${jobId} did not reach the expected state in ${timeoutMs} ms: ${JSON.stringify(job)}`);
+  return waitFor(
+    `job ${jobId} to reach the expected state`,
+    async () => {
+      const r = await api('GET', `/v1/videos/${jobId}`);
+      assert.equal(r.status, 200, JSON.stringify(r.body));
+      const job = r.body as JobView;
+      return done(job) ? job : undefined;
+    },
+    timeoutMs,
+    100,
+  );
 }
 
 export const isFinal = (job: JobView) => isFinalState(job.state as JobState);
+
+/** `get` / `post` with one bearer key, over `call` (real fetch, real server; checked against `routes` when given). */
+export function http(baseUrl: string, key: string, routes?: readonly RouteSpec[]) {
+  const send = async (method: string, path: string, body?: unknown, headers?: Record<string, string>) => {
+    const r = await call(baseUrl, method, path, {
+      key,
+      ...(routes ? { routes } : {}),
+      ...(body === undefined ? {} : { body }),
+      ...(headers ? { headers } : {}),
+    });
+    return { status: r.status, type: r.contentType, body: r.body };
+  };
+  return {
+    get: (path: string) => send('GET', path),
+    post: (path: string, body?: unknown, headers?: Record<string, string>) =>
+      send('POST', path, body, headers),
+  };
+}

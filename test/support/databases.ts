@@ -1,4 +1,6 @@
 /**
+ * Test databases. The Postgres server's URL is defined here once (TEST_DATABASE_URL).
+ *
  * The two databases every ledger scenario runs on, each scenario in a fresh random schema that is
  * dropped afterwards, so parallel test files and runs never see each other's rows:
  * - PGlite in memory: one instance per test file (starting one costs seconds; a schema costs
@@ -8,7 +10,7 @@
  *   schema set on every pooled connection by openDatabase.
  */
 import { randomBytes } from 'node:crypto';
-import { after } from 'node:test';
+import { after, type TestContext } from 'node:test';
 import pg from 'pg';
 import { openDatabase, type Db } from '../../src/db/index.js';
 
@@ -61,4 +63,21 @@ async function dropAfterClose(db: Db, schema: string): Promise<void> {
   } finally {
     await dropSchema(schema);
   }
+}
+
+/**
+ * For a whole stack (or a process) on the Postgres server: a fresh schema, dropped when the test ends,
+ * and the DATABASE_URL that selects it on every connection.
+ */
+export async function scratchPostgresUrl(t: TestContext, prefix = 'stack'): Promise<string> {
+  const schema = `${prefix}_${randomBytes(6).toString('hex')}`;
+  const admin = new pg.Client({ connectionString: TEST_DATABASE_URL });
+  await admin.connect();
+  try {
+    await admin.query(`create schema ${schema}`);
+  } finally {
+    await admin.end();
+  }
+  t.after(() => dropSchema(schema));
+  return `${TEST_DATABASE_URL}?options=${encodeURIComponent(`-c search_path=${schema}`)}`;
 }
