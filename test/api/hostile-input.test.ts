@@ -6,7 +6,7 @@ import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import { MAX_CREDITS } from '../../src/ledger/index.js';
 import { startTestStack } from '../support/stack.js';
-import { assertNothingChanged, assertProblem, client, credits, VALID_BODY } from './helpers.js';
+import { assertNothingChanged, assertProblem, client, credits, VALID_BODY } from '../support/api-client.js';
 
 describe('hostile input', () => {
   it('NUL characters, lone surrogates, bad percent-encoding, deep nesting and int4 overflow are 4xx', async (t) => {
