@@ -17,9 +17,17 @@ import { describe, it } from 'node:test';
 import { createContentSignatures } from '../../src/security/content-signature.js';
 import { deriveKey } from '../../src/security/derived-keys.js';
 import { hdOnDemandWorkflowId } from '../../src/workflows/job-types.js';
-import { maybeRecordWorkflowHistory, startTestStack, type TestStack } from '../helpers/stack.js';
-import { waitFor } from '../helpers/wait-for.js';
-import { assertProblem, call, client, credits, listJobs, type Client, type Reply } from './helpers.js';
+import { maybeRecordWorkflowHistory, startTestStack, type TestStack } from '../support/stack.js';
+import { waitFor } from '../support/wait-for.js';
+import {
+  assertProblem,
+  call,
+  client,
+  credits,
+  listJobs,
+  type Client,
+  type Reply,
+} from '../support/api-client.js';
 
 const SESSION_SECRET = 'seed-guide-session-secret-0123456789';
 const PRICE_HD = 7;
