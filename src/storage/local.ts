@@ -5,7 +5,7 @@
  * cut after `put` resolved cannot lose the file.
  */
 import { randomBytes } from 'node:crypto';
-import { type FileHandle, mkdir, open, rename, stat, unlink } from 'node:fs/promises';
+import { chmod, type FileHandle, mkdir, open, rename, stat, unlink } from 'node:fs/promises';
 import path from 'node:path';
 import { pipeline } from 'node:stream/promises';
 import { resolveRange } from './byte-range.js';
@@ -16,6 +16,13 @@ import type { VideoStorage } from './types.js';
 
 /** Temporary files end with this; a crash can leave some behind, and they are safe to delete. */
 export const PARTIAL_SUFFIX = '.partial';
+
+/**
+ * Archived videos are readable by the service's group (a backup or CDN sync job), by nobody else:
+ * set explicitly, whatever the process umask.
+ */
+export const FILE_MODE = 0o640;
+export const DIR_MODE = 0o750;
 
 export function createLocalStorage(opts: { dir: string }): VideoStorage {
   const root = path.resolve(opts.dir);
@@ -34,16 +41,17 @@ export function createLocalStorage(opts: { dir: string }): VideoStorage {
     async put(key, body) {
       const target = fileOf(key);
       const dir = path.dirname(target);
-      await mkdir(dir, { recursive: true });
+      await makeDirs(dir);
       // A random name per call: concurrent puts of one key never share a temporary file, and the
       // last rename wins with a complete file. The leading dot hides it from casual listings.
       const tmp = path.join(
         dir,
         `.${path.basename(target)}.${randomBytes(8).toString('hex')}${PARTIAL_SUFFIX}`,
       );
-      const fh = await open(tmp, 'wx');
+      const fh = await open(tmp, 'wx', FILE_MODE);
       let closed = false;
       try {
+        await fh.chmod(FILE_MODE);
         await pipeline(body, fileSink(fh));
         await fh.sync();
         // The size of what this call wrote: stat(target) after the rename could see another writer's file.
@@ -111,6 +119,16 @@ export function createLocalStorage(opts: { dir: string }): VideoStorage {
       return key === '' ? root : path.join(root, key);
     },
   };
+}
+
+/** mkdir -p, each folder it creates with DIR_MODE. */
+async function makeDirs(dir: string): Promise<void> {
+  const first = await mkdir(dir, { recursive: true, mode: DIR_MODE });
+  if (!first) return;
+  for (let d = dir; ; d = path.dirname(d)) {
+    await chmod(d, DIR_MODE);
+    if (d === first || d === path.dirname(d)) break;
+  }
 }
 
 /** Makes the rename itself durable. Some platforms (Windows) cannot fsync a directory: best effort. */

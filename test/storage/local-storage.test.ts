@@ -1,6 +1,6 @@
 /** The local-directory VideoStorage: the shared contract, plus what only a file system can show. */
 import assert from 'node:assert/strict';
-import { readFile, mkdir, writeFile } from 'node:fs/promises';
+import { readFile, mkdir, stat, writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import { describe, it } from 'node:test';
 import { createLocalStorage, UnsafeKeyError } from '../../src/storage/index.js';
@@ -41,6 +41,16 @@ void describe('local storage', () => {
       assert.deepEqual(await listFiles(dir), ['root/videos/j1/original.mp4']);
       assert.equal(storage.describe('videos/j1/original.mp4'), path.join(root, 'videos/j1/original.mp4'));
       assert.equal(storage.describe('videos/'), path.join(root, 'videos/'));
+      // Group-readable at most, whatever the umask: 0640 files, 0750 folders (the root included).
+      const previous = process.umask(0o000);
+      try {
+        await storage.put('videos/j2/original.mp4', trickle(bytes));
+      } finally {
+        process.umask(previous);
+      }
+      assert.equal((await stat(path.join(root, 'videos/j2/original.mp4'))).mode & 0o777, 0o640);
+      for (const d of ['', 'videos', 'videos/j1', 'videos/j2'])
+        assert.equal((await stat(path.join(root, d))).mode & 0o777, 0o750, `mode of ${d || 'the root'}`);
     } finally {
       await remove();
     }
