@@ -18,6 +18,8 @@ import { createLogger } from '../src/observability/logger.js';
 import { startStack } from '../src/runtime/stack.js';
 import { freePort } from '../src/temporal/dev-server.js';
 
+const BENCH_ADMIN_KEY = 'bench-admin-key-0123456789abcdefghijk';
+
 const { values } = parseArgs({
   options: {
     jobs: { type: 'string', default: '40' },
@@ -39,7 +41,7 @@ const config = loadConfig({
   TEMPORAL_DEV_PORT: String(await freePort()),
   TEMPORAL_UI_PORT: String(await freePort()),
   LOG_LEVEL: 'error',
-  ADMIN_API_KEY: 'bench-admin',
+  ADMIN_API_KEY: BENCH_ADMIN_KEY,
   USER_CONCURRENCY_CAP: String(jobs),
   // One user polls for every job: our own per-key limit would measure itself, not the pipeline.
   RATE_LIMIT_PER_MINUTE: '1000000',
@@ -57,7 +59,10 @@ console.log(`stack up in ${Date.now() - t0} ms (Temporal dev server, PGlite, sim
 
 try {
   const api = stack.apiUrl!;
-  const user = (await post(api, '/admin/users', 'bench-admin', { name: 'bench', credits: jobs * 1000 })) as {
+  const user = (await post(api, '/admin/users', BENCH_ADMIN_KEY, {
+    name: 'bench',
+    credits: jobs * 1000,
+  })) as {
     apiKey: string;
   };
   const createMs: number[] = [];

@@ -20,6 +20,10 @@ const optionalString = z
   .string()
   .optional()
   .transform((v) => (v === '' ? undefined : v));
+/** A secret that guards something (signatures, the admin API): long enough not to be guessed. */
+const optionalSecret = optionalString.pipe(
+  z.string().min(32, 'must be at least 32 characters (e.g. openssl rand -base64 32)').optional(),
+);
 // Credits are stored as int4 (MAX_CREDITS): larger values are refused at boot.
 const credits = z.coerce.number().int().nonnegative().max(MAX_CREDITS);
 // A model's price is what a video costs at the least (a job whose 1080p never comes pays just that):
@@ -39,7 +43,7 @@ const envSchema = z.object({
   KIE_WEBHOOK_HMAC_KEY: optionalString,
   KIE_TIMEOUT_MS: z.coerce.number().int().positive().default(30_000),
   KIE_DOWNLOAD_HOSTS: z.string().default('*.aiquickdraw.com,*.kie.ai,kie.ai,*.redpandaai.co'),
-  WEBHOOK_SECRET: optionalString,
+  WEBHOOK_SECRET: optionalSecret,
   KIE_SIM_PORT: z.coerce.number().int().min(0).max(65535).default(0),
 
   // Temporal: unset address = start the embedded dev server (npm start only).
@@ -69,13 +73,11 @@ const envSchema = z.object({
   S3_ACCESS_KEY_ID: optionalString,
   S3_SECRET_ACCESS_KEY: optionalString,
 
-  ADMIN_API_KEY: optionalString,
+  ADMIN_API_KEY: optionalSecret,
 
   // Studio sessions and playable links (src/security): the root of their HKDF-derived keys; unset =
   // WEBHOOK_SECRET. Cookie lifetime, content-link lifetime, and a CDN origin for presigned S3 URLs.
-  SESSION_SECRET: optionalString.pipe(
-    z.string().min(32, 'must be at least 32 characters (e.g. openssl rand -base64 32)').optional(),
-  ),
+  SESSION_SECRET: optionalSecret,
   SESSION_TTL_SECONDS: z.coerce
     .number()
     .int()

@@ -6,9 +6,10 @@
 import path from 'node:path';
 import { loadConfig, ConfigError } from './config.js';
 import { createLogger } from './observability/logger.js';
+import { startupBanner, wantsDemoUser } from './runtime/banner.js';
 import { ensureDemoUser } from './runtime/demo-user.js';
 import { startStack } from './runtime/stack.js';
-import { runUntilSignal } from './runtime/process.js';
+import { shutdownOnSignal } from './runtime/process.js';
 
 let config;
 try {
@@ -21,30 +22,15 @@ try {
   throw err;
 }
 const logger = createLogger(config.env.LOG_LEVEL);
-const stack = await startStack({ config, logger, projectRoot: path.resolve(import.meta.dirname, '..') });
+// Listening before anything starts: Ctrl-C during the start (Temporal, the database, the worker) stops it.
+const shutdown = shutdownOnSignal(logger, () => logger.info('stopped; state kept in %s', config.dataDir));
+const stack = await startStack({
+  config,
+  logger,
+  projectRoot: path.resolve(import.meta.dirname, '..'),
+  signal: shutdown.signal,
+}).catch((err: unknown) => shutdown.startFailed(err));
+shutdown.started(stack);
 
-runUntilSignal(stack, logger, () => logger.info('stopped; state kept in %s', config.dataDir));
-
-const demo = await ensureDemoUser(stack, config.env.DEMO_USER_CREDITS);
-const api = stack.apiUrl!;
-const lines = [
-  '',
-  '  Veo pipeline is running',
-  `  API           ${api}   (docs: ${api}/docs)`,
-  `  Temporal UI   ${stack.temporal.uiUrl ?? `(external cluster at ${stack.temporal.address})`}`,
-  `  KIE           ${stack.simulator ? `simulator at ${stack.simulator.url}` : config.env.KIE_BASE_URL}`,
-  `  Database      ${config.env.DATABASE_URL ? 'Postgres (DATABASE_URL)' : `PGlite in ${path.join(config.dataDir, 'pglite')}`}`,
-  `  Videos        ${stack.storage.describe('videos/')}`,
-  `  Admin key     ${stack.adminApiKey ?? '(ADMIN_API_KEY not set: admin API disabled)'}`,
-  '',
-  `  Demo user "${demo.name}" has ${demo.available} credits. Try:`,
-  '',
-  `    export VEO_API_URL=${api} VEO_API_KEY=${demo.apiKey}`,
-  `    curl -s -X POST $VEO_API_URL/v1/videos -H "Authorization: Bearer $VEO_API_KEY" \\`,
-  `      -H 'Content-Type: application/json' -d '{"prompt":"A red fox running through snow","hd":true}'`,
-  '    npx veo generate "A red fox running through snow" --hd --wait --out fox.mp4',
-  '',
-  '  Ctrl-C to stop.',
-  '',
-];
-console.log(lines.join('\n'));
+const demo = wantsDemoUser(config) ? await ensureDemoUser(stack, config.env.DEMO_USER_CREDITS) : null;
+console.log(startupBanner(stack, config, demo));

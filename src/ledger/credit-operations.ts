@@ -87,6 +87,18 @@ export async function reserveIn(
     if (hold.user_id !== args.userId || hold.amount !== args.amount) {
       throw new JobConflictError(args.jobId, `already holds ${hold.amount} credits of user ${hold.user_id}`);
     }
+    // A replay while the hold is open is the same reservation; once it was captured or released, a
+    // "replay" would report credits held that nobody holds any more (and a job started on it would
+    // run unpaid): refused.
+    const [settled] = await tx.query<{ kind: string }>(
+      `select kind from credit_entries where job_id = $1 and kind in ('capture', 'release')`,
+      [args.jobId],
+    );
+    if (settled)
+      throw new JobConflictError(
+        args.jobId,
+        `its hold was already ${settled.kind}d; refusing to reserve again`,
+      );
     return { ok: true, replay: true };
   }
   const [job] = await tx.query<{

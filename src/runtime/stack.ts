@@ -39,6 +39,8 @@ export interface StackOptions {
   timing?: Partial<Timing>;
   workflowBundle?: { code: string };
   projectRoot?: string;
+  /** Aborts the start (a Ctrl-C while starting): what was started is closed, and startStack rejects. */
+  signal?: AbortSignal;
 }
 
 export interface Stack {
@@ -76,6 +78,8 @@ export async function startStack(opts: StackOptions): Promise<Stack> {
   const logger = opts.logger ?? createLogger(env.LOG_LEVEL);
   const metrics = createMetrics();
   const closers: Array<() => Promise<void>> = [];
+  // Between the steps of a start: a Ctrl-C stops here, and the catch below closes what was started.
+  const checkpoint = () => opts.signal?.throwIfAborted();
   const close = async () => {
     for (const fn of closers.reverse()) {
       try {
@@ -92,6 +96,7 @@ export async function startStack(opts: StackOptions): Promise<Stack> {
     let address = env.TEMPORAL_ADDRESS;
     if (!address) {
       const cli = await provisionTemporalCli({ projectRoot: opts.projectRoot ?? process.cwd() });
+      checkpoint();
       devServer = await startDevServer({
         cliPath: cli.path,
         port: env.TEMPORAL_DEV_PORT,
@@ -102,6 +107,7 @@ export async function startStack(opts: StackOptions): Promise<Stack> {
       closers.push(() => devServer!.stop());
       address = devServer.address;
     }
+    checkpoint();
     const { client, connection } = await connectClient(address, env);
     closers.push(() => connection.close());
 
@@ -110,6 +116,7 @@ export async function startStack(opts: StackOptions): Promise<Stack> {
     );
     closers.push(() => db.close());
     const ledger = await createLedger(db);
+    checkpoint();
     const storage = await createStorage(config);
 
     const webhookSecret = env.WEBHOOK_SECRET ?? loadOrCreateSecret(config.dataDir, 'webhook-secret');
@@ -184,6 +191,7 @@ export async function startStack(opts: StackOptions): Promise<Stack> {
       const server = http.createServer(app);
       server.listen(env.PORT, env.HOST);
       await once(server, 'listening');
+      checkpoint();
       const { port } = server.address() as AddressInfo;
       apiUrl = `http://${env.HOST === '0.0.0.0' ? '127.0.0.1' : env.HOST}:${port}`;
       closers.push(async () => {
@@ -199,6 +207,8 @@ export async function startStack(opts: StackOptions): Promise<Stack> {
     if (roles.worker) {
       installTemporalRuntime(logger);
       const workerConnection = await connectWorker(address, env);
+      closers.push(() => workerConnection.close());
+      checkpoint();
       worker = await createVideoWorker({
         connection: workerConnection,
         namespace: env.TEMPORAL_NAMESPACE,
@@ -223,16 +233,17 @@ export async function startStack(opts: StackOptions): Promise<Stack> {
         logger.fatal({ err }, 'worker stopped unexpectedly');
         process.exitCode = 1;
       });
+      closers.push(async () => {
+        if (worker!.getState() === 'RUNNING') worker!.shutdown();
+        await running;
+      });
+      checkpoint();
       await ensureReconcileSchedule(client, {
         taskQueue: env.TEMPORAL_TASK_QUEUE,
         everyMs: env.RECONCILE_EVERY_MS,
         logger,
       });
-      closers.push(async () => {
-        if (worker!.getState() === 'RUNNING') worker!.shutdown();
-        await running;
-        await workerConnection.close();
-      });
+      checkpoint();
     }
 
     return {

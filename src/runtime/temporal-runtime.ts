@@ -18,6 +18,9 @@ export function installTemporalRuntime(logger: Logger): void {
   const write = (level: LogLevel, message: string, meta?: LogMetadata) =>
     log[levels[level]](meta ?? {}, message);
   Runtime.install({
+    // Signals are the process's (src/runtime/process.ts): the SDK's own handler would only shut the
+    // worker down, and a Ctrl-C arriving before the worker exists would be swallowed.
+    shutdownSignals: [],
     logger: {
       log: write,
       trace: (m, meta) => write('TRACE', m, meta),

@@ -4,13 +4,13 @@
  */
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
-import { startTestStack } from '../support/stack.js';
+import { startTestStack, TEST_ADMIN_KEY } from '../support/stack.js';
 import { assertProblem, client } from '../support/api-client.js';
 
 describe('admin API', () => {
   it('users, keys, grants and the spend breaker', async (t) => {
     const stack = await startTestStack(t);
-    const admin = client(stack, 'test-admin-key');
+    const admin = client(stack, TEST_ADMIN_KEY);
 
     assertProblem(await client(stack, 'wrong-admin-key')('GET', '/admin/breaker'), 401);
     assertProblem(await client(stack, null)('POST', '/admin/users', { body: { name: 'x' } }), 401);

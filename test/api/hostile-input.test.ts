@@ -5,13 +5,13 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import { MAX_CREDITS } from '../../src/ledger/index.js';
-import { startTestStack } from '../support/stack.js';
+import { startTestStack, TEST_ADMIN_KEY } from '../support/stack.js';
 import { assertNothingChanged, assertProblem, client, credits, VALID_BODY } from '../support/api-client.js';
 
 describe('hostile input', () => {
   it('NUL characters, lone surrogates, bad percent-encoding, deep nesting and int4 overflow are 4xx', async (t) => {
     const stack = await startTestStack(t);
-    const admin = client(stack, 'test-admin-key');
+    const admin = client(stack, TEST_ADMIN_KEY);
     const user = await stack.user(500);
     const api = client(stack, user.apiKey);
     const before = await credits(api);

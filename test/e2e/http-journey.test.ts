@@ -10,7 +10,7 @@ import { execFile } from 'node:child_process';
 import { createHash } from 'node:crypto';
 import { describe, it } from 'node:test';
 import { promisify } from 'node:util';
-import { startTestStack } from '../support/stack.js';
+import { startTestStack, TEST_ADMIN_KEY } from '../support/stack.js';
 import { http } from '../support/api-client.js';
 import { metricValue } from '../support/metrics.js';
 import { readEvents } from '../support/sse.js';
@@ -21,7 +21,7 @@ const ORDER = ['reserving', 'submitting', 'generating', 'fetching_hd', 'archivin
 describe('HTTP journey', () => {
   it('user, credits, idempotent create, SSE, webhook callback, download, capture, metrics, CLI search', async (t) => {
     const stack = await startTestStack(t);
-    const admin = http(stack.apiUrl!, 'test-admin-key', stack.apiRoutes);
+    const admin = http(stack.apiUrl!, TEST_ADMIN_KEY, stack.apiRoutes);
 
     const created = await admin.post('/admin/users', { name: 'journey' });
     assert.equal(created.status, 201);

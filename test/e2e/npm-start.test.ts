@@ -142,4 +142,55 @@ describe('npm start', () => {
     assert.match(second.output(), /"msg":"stopped; state kept in/);
     assert.equal(await processesUsing(dataDir), '');
   });
+
+  it('Ctrl-C while it is still starting (the API answers, the worker is not up yet) stops everything', async (t) => {
+    const dataDir = await mkdtemp(path.join(tmpdir(), 'veo-start-'));
+    t.after(() => rm(dataDir, { recursive: true, force: true }));
+    const port = await freePort();
+    const child = spawn('npm', ['start'], {
+      cwd: root,
+      env: {
+        ...process.env,
+        DATA_DIR: dataDir,
+        PORT: String(port),
+        TEMPORAL_DEV_PORT: String(await freePort()),
+        TEMPORAL_UI_PORT: String(await freePort()),
+        LOG_LEVEL: 'info',
+        ADMIN_API_KEY: 'an-operator-key-from-the-environment-0123',
+      },
+      detached: true,
+      stdio: ['ignore', 'pipe', 'pipe'],
+    });
+    const run = { child, output: () => out, apiUrl: '', uiUrl: '', apiKey: '' };
+    t.after(() => killGroup(run));
+    let out = '';
+    child.stdout.on('data', (c: Buffer) => (out += c.toString()));
+    child.stderr.on('data', (c: Buffer) => (out += c.toString()));
+    // The first moment /healthz answers: the HTTP server listens, the worker is still being built.
+    for (let i = 0; ; i++) {
+      const up = await fetch(`http://127.0.0.1:${port}/healthz`).then(
+        (r) => r.ok,
+        () => false,
+      );
+      if (up) break;
+      assert.ok(i < 1200 && child.exitCode === null, `never answered:\n${out}`);
+      await new Promise((r) => setTimeout(r, 100));
+    }
+    const startedBefore = out.includes('Ctrl-C to stop.');
+    await ctrlC(run);
+    assert.match(out, /"msg":"shutting down"/, out);
+    if (!startedBefore) assert.doesNotMatch(out, /Veo pipeline is running/, 'the start was abandoned');
+    // The Temporal server exits behind us: give the OS a moment to reap it.
+    let left = await processesUsing(dataDir);
+    for (let i = 0; i < 50 && left; i++) {
+      await new Promise((r) => setTimeout(r, 100));
+      left = await processesUsing(dataDir);
+    }
+    assert.equal(left, '', 'no process (temporal included) outlives the start');
+    assert.doesNotMatch(
+      out,
+      /an-operator-key-from-the-environment/,
+      'an admin key from the environment is never printed',
+    );
+  });
 });

@@ -23,6 +23,9 @@ import { testTemporal, workflowBundle } from './temporal.js';
 import { videoRequest } from './requests.js';
 import { FAST_SIM } from './simulator.js';
 
+/** The admin key of every test stack (ADMIN_API_KEY must be at least 32 characters). */
+export const TEST_ADMIN_KEY = 'test-admin-key-0123456789abcdefghijklmnop';
+
 export const FAST_TIMING: Partial<Timing> = {
   firstPollAfterMs: 4_000,
   pollIntervalMs: 1_000,
@@ -90,7 +93,7 @@ export async function startTestStack(t: TestContext, opts: TestStackOptions = {}
     PORT: '0',
     DATA_DIR: dataDir,
     LOG_LEVEL: process.env.TEST_LOG_LEVEL ?? 'silent',
-    ADMIN_API_KEY: 'test-admin-key',
+    ADMIN_API_KEY: TEST_ADMIN_KEY,
     ...opts.env,
   });
   const stack = await startStack({

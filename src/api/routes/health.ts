@@ -1,5 +1,6 @@
 /** Liveness, readiness (Temporal and the database reachable) and Prometheus metrics. */
 import { z } from 'zod';
+import { newErrorRef } from '../../observability/error-ref.js';
 import type { ApiDeps } from '../deps.js';
 import { defineRoute } from '../route.js';
 
@@ -33,7 +34,10 @@ export function healthRoutes(deps: ApiDeps) {
             await withTimeout(check(), 3000);
             checks[name] = 'ok';
           } catch (err) {
-            checks[name] = err instanceof Error ? err.message.split('\n')[0]! : 'unreachable';
+            // The driver's or the network's text (hosts, paths) goes to the log, not to anonymous callers.
+            const ref = newErrorRef();
+            deps.logger.warn({ err, check: name, ref }, 'readiness check failed');
+            checks[name] = `unavailable (ref ${ref})`;
           }
         }
         const ok = Object.values(checks).every((c) => c === 'ok');
