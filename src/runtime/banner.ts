@@ -28,6 +28,7 @@ export function startupBanner(
     '',
     '  Veo pipeline is running',
     `  API           ${api}   (docs: ${api}/docs)`,
+    `  Studio        ${api}/create/video   (sign in with an API key${demo ? ": the demo user's is below" : ''})`,
     `  Temporal UI   ${stack.temporal.uiUrl ?? `(external cluster at ${stack.temporal.address})`}`,
     `  KIE           ${stack.simulator ? `simulator at ${stack.simulator.url}` : config.env.KIE_BASE_URL}`,
     `  Database      ${config.env.DATABASE_URL ? 'Postgres (DATABASE_URL)' : `PGlite in ${path.join(config.dataDir, 'pglite')}`}`,

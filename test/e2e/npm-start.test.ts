@@ -100,6 +100,13 @@ describe('npm start', () => {
     assert.equal((await fetch(`${first.apiUrl}/healthz`)).status, 200);
     assert.equal((await fetch(`${first.apiUrl}/readyz`)).status, 200);
     assert.equal((await fetch(first.uiUrl)).status, 200, 'Temporal Web UI');
+    // The studio, as npm start serves it: / leads to the page, and its module is bundled and served.
+    const studio = await fetch(`${first.apiUrl}/`);
+    assert.equal(new URL(studio.url).pathname, '/create/video');
+    assert.match(await studio.text(), /<script type="module" src="\/studio\/app\.js">/);
+    const module = await fetch(`${first.apiUrl}/studio/app.js`);
+    assert.equal(module.status, 200);
+    assert.match(module.headers.get('content-type') ?? '', /javascript/);
 
     const api = http(first.apiUrl, first.apiKey);
     const created = await api.post('/v1/videos', { prompt: 'A lighthouse in a storm' });
