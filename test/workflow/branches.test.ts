@@ -15,10 +15,11 @@ import { TestWorkflowEnvironment } from '@temporalio/testing';
 import { Worker } from '@temporalio/worker';
 import { pino } from 'pino';
 import type { createVideoActivities } from '../../src/activities/index.js';
-import type { ArchivedFile, JobProgress, JobState, VideoRequest } from '../../src/domain/index.js';
+import type { ArchivedFile, JobProgress, JobState } from '../../src/domain/index.js';
 import type { KieTaskStatus } from '../../src/activities/kie-activities.js';
 import { videoWorkflowId, type GenerateVideoInput, type Timing } from '../../src/workflows/job-types.js';
 import { installTemporalRuntime } from '../../src/runtime/temporal-runtime.js';
+import { videoRequest } from '../support/requests.js';
 import { testTemporal, workflowBundle } from '../support/temporal.js';
 import { waitFor } from '../support/wait-for.js';
 
@@ -46,15 +47,7 @@ const FAST: Timing = {
   archiveHeartbeatTimeoutMs: 30_000,
 };
 
-const REQUEST: VideoRequest = {
-  prompt: 'a lighthouse in a storm',
-  model: 'veo3_fast',
-  generationType: 'TEXT_2_VIDEO',
-  imageUrls: [],
-  aspectRatio: '16:9',
-  enableTranslation: true,
-  hd: false,
-};
+const REQUEST = videoRequest();
 
 const PRICE = 80;
 const HD_PRICE = 5;
