@@ -1,20 +1,8 @@
 /** What the HTTP app is built from: given by the runtime, handed to the routes and services. */
-import type { Client } from '@temporalio/client';
-import type { Logger } from 'pino';
-import type { Prices } from '../config.js';
-import type { Ledger } from '../ledger/index.js';
-import type { Metrics } from '../observability/metrics.js';
-import type { VideoStorage } from '../storage/index.js';
-import type { Timing } from '../workflows/job-types.js';
+import type { VideoServiceDeps } from '../services/videos.js';
 
-export interface ApiDeps {
-  temporal: Client;
-  taskQueue: string;
-  ledger: Ledger;
-  storage: VideoStorage;
-  logger: Logger;
-  metrics: Metrics;
-  prices: Prices;
+/** The video service's dependencies (its content links are built by the app), plus the HTTP layer's own. */
+export interface ApiDeps extends Omit<VideoServiceDeps, 'links'> {
   webhookSecret: string;
   /**
    * Root of the session-cookie and content-URL keys (SESSION_SECRET); absent = WEBHOOK_SECRET. Each use
@@ -31,7 +19,6 @@ export interface ApiDeps {
   contentCdnBaseUrl?: string | undefined;
   kieHmacKey?: string | undefined;
   adminApiKey?: string | undefined;
-  timing?: Partial<Timing> | undefined;
   userDefaults: { concurrencyCap?: number | undefined; dailySpendCap?: number | undefined };
   readiness: { db(): Promise<void>; temporal(): Promise<void> };
   /** Requests per minute per API key (or per IP without one). */
