@@ -41,7 +41,18 @@ const envSchema = z.object({
   KIE_API_KEY: optionalString,
   KIE_BASE_URL: z.url().default('https://api.kie.ai'),
   KIE_WEBHOOK_HMAC_KEY: optionalString,
-  KIE_TIMEOUT_MS: z.coerce.number().int().positive().default(30_000),
+  // Below the submit activity's own limit (KIE_SUBMIT_ACTIVITY_TIMEOUT_MS): a call cut short by the
+  // activity timeout would be retried by Temporal, a call cut short by ours fails the job as ambiguous.
+  KIE_TIMEOUT_MS: z.coerce
+    .number()
+    .int()
+    .positive()
+    .max(60_000, 'must stay below the submit activity timeout (120 s) with room for the pacing wait')
+    .default(30_000),
+  // KIE's account limit on new generations, kept by us across every worker (docs/architecture.md#kie-pacing).
+  KIE_GENERATIONS_PER_10S: z.coerce.number().int().positive().max(10_000).default(20),
+  // Generate calls one worker process has in flight or waiting for a slot; the rest wait in Temporal.
+  KIE_SUBMIT_CONCURRENCY: z.coerce.number().int().positive().max(100).default(4),
   KIE_DOWNLOAD_HOSTS: z.string().default('*.aiquickdraw.com,*.kie.ai,kie.ai,*.redpandaai.co'),
   WEBHOOK_SECRET: optionalSecret,
   KIE_SIM_PORT: z.coerce.number().int().min(0).max(65535).default(0),
@@ -56,6 +67,12 @@ const envSchema = z.object({
   TEMPORAL_UI_PORT: z.coerce.number().int().min(1).max(65535).default(8233),
   TEMPORAL_DEV_PORT: z.coerce.number().int().min(1).max(65535).default(7233),
   TEMPORAL_CLI_PATH: optionalString,
+
+  // Worker sizing (docs/operations.md#sizing): workflows kept in memory between tasks (the rest are
+  // replayed from history when they wake), and tasks run at once.
+  WORKER_MAX_CACHED_WORKFLOWS: z.coerce.number().int().min(0).max(100_000).default(1000),
+  WORKER_MAX_CONCURRENT_WORKFLOW_TASKS: z.coerce.number().int().min(2).max(1000).default(40),
+  WORKER_MAX_CONCURRENT_ACTIVITIES: z.coerce.number().int().positive().max(10_000).default(100),
 
   DATABASE_URL: optionalString,
 

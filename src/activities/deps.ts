@@ -3,7 +3,7 @@ import type { Client } from '@temporalio/client';
 import type { Logger } from 'pino';
 import type { VideoStorage } from '../storage/index.js';
 import type { KieClient } from '../kie/index.js';
-import type { Ledger } from '../ledger/index.js';
+import type { KiePace, Ledger } from '../ledger/index.js';
 import type { Metrics } from '../observability/metrics.js';
 
 export interface ActivityDeps {
@@ -21,6 +21,8 @@ export interface ActivityDeps {
   maxDownloadBytes: number;
   /** The reconciler asks Temporal whether a job's workflow still runs. */
   temporal: Client;
+  /** KIE's generation limit, kept across workers (src/ledger/kie-submissions.ts). */
+  kiePace: KiePace;
   /** A hold whose workflow cannot be found is left alone this long (its workflow may be starting). */
   reconcileGraceMs: number;
 }

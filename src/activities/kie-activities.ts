@@ -1,5 +1,5 @@
 /** Activities that talk to KIE: submit, record-info, 1080p. Each classifies KIE's answer for Temporal. */
-import { ApplicationFailure } from '@temporalio/activity';
+import { ApplicationFailure, Context } from '@temporalio/activity';
 import {
   isAmbiguousSubmitFailure,
   jobCallbackToken,
@@ -23,29 +23,37 @@ export function createKieActivities(deps: ActivityDeps) {
   const { kie, ledger, logger } = deps;
 
   return {
-    async submitToKie(args: { jobId: string; request: VideoRequest }): Promise<{ taskId: string }> {
+    /**
+     * One generate call, paced: it waits for a slot in KIE's window (kept across every worker in the
+     * database), sends, and records how the call ended. A job whose earlier call never reported back
+     * (its worker died mid-call) fails as ambiguous instead of sending again.
+     */
+    async submitToKie(args: {
+      jobId: string;
+      request: VideoRequest;
+    }): Promise<{ taskId: string; submittedAt?: string }> {
+      const slotId = await waitForKieSlot(deps, args.jobId);
       try {
         const { taskId } = await kie.generate(toKieRequest(args.request, callbackUrl(deps, args.jobId)));
+        await ledger.recordKieSubmission(slotId, 'accepted');
         logger.info({ jobId: args.jobId, taskId }, 'submitted to KIE');
-        return { taskId };
+        return { taskId, submittedAt: new Date().toISOString() };
       } catch (err) {
-        if (!(err instanceof KieError)) throw err;
+        if (!(err instanceof KieError)) throw err; // outcome left open: a retry fails as ambiguous
+        const ambiguous = isAmbiguousSubmitFailure(err);
+        await ledger.recordKieSubmission(slotId, ambiguous ? 'ambiguous' : 'refused');
         if (err.code === 402) {
           // Our KIE account is out of credits: stop taking jobs until an operator tops up and closes it.
           await ledger.openBreaker(`KIE answered 402: ${err.msg}`);
           logger.error({ jobId: args.jobId }, 'KIE account out of credits: spend breaker opened');
         }
-        if (isAmbiguousSubmitFailure(err)) {
+        if (ambiguous) {
           // Ambiguous (no answer after the request was sent, or a success reply without a task id): KIE
           // may have created a (paid) task whose id we never saw.
           // KIE has no list or cancel endpoint, so a blind retry can pay twice. We choose to fail the job
           // (the user is refunded) and bound the operator's loss to one generation, logged for audit.
           logger.warn({ jobId: args.jobId, err: err.message }, 'KIE submit outcome unknown: not retried');
-          throw ApplicationFailure.nonRetryable(
-            'KIE did not confirm the submission (no answer, or no task id); not retried, to avoid paying twice.',
-            'KieRejected',
-            'submit_ambiguous',
-          );
+          throw submitAmbiguous();
         }
         throw toFailure(err);
       }
@@ -116,3 +124,32 @@ function toKieRequest(r: VideoRequest, callBackUrl: string | undefined): VeoGene
 }
 
 export type { KieClient };
+
+function submitAmbiguous(): ApplicationFailure {
+  return ApplicationFailure.nonRetryable(
+    'KIE did not confirm the submission (no answer, or no task id); not retried, to avoid paying twice.',
+    'KieRejected',
+    'submit_ambiguous',
+  );
+}
+
+/**
+ * Waits (heartbeating, cancellable) until KIE's window has room for this job's call; the slot is
+ * taken in the same transaction that finds the room, so no two workers take the last one.
+ */
+async function waitForKieSlot({ ledger, kiePace, logger }: ActivityDeps, jobId: string): Promise<number> {
+  const ctx = Context.current();
+  for (;;) {
+    const slot = await ledger.acquireKieSlot(jobId, kiePace);
+    if (slot.kind === 'granted') return slot.slotId;
+    if (slot.kind === 'ended') {
+      throw ApplicationFailure.nonRetryable('The job ended while it waited for KIE.', 'JobEnded');
+    }
+    if (slot.kind === 'ambiguous') {
+      logger.warn({ jobId }, 'an earlier KIE submit of this job never reported back: not sent again');
+      throw submitAmbiguous();
+    }
+    ctx.heartbeat();
+    await ctx.sleep(Math.min(slot.waitMs, 1000));
+  }
+}

@@ -13,6 +13,7 @@ import {
   InvalidCursor,
   NotFound,
   Rejected,
+  TryLater,
   Unavailable,
   type RejectionReason,
 } from '../domain/index.js';
@@ -70,6 +71,9 @@ export function domainProblem(err: DomainError): HttpProblem {
   if (err instanceof NotFound) return new HttpProblem(404, 'Not Found', err.message);
   if (err instanceof Conflict) return new HttpProblem(409, 'Conflict', err.message, err.details);
   if (err instanceof Unavailable) return new HttpProblem(404, 'Not Found', err.message, err.details);
+  if (err instanceof TryLater) {
+    return new HttpProblem(503, 'Service Unavailable', err.message, { retryAfter: err.retryAfterSeconds });
+  }
   if (err instanceof Rejected) {
     const [status, title] = REJECTION_STATUS[err.reason];
     return new HttpProblem(status, title, err.message, { jobId: err.jobId, reason: err.reason });
@@ -118,6 +122,7 @@ export function problemHandler(logger: Logger): ErrorRequestHandler {
       );
     }
     if (res.headersSent) return;
+    if (err instanceof TryLater) res.setHeader('Retry-After', String(err.retryAfterSeconds));
     res
       .status(problem.status)
       .type('application/problem+json')

@@ -18,6 +18,7 @@ export const SEED_MODELS = { 'veo-3.1-quality': 'veo3', 'veo-3.1-fast': 'veo3_fa
  */
 export const SEED_STATUS: Record<JobState, SeedStatus> = {
   reserving: 'pending',
+  queued: 'pending',
   submitting: 'pending',
   generating: 'processing',
   fetching_hd: 'processing',

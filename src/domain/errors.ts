@@ -36,6 +36,18 @@ export class Unavailable extends DomainError {
   }
 }
 
+/** A part we depend on did not answer; nothing was kept (credits held for the request are back). */
+export class TryLater extends DomainError {
+  override name = 'TryLater';
+  constructor(
+    message: string,
+    readonly retryAfterSeconds: number,
+    options?: { cause?: unknown },
+  ) {
+    super(message, options);
+  }
+}
+
 /** The job was refused before anything was spent. */
 export class Rejected extends DomainError {
   override name = 'Rejected';

@@ -38,6 +38,8 @@ export type VideoRequest = z.infer<typeof VideoRequestSchema>;
 /** A job's states, in the order a successful job enters them; the last five are final. */
 export const JobStateSchema = z.enum([
   'reserving',
+  // Credits held, waiting for one of KIE's generation slots (KIE_GENERATIONS_PER_10S across workers).
+  'queued',
   'submitting',
   'generating',
   'fetching_hd',

@@ -14,7 +14,7 @@ export interface SimContext {
   /** The scenario faults; replaced by setFaults(), its scripted queues consumed in place. */
   scenario: { faults: SimFaults };
   account: Account;
-  counters: { generateCalls: number; recordInfoCalls: number; downloads: number };
+  counters: { generateCalls: number; recordInfoCalls: number; downloads: number; rateLimited: number };
   scheduler: Scheduler;
   /**
    * Separate streams, so that how often a test polls (which mints URL tokens) never shifts the

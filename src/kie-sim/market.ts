@@ -108,7 +108,10 @@ export function createMarket(ctx: SimContext) {
       const v = validateMarketTask(r.body, MODEL_NAMES);
       if (typeof v === 'string') return fail(422, v);
       // Market prices are per model and not modelled: jobs cost nothing here.
-      if (!ctx.rateLimiter.tryAcquire()) return fail(429);
+      if (!ctx.rateLimiter.tryAcquire()) {
+        ctx.counters.rateLimited++;
+        return fail(429);
+      }
       const vendor = v.model.split('/')[0]!.replace(/[^a-z0-9]/gi, '');
       const taskId = `task_${vendor}_${ctx.rng.ids.hex(24)}`;
       const now = Date.now();

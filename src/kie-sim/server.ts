@@ -34,7 +34,7 @@ export async function startKieSimulator(options: SimOptions = {}): Promise<KieSi
     baseUrl: () => baseUrl,
     scenario: { faults: copyFaults(options.faults) },
     account: createAccount(o.credits),
-    counters: { generateCalls: 0, recordInfoCalls: 0, downloads: 0 },
+    counters: { generateCalls: 0, recordInfoCalls: 0, downloads: 0, rateLimited: 0 },
     scheduler,
     rng: { ids: createRandom(o.seed), tokens: rngTokens, misc: createRandom(o.seed ^ 0x27d4eb2f) },
     files: createFileStore(() => baseUrl, rngTokens),

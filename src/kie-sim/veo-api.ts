@@ -25,7 +25,10 @@ export function createVeoApi(ctx: SimContext, tasks: VeoTasks) {
   ): Promise<Reply> {
     // Checked before the limiter so a request refused for credits does not use up the window.
     if (ctx.account.balance() < n.price) return fail(402, INSUFFICIENT_CREDITS);
-    if (!ctx.rateLimiter.tryAcquire()) return fail(429);
+    if (!ctx.rateLimiter.tryAcquire()) {
+      ctx.counters.rateLimited++;
+      return fail(429);
+    }
     ctx.account.charge(n.price);
     const { task, ready } = tasks.create({
       ...n,

@@ -10,6 +10,7 @@ import { checkInvariants } from './invariants.js';
 import { createHdOnDemandSettlement } from './hd-on-demand.js';
 import { createJobSettlement } from './job-settlement.js';
 import { createJobStore } from './jobs.js';
+import { createKieSubmissionStore } from './kie-submissions.js';
 import { createReconciliationStore } from './reconciliations.js';
 import { createBreakerStore } from './spend-breaker.js';
 import { createUserStore } from './users.js';
@@ -18,6 +19,7 @@ export * from './types.js';
 export * from './errors.js';
 export { hashApiKey } from './api-keys.js';
 export { MAX_CREDITS } from '../config.js';
+export type { KiePace, KieSlot, KieSubmissionOutcome } from './kie-submissions.js';
 export { onDemandHdIneligibility, ON_DEMAND_HD_ASPECT_RATIO } from './hd-on-demand.js';
 
 export interface LedgerOptions {
@@ -41,6 +43,7 @@ export async function createLedger(db: Db, opts: LedgerOptions = {}) {
     ...createJobSettlement(db, clock),
     ...createHdOnDemandSettlement(db, clock),
     ...createReconciliationStore(db, clock),
+    ...createKieSubmissionStore(db),
     checkInvariants: () => checkInvariants(db),
   };
 }

@@ -8,11 +8,11 @@ import http from 'node:http';
 import type { AddressInfo } from 'node:net';
 import path from 'node:path';
 import type { Client } from '@temporalio/client';
-import type { Worker } from '@temporalio/worker';
 import { createApp } from '../api/app.js';
 import type { RouteSpec } from '../api/route.js';
 import type { Config } from '../config.js';
 import { openDatabase, type Db } from '../db/index.js';
+import type { KiePace } from '../ledger/index.js';
 import { createKieClient } from '../kie/index.js';
 import { startKieSimulator, type KieSimulator, type SimOptions } from '../kie-sim/index.js';
 import { createLedger, type Ledger } from '../ledger/index.js';
@@ -22,7 +22,7 @@ import { createStorage } from './storage.js';
 import type { VideoStorage } from '../storage/index.js';
 import { provisionTemporalCli } from '../temporal/cli-provision.js';
 import { startDevServer, type DevServer } from '../temporal/dev-server.js';
-import { createVideoWorker } from '../worker/create-worker.js';
+import { createVideoWorker, type VideoWorker } from '../worker/create-worker.js';
 import { ensureReconcileSchedule } from '../worker/reconcile-schedule.js';
 import type { Timing } from '../workflows/job-types.js';
 import { loadOrCreateSecret } from './secrets.js';
@@ -38,6 +38,8 @@ export interface StackOptions {
   simulator?: Partial<SimOptions>;
   timing?: Partial<Timing>;
   workflowBundle?: { code: string };
+  /** KIE's window, for tests that want a short one (production: KIE_GENERATIONS_PER_10S per 10 s). */
+  kiePace?: KiePace;
   projectRoot?: string;
   /** Aborts the start (a Ctrl-C while starting): what was started is closed, and startStack rejects. */
   signal?: AbortSignal;
@@ -52,7 +54,7 @@ export interface Stack {
   storage: VideoStorage;
   temporal: { client: Client; address: string; uiUrl: string | null };
   simulator: KieSimulator | null;
-  worker: Worker | null;
+  worker: VideoWorker | null;
   apiUrl: string | null;
   /** The API's routes (empty without the API role): their schemas, for documentation and tests. */
   apiRoutes: readonly RouteSpec[];
@@ -203,7 +205,7 @@ export async function startStack(opts: StackOptions): Promise<Stack> {
       if (!publicBaseUrl && simulator) publicBaseUrl = apiUrl;
     }
 
-    let worker: Worker | null = null;
+    let worker: VideoWorker | null = null;
     if (roles.worker) {
       installTemporalRuntime(logger);
       const workerConnection = await connectWorker(address, env);
@@ -214,6 +216,12 @@ export async function startStack(opts: StackOptions): Promise<Stack> {
         namespace: env.TEMPORAL_NAMESPACE,
         taskQueue: env.TEMPORAL_TASK_QUEUE,
         ...(opts.workflowBundle ? { workflowBundle: opts.workflowBundle } : {}),
+        sizing: {
+          maxCachedWorkflows: env.WORKER_MAX_CACHED_WORKFLOWS,
+          maxConcurrentWorkflowTaskExecutions: env.WORKER_MAX_CONCURRENT_WORKFLOW_TASKS,
+          maxConcurrentActivityTaskExecutions: env.WORKER_MAX_CONCURRENT_ACTIVITIES,
+          kieSubmitConcurrency: env.KIE_SUBMIT_CONCURRENCY,
+        },
         deps: {
           ledger,
           kie,
@@ -226,6 +234,7 @@ export async function startStack(opts: StackOptions): Promise<Stack> {
           maxDownloadBytes: env.ARCHIVE_MAX_BYTES,
           temporal: client,
           reconcileGraceMs: env.RECONCILE_GRACE_MS,
+          kiePace: opts.kiePace ?? kiePaceOf(env.KIE_GENERATIONS_PER_10S),
         },
       });
       const running = worker.run().catch((err: unknown) => {
@@ -234,7 +243,7 @@ export async function startStack(opts: StackOptions): Promise<Stack> {
         process.exitCode = 1;
       });
       closers.push(async () => {
-        if (worker!.getState() === 'RUNNING') worker!.shutdown();
+        worker!.shutdown();
         await running;
       });
       checkpoint();
@@ -265,4 +274,13 @@ export async function startStack(opts: StackOptions): Promise<Stack> {
     await close();
     throw err;
   }
+}
+
+/**
+ * KIE counts generations per 10 s on its clock, we count ours when we let a call go: a call held up
+ * on its way could land in KIE's next window beside its successors. Half a second of margin keeps
+ * our window the stricter one (docs/architecture.md#kie-pacing).
+ */
+export function kiePaceOf(generationsPer10s: number): KiePace {
+  return { max: generationsPer10s, windowMs: 10_500 };
 }

@@ -5,13 +5,16 @@
 import { createHash, randomUUID } from 'node:crypto';
 import {
   WithStartWorkflowOperation,
+  WorkflowExecutionAlreadyStartedError,
   WorkflowFailedError,
+  WorkflowNotFoundError,
   type Client,
   type WorkflowHandle,
 } from '@temporalio/client';
-import { hdReservationUpdate, progressQuery, reservationUpdate } from '../workflows/definitions.js';
+import { hdReservationUpdate, progressQuery } from '../workflows/definitions.js';
 import { workflowType, type WorkflowFn } from '../workflows/refs.js';
-import type { JobProgress, ReservationResult, VideoRequest } from '../domain/index.js';
+import { TryLater, type JobProgress, type ReservationResult, type VideoRequest } from '../domain/index.js';
+import type { Ledger } from '../ledger/index.js';
 import {
   hdOnDemandWorkflowId,
   videoWorkflowId,
@@ -38,11 +41,9 @@ export interface StartJobArgs {
   timing?: Partial<Timing>;
 }
 
-export interface StartedJob {
-  jobId: string;
-  reservation: ReservationResult;
-  handle: WorkflowHandle<GenerateVideo>;
-}
+export type StartedJob =
+  | { jobId: string; reservation: { ok: true }; handle: WorkflowHandle<GenerateVideo> }
+  | { jobId: string; reservation: Extract<ReservationResult, { ok: false }>; handle: null };
 
 export function newJobId(userId: string, idempotencyKey?: string): string {
   if (!idempotencyKey) return `job_${randomUUID().replaceAll('-', '')}`;
@@ -51,41 +52,85 @@ export function newJobId(userId: string, idempotencyKey?: string): string {
 }
 
 /**
- * Update-with-start (the early-return pattern): the workflow starts and we wait only until credits
- * are held or refused, so the caller learns 402/429 at once instead of from a job that fails later.
+ * Holds the credits and records the job in one transaction here, then starts the workflow with a
+ * plain start: the caller learns 402/429 at once, and a job costs Temporal one start instead of an
+ * update-with-start and a reservation activity (docs/architecture.md#job-flow). A refusal starts
+ * nothing. Should this process die between the two, the reconciler releases the hold of a job whose
+ * workflow never started after RECONCILE_GRACE_MS.
  */
 export async function startVideoJob(
   client: Client,
   taskQueue: string,
+  ledger: Ledger,
   args: StartJobArgs,
 ): Promise<StartedJob> {
   const jobId = newJobId(args.userId, args.idempotency?.key);
+  const reservation = await ledger.reserveAndRecordJob({
+    job: {
+      id: jobId,
+      userId: args.userId,
+      model: args.request.model,
+      request: args.request,
+      price: args.price,
+      ...(args.idempotency
+        ? { idempotencyKey: args.idempotency.key, requestHash: args.idempotency.requestHash }
+        : {}),
+    },
+    amount: args.price,
+  });
+  if (!reservation.ok) return { jobId, reservation, handle: null };
   const input: GenerateVideoInput = {
     jobId,
     userId: args.userId,
     request: args.request,
     price: args.price,
+    heldByApi: true,
     ...(args.hdPrice ? { hdPrice: args.hdPrice } : {}),
     ...(args.idempotency ? { idempotency: args.idempotency } : {}),
     ...(args.timing ? { timing: args.timing } : {}),
   };
-  const startWorkflowOperation = new WithStartWorkflowOperation<GenerateVideo>(
-    workflowType('generateVideo'),
-    {
-      workflowId: videoWorkflowId(jobId),
-      taskQueue,
-      args: [input],
-      // A repeated request joins the running job; a finished job is never started again under its id.
-      workflowIdConflictPolicy: 'USE_EXISTING',
-      workflowIdReusePolicy: 'REJECT_DUPLICATE',
-      staticSummary: `${args.request.model}: ${args.request.prompt.slice(0, 80)}`,
+  const options = {
+    workflowId: videoWorkflowId(jobId),
+    taskQueue,
+    args: [input] as [GenerateVideoInput],
+    // A repeated request joins the running job; a finished job is never started again under its id.
+    workflowIdConflictPolicy: 'USE_EXISTING' as const,
+    workflowIdReusePolicy: 'REJECT_DUPLICATE' as const,
+    staticSummary: `${args.request.model}: ${args.request.prompt.slice(0, 80)}`,
+  };
+  try {
+    const handle = await client.workflow.start<GenerateVideo>(workflowType('generateVideo'), options);
+    return { jobId, reservation: { ok: true }, handle };
+  } catch (err) {
+    if (err instanceof WorkflowExecutionAlreadyStartedError) throw err;
+    await giveBackUnstarted(client, ledger, jobId);
+    throw new TryLater('The job could not be started; no credits were kept. Try again shortly.', 5, {
+      cause: err,
+    });
+  }
+}
+
+/**
+ * Temporal did not confirm the start. If it has no such workflow, the hold is released now; if it
+ * cannot be asked either, the reconciler settles the job once its grace period is over. A workflow
+ * that did start despite the error is left to run: it owns the hold.
+ */
+async function giveBackUnstarted(client: Client, ledger: Ledger, jobId: string): Promise<void> {
+  try {
+    await client.workflow.getHandle(videoWorkflowId(jobId)).describe();
+    return;
+  } catch (err) {
+    if (!(err instanceof WorkflowNotFoundError)) return;
+  }
+  const message = 'The job could not be started; its credits were released.';
+  await ledger.compensateJob({
+    jobId,
+    patch: {
+      state: 'failed',
+      error: { source: 'internal', code: 'start_failed', message },
+      files: [],
     },
-  );
-  const reservation = await client.workflow.executeUpdateWithStart(reservationUpdate, {
-    startWorkflowOperation,
   });
-  const handle = await startWorkflowOperation.workflowHandle();
-  return { jobId, reservation, handle };
 }
 
 export function jobHandle(client: Client, jobId: string): WorkflowHandle<GenerateVideo> {

@@ -7,7 +7,7 @@ import { createHash } from 'node:crypto';
 import { WorkflowExecutionAlreadyStartedError, WorkflowNotFoundError, type Client } from '@temporalio/client';
 import type { Logger } from 'pino';
 import type { Prices } from '../config.js';
-import { onDemandHdIneligibility, type Ledger, type JobRecord } from '../ledger/index.js';
+import { JobConflictError, onDemandHdIneligibility, type Ledger, type JobRecord } from '../ledger/index.js';
 import type { Metrics } from '../observability/metrics.js';
 import type { VideoStorage } from '../storage/index.js';
 import {
@@ -16,6 +16,7 @@ import {
   isRejectionReason,
   NotFound,
   Rejected,
+  TryLater,
   Unavailable,
   type JobListView,
   type JobProgress,
@@ -162,7 +163,7 @@ export function createVideoService(deps: VideoServiceDeps) {
       if (existing) return replay(existing, hash);
       let started;
       try {
-        started = await startVideoJob(temporal, deps.taskQueue, {
+        started = await startVideoJob(temporal, deps.taskQueue, ledger, {
           userId,
           request,
           ...priceOf(deps.prices, request),
@@ -171,16 +172,21 @@ export function createVideoService(deps: VideoServiceDeps) {
         });
       } catch (err) {
         // The same key raced us and its job already finished: answer from its record.
-        if (err instanceof WorkflowExecutionAlreadyStartedError) {
+        if (err instanceof WorkflowExecutionAlreadyStartedError || err instanceof JobConflictError) {
           const raced = await earlier();
           if (raced) return replay(raced, hash);
         }
+        if (err instanceof TryLater)
+          deps.logger.error({ err: err.cause }, 'job not started: Temporal did not take it');
         throw err;
       }
       const record = await ledger.getJob(started.jobId);
       if (!record) throw new Error(`job ${started.jobId} has no record after reservation`);
       if (idempotencyKey && record.requestHash && record.requestHash !== hash) throw conflict();
-      if (!started.reservation.ok) throw rejection(record);
+      if (!started.reservation.ok) {
+        deps.metrics.jobsRejected.inc({ reason: started.reservation.reason });
+        throw rejection(record);
+      }
       deps.metrics.jobsCreated.inc({ model: request.model });
       return view(record);
     },

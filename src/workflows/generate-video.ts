@@ -12,10 +12,13 @@ import {
   condition,
   isCancellation,
   log,
+  patched,
   proxyActivities,
+  proxyLocalActivities,
   setHandler,
   sleep,
   upsertSearchAttributes,
+  workflowInfo,
 } from '@temporalio/workflow';
 import type { createVideoActivities } from '../activities/index.js';
 import { kieCallbackSignal, progressQuery, reservationUpdate } from './definitions.js';
@@ -33,6 +36,7 @@ import {
   type GenerateVideoResult,
   type KieCallbackSignal,
   type Timing,
+  kieSubmitTaskQueue,
 } from './job-types.js';
 import { VideoModel, VideoState, VideoUserId } from './search-attributes.js';
 import { failureToJobError, kieFailure } from './job-errors.js';
@@ -57,10 +61,22 @@ type LedgerActivities = Pick<
 type KieActivities = Pick<Activities, 'submitToKie' | 'checkKieTask' | 'fetchHd'>;
 type ArchiveActivities = Pick<Activities, 'archiveFile'>;
 
+const LEDGER_RETRY = { initialInterval: '1 second', maximumInterval: '30 seconds', backoffCoefficient: 2 };
+
 /** Ledger and bookkeeping: fast, idempotent, retried until the database answers. */
 export const ledger = proxyActivities<LedgerActivities>({
   startToCloseTimeout: '30 seconds',
-  retry: { initialInterval: '1 second', maximumInterval: '30 seconds', backoffCoefficient: 2 },
+  retry: LEDGER_RETRY,
+});
+
+/**
+ * The job record's mirror of each stage, as a local activity: it runs in the workflow task that
+ * decides the stage, so a stage costs no extra activity task and workflow task round trip
+ * (docs/architecture.md#workflow-conventions). Idempotent like every ledger step.
+ */
+const bookkeeping = proxyLocalActivities<Pick<Activities, 'recordJobState'>>({
+  startToCloseTimeout: '30 seconds',
+  retry: LEDGER_RETRY,
 });
 
 /**
@@ -74,12 +90,23 @@ export function remoteActivities(timing: Timing) {
     maximumInterval: '60 seconds',
     backoffCoefficient: 2,
   };
+  const kieRetry = { ...retry, maximumInterval: '10 seconds', maximumAttempts: 20 };
   return {
     kie: proxyActivities<KieActivities>({
       startToCloseTimeout: '60 seconds',
       // KIE's rate limit is per 10 s window: waiting longer than that between tries only adds latency.
       // 20 tries: about 3 minutes of 429/455/5xx before the job gives up and refunds.
-      retry: { ...retry, maximumInterval: '10 seconds', maximumAttempts: 20 },
+      retry: kieRetry,
+    }),
+    /**
+     * The generate call on its own task queue: a few per worker at a time, each waiting for a slot of
+     * KIE's window (docs/architecture.md#kie-pacing); the jobs behind them wait in Temporal's backlog,
+     * costing nothing. Its limit covers the wait for a slot plus KIE_TIMEOUT_MS (config keeps it below).
+     */
+    pacedSubmit: proxyActivities<Pick<KieActivities, 'submitToKie'>>({
+      taskQueue: kieSubmitTaskQueue(workflowInfo().taskQueue),
+      startToCloseTimeout: '120 seconds',
+      retry: kieRetry,
     }),
     archive: proxyActivities<ArchiveActivities>({
       startToCloseTimeout: '30 minutes',
@@ -91,7 +118,16 @@ export function remoteActivities(timing: Timing) {
 
 export async function generateVideo(input: GenerateVideoInput): Promise<GenerateVideoResult> {
   const timing: Timing = { ...DEFAULT_TIMING, ...input.timing };
-  const { kie, archive } = remoteActivities(timing);
+  const remote = remoteActivities(timing);
+  const { kie, archive } = remote;
+  // Versions of this workflow (docs/architecture.md#versioning). Each is decided in the first workflow
+  // task, so a workflow keeps the version it started with; histories recorded before say false.
+  const version = {
+    /** Stage mirrors are local activities. */
+    localBookkeeping: patched('bookkeeping-as-local-activities'),
+    /** `queued`, then the paced generate call on its own task queue. */
+    pacedSubmit: patched('kie-submit-paced-queue'),
+  };
   const { jobId, request } = input;
   const progress: JobProgress = {
     jobId,
@@ -137,7 +173,8 @@ export async function generateVideo(input: GenerateVideoInput): Promise<Generate
   /** A working stage: the state, mirrored into the job record the API reads. */
   const enterStage = async (state: JobState) => {
     setState(state);
-    await ledger.recordJobState({ jobId, progress: { ...progress } });
+    const record = version.localBookkeeping ? bookkeeping : ledger;
+    await record.recordJobState({ jobId, progress: { ...progress } });
   };
   upsertSearchAttributes([
     { key: VideoUserId, value: input.userId },
@@ -145,12 +182,16 @@ export async function generateVideo(input: GenerateVideoInput): Promise<Generate
     { key: VideoState, value: 'reserving' },
   ]);
 
-  // Reservation is not cancellable: a cancel arriving mid-call must not leave a hold we never saw.
-  const reserved = await CancellationScope.nonCancellable(() =>
-    ledger.reserveCredits.executeWithOptions({ summary: `hold ${input.price} credits` }, [
-      { jobId, userId: input.userId, price: input.price, request, idempotency: input.idempotency },
-    ]),
-  );
+  // The API holds the credits before it starts the workflow (src/services/video-jobs.ts); workflows
+  // started before that reserve here. Reservation is not cancellable: a cancel arriving mid-call must
+  // not leave a hold we never saw.
+  const reserved: ReservationResult = input.heldByApi
+    ? { ok: true }
+    : await CancellationScope.nonCancellable(() =>
+        ledger.reserveCredits.executeWithOptions({ summary: `hold ${input.price} credits` }, [
+          { jobId, userId: input.userId, price: input.price, request, idempotency: input.idempotency },
+        ]),
+      );
   reservation = reserved;
   if (!reserved.ok) {
     setState('rejected');
@@ -160,7 +201,16 @@ export async function generateVideo(input: GenerateVideoInput): Promise<Generate
 
   try {
     await runJob(
-      { input, timing, progress, setState, enterStage, kie, archive },
+      {
+        input,
+        timing,
+        progress,
+        setState,
+        enterStage,
+        kie,
+        archive,
+        submit: submitter(remote, version.pacedSubmit),
+      },
       {
         takeWake: () => {
           const woke = callbackWake;
@@ -215,16 +265,33 @@ interface JobContext {
   enterStage: (s: JobState) => Promise<void>;
   kie: ReturnType<typeof remoteActivities>['kie'];
   archive: ReturnType<typeof remoteActivities>['archive'];
+  /** The generate call, and the state the job waits for it in. */
+  submit: Submitter;
+}
+
+interface Submitter {
+  waitingState: JobState;
+  call: ReturnType<typeof remoteActivities>['kie']['submitToKie'];
+}
+
+function submitter(remote: ReturnType<typeof remoteActivities>, paced: boolean): Submitter {
+  return paced
+    ? { waitingState: 'queued', call: remote.pacedSubmit.submitToKie }
+    : { waitingState: 'submitting', call: remote.kie.submitToKie };
 }
 
 async function runJob(ctx: JobContext, wake: Wakeups): Promise<void> {
-  const { input, timing, progress, enterStage, kie } = ctx;
+  const { input, timing, progress, enterStage, kie, submit } = ctx;
   const { jobId, request } = input;
 
-  await enterStage('submitting');
-  const { taskId } = await kie.submitToKie.executeWithOptions({ summary: `submit ${request.model} to KIE` }, [
-    { jobId, request },
-  ]);
+  await enterStage(submit.waitingState);
+  const { taskId, submittedAt } = await submit.call.executeWithOptions(
+    { summary: `submit ${request.model} to KIE` },
+    [{ jobId, request }],
+  );
+  // A paced call leaves `queued` when it gets its slot: the stage list says when (the activity's time).
+  if (submit.waitingState === 'queued' && submittedAt)
+    progress.stages.push({ state: 'submitting', at: submittedAt });
   progress.kieTaskId = taskId;
   wake.adoptEarlyCallbacks(taskId);
   await enterStage('generating');

@@ -41,6 +41,11 @@ export interface GenerateVideoInput {
    * jobs started before 1080p had a price of its own.
    */
   hdPrice?: number;
+  /**
+   * The API held the credits and recorded the job before starting the workflow (absent in workflows
+   * started before it did): the workflow does not reserve.
+   */
+  heldByApi?: boolean;
   /** The client's Idempotency-Key and a hash of the request, kept on the job record to detect reuse. */
   idempotency?: { key: string; requestHash: string };
   timing?: Partial<Timing>;
@@ -89,4 +94,9 @@ export function videoWorkflowId(jobId: string): string {
 /** One on-demand 1080p workflow per job: concurrent requests join it (USE_EXISTING). */
 export function hdOnDemandWorkflowId(jobId: string): string {
   return `hd1080-${jobId}`;
+}
+
+/** The task queue of the paced generate call, beside the job's own (docs/architecture.md#kie-pacing). */
+export function kieSubmitTaskQueue(taskQueue: string): string {
+  return `${taskQueue}-kie-submit`;
 }

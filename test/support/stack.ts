@@ -13,6 +13,7 @@ import type { TestContext } from 'node:test';
 import { loadConfig } from '../../src/config.js';
 import type { Logger } from '../../src/observability/logger.js';
 import type { SimOptions } from '../../src/kie-sim/index.js';
+import type { KiePace } from '../../src/ledger/index.js';
 import { startStack, type Stack } from '../../src/runtime/stack.js';
 import { priceOf } from '../../src/services/pricing.js';
 import { startVideoJob, waitForJob, type StartJobArgs } from '../../src/services/video-jobs.js';
@@ -58,6 +59,8 @@ export interface TestStackOptions {
   env?: Record<string, string>;
   /** The stack's logger (default: one at TEST_LOG_LEVEL, silent unless set). */
   logger?: Logger;
+  /** KIE's window as the workers keep it (default KIE_GENERATIONS_PER_10S per 10.5 s). */
+  kiePace?: KiePace;
 }
 
 export type TestStack = Stack & {
@@ -102,6 +105,7 @@ export async function startTestStack(t: TestContext, opts: TestStackOptions = {}
     timing,
     workflowBundle: await workflowBundle(),
     ...(opts.logger ? { logger: opts.logger } : {}),
+    ...(opts.kiePace ? { kiePace: opts.kiePace } : {}),
   });
   t.after(async () => {
     // The worker created the reconciler's schedule for this task queue; the shared server outlives us.
@@ -130,7 +134,7 @@ export async function startTestStack(t: TestContext, opts: TestStackOptions = {}
     },
     start(userId: string, request: Partial<VideoRequest> = {}, extra: Partial<StartJobArgs> = {}) {
       const full = videoRequest(request);
-      return startVideoJob(stack.temporal.client, taskQueue, {
+      return startVideoJob(stack.temporal.client, taskQueue, stack.ledger, {
         userId,
         request: full,
         ...priceOf(config.prices, full),

@@ -17,7 +17,12 @@ import { pino } from 'pino';
 import type { createVideoActivities } from '../../src/activities/index.js';
 import type { ArchivedFile, JobProgress, JobState } from '../../src/domain/index.js';
 import type { KieTaskStatus } from '../../src/activities/kie-activities.js';
-import { videoWorkflowId, type GenerateVideoInput, type Timing } from '../../src/workflows/job-types.js';
+import {
+  kieSubmitTaskQueue,
+  videoWorkflowId,
+  type GenerateVideoInput,
+  type Timing,
+} from '../../src/workflows/job-types.js';
 import { installTemporalRuntime } from '../../src/runtime/temporal-runtime.js';
 import { videoRequest } from '../support/requests.js';
 import { testTemporal, workflowBundle } from '../support/temporal.js';
@@ -129,8 +134,15 @@ describe('generateVideo branches (stubbed activities, real server)', () => {
       workflowBundle: await workflowBundle(),
       activities,
     });
+    // The generate call has a task queue of its own (docs/architecture.md#kie-pacing).
+    const submits = await Worker.create({
+      connection: env.nativeConnection,
+      namespace: env.namespace ?? 'default',
+      taskQueue: kieSubmitTaskQueue(taskQueue),
+      activities: { submitToKie: activities.submitToKie },
+    });
     const jobId = `job_${randomUUID().replaceAll('-', '')}`;
-    const running = worker.run();
+    const running = Promise.all([worker.run(), submits.run()]);
     const handle = await env.client.workflow.start('generateVideo', {
       taskQueue,
       workflowId: videoWorkflowId(jobId),
@@ -147,6 +159,7 @@ describe('generateVideo branches (stubbed activities, real server)', () => {
     });
     const stop = async () => {
       worker.shutdown();
+      submits.shutdown();
       await running;
     };
     return { handle, stop };
@@ -238,7 +251,8 @@ describe('generateVideo branches (stubbed activities, real server)', () => {
     overrides: Partial<Stubbed>;
     input?: Partial<GenerateVideoInput>;
   }> = [
-    { stage: 'submitting', overrides: { submitToKie: hang } },
+    // Waiting for KIE's window, or in the generate call: the job is `queued` until the call returns.
+    { stage: 'queued', overrides: { submitToKie: hang } },
     { stage: 'generating', overrides: { checkKieTask: async () => stillGenerating } },
     {
       stage: 'fetching_hd',

@@ -4,6 +4,7 @@
  */
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
+import { WorkflowNotFoundError } from '@temporalio/client';
 import { startTestStack } from '../support/stack.js';
 
 describe('generateVideo: KIE failures release the hold', () => {
@@ -107,7 +108,9 @@ describe('generateVideo: refused at start, nothing held', () => {
     const { jobId, reservation } = await stack.start(user.id);
     assert.equal(reservation.ok, false);
     assert.equal(!reservation.ok && reservation.reason, 'insufficient_credits');
-    assert.equal((await stack.wait(jobId)).state, 'rejected');
+    assert.equal((await stack.ledger.getJob(jobId))?.state, 'rejected');
+    // A refusal starts nothing: no workflow, no KIE call.
+    await assert.rejects(stack.wait(jobId), WorkflowNotFoundError);
     assert.equal(stack.simulator!.stats().generateCalls, 0);
     assert.deepEqual(await stack.ledger.balance(user.id), { balance: 50, held: 0, available: 50 });
     await stack.assertInvariants();

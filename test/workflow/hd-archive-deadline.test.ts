@@ -154,8 +154,8 @@ describe('generateVideo: deadline and cancellation', () => {
     const stack = await startTestStack(t, { sim: { durationsMs: { veo3_fast: 60_000 } } });
     const user = await stack.user(100);
     const { jobId, handle } = await stack.start(user.id);
-    await until(async () => (await handle.query(progressQuery)).state === 'generating');
-    await handle.cancel();
+    await until(async () => (await handle!.query(progressQuery)).state === 'generating');
+    await handle!.cancel();
     const result = await stack.wait(jobId);
     assert.equal(result.state, 'canceled');
     assert.deepEqual(await stack.ledger.balance(user.id), { balance: 100, held: 0, available: 100 });

@@ -82,7 +82,7 @@ describe('generateVideo survives worker crashes', () => {
     };
 
     let worker = startWorker();
-    const { jobId, handle } = await startVideoJob(api.temporal.client, env.TEMPORAL_TASK_QUEUE, {
+    const { jobId, handle } = await startVideoJob(api.temporal.client, env.TEMPORAL_TASK_QUEUE, api.ledger, {
       userId: user.id,
       request: videoRequest(),
       price: 80,
@@ -91,7 +91,7 @@ describe('generateVideo survives worker crashes', () => {
     const waitState = async (state: string) => {
       const deadline = Date.now() + 60_000;
       while (Date.now() < deadline) {
-        if ((await handle.query(progressQuery)).state === state) return;
+        if ((await handle!.query(progressQuery)).state === state) return;
         await new Promise((r) => setTimeout(r, 100));
       }
       throw new Error(`never reached ${state}`);

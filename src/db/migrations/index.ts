@@ -3,8 +3,15 @@ import { ledgerTables } from './001-ledger-tables.js';
 import { ledgerGuards } from './002-ledger-guards.js';
 import { reconciliations } from './003-reconciliations.js';
 import { creditParts } from './004-credit-parts.js';
+import { kiePacing } from './006-kie-pacing.js';
 import type { Migration } from './migration.js';
 
 export type { Migration } from './migration.js';
 
-export const MIGRATIONS: readonly Migration[] = [ledgerTables, ledgerGuards, reconciliations, creditParts];
+export const MIGRATIONS: readonly Migration[] = [
+  ledgerTables,
+  ledgerGuards,
+  reconciliations,
+  creditParts,
+  kiePacing,
+];

@@ -3,6 +3,7 @@ import type { FinalState, JobState } from './types.js';
 
 export const STATE_LABELS: Record<JobState, string> = {
   reserving: 'Holding credits',
+  queued: 'Waiting for a KIE slot',
   submitting: 'Sending to KIE',
   generating: 'Generating',
   fetching_hd: 'Fetching the 1080p version',
@@ -27,6 +28,7 @@ export const FINAL = Object.keys(final) as readonly JobState[];
 /** The pipeline's stages in order, as a job that asked for the 1080p version goes through them. */
 export const PIPELINE: readonly JobState[] = [
   'reserving',
+  'queued',
   'submitting',
   'generating',
   'fetching_hd',

@@ -1,0 +1,104 @@
+/**
+ * KIE's generation limit, kept by us across every worker (docs/architecture.md#kie-pacing): a sliding
+ * window over the generate calls we let through, counted in the database every worker shares, on
+ * the database's clock. KIE answers 429 beyond its limit; pacing here means we never ask for that.
+ *
+ * Each call gets a row before it is sent and its outcome after. A job that asks again while a row of
+ * its own has no outcome is a job whose earlier call was cut off mid-flight (the worker died): KIE
+ * may have made — and charged for — a task we never heard of, so that job must not submit again.
+ */
+import type { Db } from '../db/index.js';
+
+export type KieSubmissionOutcome = 'accepted' | 'refused' | 'ambiguous';
+
+export type KieSlot =
+  /** Send now; report how it ended with recordKieSubmission(slotId, …). */
+  | { kind: 'granted'; slotId: number }
+  /** The window is full: the oldest call in it leaves after `waitMs`. */
+  | { kind: 'wait'; waitMs: number }
+  /** An earlier call of this job never reported back: do not send again. */
+  | { kind: 'ambiguous' }
+  /** The job ended (canceled, reconciled) while it waited: nothing to send. */
+  | { kind: 'ended' };
+
+export interface KiePace {
+  /** Generate calls allowed per window (KIE's account limit: 20 per 10 s). */
+  max: number;
+  windowMs: number;
+}
+
+/** Rows older than this are only history; they are removed as new calls come. */
+const KEEP_MS = 24 * 3600_000;
+
+export function createKieSubmissionStore(db: Db) {
+  return {
+    async acquireKieSlot(jobId: string, pace: KiePace): Promise<KieSlot> {
+      return db.transaction(async (tx) => {
+        // One acquirer at a time, cluster-wide: the count and the insert must not interleave.
+        await tx.query('lock table kie_submissions in share row exclusive mode');
+        const [job] = await tx.query<{ finished: boolean }>(
+          'select finished_at is not null as finished from jobs where id = $1',
+          [jobId],
+        );
+        if (job?.finished) return { kind: 'ended' };
+        const [cutOff] = await tx.query<{ id: number }>(
+          'select id from kie_submissions where job_id = $1 and outcome is null limit 1',
+          [jobId],
+        );
+        if (cutOff) {
+          await tx.query(`update kie_submissions set outcome = 'ambiguous' where id = $1`, [cutOff.id]);
+          return { kind: 'ambiguous' };
+        }
+        const [window] = await tx.query<{ n: number; wait_ms: number | null }>(
+          `select count(*)::int as n,
+                  ceil(extract(epoch from (min(at) + $1 * interval '1 millisecond' - clock_timestamp())) * 1000)::int as wait_ms
+             from kie_submissions where at > clock_timestamp() - $1 * interval '1 millisecond'`,
+          [pace.windowMs],
+        );
+        if (window && window.n >= pace.max) {
+          return { kind: 'wait', waitMs: Math.max(1, window.wait_ms ?? 1) };
+        }
+        const [slot] = await tx.query<{ id: number }>(
+          'insert into kie_submissions (job_id, at) values ($1, clock_timestamp()) returning id',
+          [jobId],
+        );
+        await tx.query(
+          `update jobs set state = 'submitting', updated_at = clock_timestamp() where id = $1 and state = 'queued'`,
+          [jobId],
+        );
+        await tx.query(
+          `delete from kie_submissions where at < clock_timestamp() - $1 * interval '1 millisecond'`,
+          [KEEP_MS],
+        );
+        return { kind: 'granted', slotId: slot!.id };
+      });
+    },
+
+    async recordKieSubmission(slotId: number, outcome: KieSubmissionOutcome): Promise<void> {
+      await db.query('update kie_submissions set outcome = $2 where id = $1 and outcome is null', [
+        slotId,
+        outcome,
+      ]);
+    },
+
+    /** Jobs queued before this one (0: it is next); null when it is not queued. */
+    async queuePosition(jobId: string): Promise<number | null> {
+      const [row] = await db.query<{ ahead: number | null }>(
+        `select case when j.state = 'queued' then
+                  (select count(*)::int from jobs q where q.state = 'queued' and q.created_at < j.created_at)
+                end as ahead
+           from jobs j where j.id = $1`,
+        [jobId],
+      );
+      return row?.ahead ?? null;
+    },
+
+    /** The generate calls let through since `since`, oldest first (benchmarks and tests read the pace). */
+    async kieSubmissionTimes(since: Date): Promise<Date[]> {
+      const rows = await db.query<{ at: Date }>('select at from kie_submissions where at >= $1 order by at', [
+        since,
+      ]);
+      return rows.map((r) => new Date(r.at));
+    },
+  };
+}
