@@ -29,7 +29,12 @@ export function createJobSettlement(db: Db, clock: () => Date) {
         // The user lock first, as every credit movement does: one lock order, no deadlocks, and two
         // replays of this job cannot interleave between the insert and the hold.
         await lockUser(tx, job.userId);
-        await insertJobIn(tx, { ...job, price: amount, state: 'reserving' }, now);
+        // Held by the API for a paced workflow, the job starts `queued` (src/services/video-jobs.ts).
+        await insertJobIn(
+          tx,
+          { ...job, price: amount, state: job.state === 'queued' ? 'queued' : 'reserving' },
+          now,
+        );
         const result = await reserveIn(tx, { jobId: job.id, userId: job.userId, amount, now });
         if (!result.ok) {
           await patchUnfinishedJob(

@@ -13,6 +13,7 @@ import {
 } from '@temporalio/client';
 import { hdReservationUpdate, progressQuery } from '../workflows/definitions.js';
 import { workflowType, type WorkflowFn } from '../workflows/refs.js';
+import { VideoModel, VideoState, VideoUserId } from '../workflows/search-attributes.js';
 import { TryLater, type JobProgress, type ReservationResult, type VideoRequest } from '../domain/index.js';
 import type { Ledger } from '../ledger/index.js';
 import {
@@ -72,6 +73,8 @@ export async function startVideoJob(
       model: args.request.model,
       request: args.request,
       price: args.price,
+      // What the workflow's first stage would write: it waits for KIE's window from the start.
+      state: 'queued',
       ...(args.idempotency
         ? { idempotencyKey: args.idempotency.key, requestHash: args.idempotency.requestHash }
         : {}),
@@ -97,6 +100,12 @@ export async function startVideoJob(
     workflowIdConflictPolicy: 'USE_EXISTING' as const,
     workflowIdReusePolicy: 'REJECT_DUPLICATE' as const,
     staticSummary: `${args.request.model}: ${args.request.prompt.slice(0, 80)}`,
+    // Set with the start, so the workflow's first task need not upsert them.
+    typedSearchAttributes: [
+      { key: VideoUserId, value: args.userId },
+      { key: VideoModel, value: args.request.model },
+      { key: VideoState, value: 'queued' },
+    ],
   };
   try {
     const handle = await client.workflow.start<GenerateVideo>(workflowType('generateVideo'), options);

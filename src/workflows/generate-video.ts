@@ -164,23 +164,34 @@ export async function generateVideo(input: GenerateVideoInput): Promise<Generate
     }
   });
 
-  const setState = (state: JobState) => {
+  /**
+   * The API that held the credits also recorded the job as `queued` and started the workflow with its
+   * search attributes: the first stage is already written, in the record and in Temporal.
+   */
+  const firstStageWritten = input.heldByApi === true && version.pacedSubmit;
+  const setState = (state: JobState, opts: { upsert: boolean } = { upsert: true }) => {
     progress.state = state;
     progress.updatedAt = nowIso();
     progress.stages.push({ state, at: progress.updatedAt });
-    upsertSearchAttributes([{ key: VideoState, value: state }]);
+    if (opts.upsert) upsertSearchAttributes([{ key: VideoState, value: state }]);
   };
   /** A working stage: the state, mirrored into the job record the API reads. */
   const enterStage = async (state: JobState) => {
+    if (firstStageWritten && state === 'queued') {
+      setState(state, { upsert: false });
+      return;
+    }
     setState(state);
     const record = version.localBookkeeping ? bookkeeping : ledger;
     await record.recordJobState({ jobId, progress: { ...progress } });
   };
-  upsertSearchAttributes([
-    { key: VideoUserId, value: input.userId },
-    { key: VideoModel, value: request.model },
-    { key: VideoState, value: 'reserving' },
-  ]);
+  if (!firstStageWritten) {
+    upsertSearchAttributes([
+      { key: VideoUserId, value: input.userId },
+      { key: VideoModel, value: request.model },
+      { key: VideoState, value: 'reserving' },
+    ]);
+  }
 
   // The API holds the credits before it starts the workflow (src/services/video-jobs.ts); workflows
   // started before that reserve here. Reservation is not cancellable: a cancel arriving mid-call must

@@ -10,13 +10,15 @@ import { execFile } from 'node:child_process';
 import { createHash } from 'node:crypto';
 import { describe, it } from 'node:test';
 import { promisify } from 'node:util';
+import { JobStateSchema } from '../../src/domain/index.js';
 import { startTestStack, TEST_ADMIN_KEY } from '../support/stack.js';
 import { http } from '../support/api-client.js';
 import { metricValue } from '../support/metrics.js';
 import { readEvents } from '../support/sse.js';
 
 const execFileAsync = promisify(execFile);
-const ORDER = ['reserving', 'submitting', 'generating', 'fetching_hd', 'archiving', 'succeeded'];
+// The domain's states in the order a successful job enters them (its final states after `succeeded` never come).
+const ORDER: readonly string[] = JobStateSchema.options;
 
 describe('HTTP journey', () => {
   it('user, credits, idempotent create, SSE, webhook callback, download, capture, metrics, CLI search', async (t) => {

@@ -202,7 +202,7 @@ describe('generateVideo branches (stubbed activities, real server)', () => {
       request: { ...REQUEST, hd: true },
       price: PRICE + HD_PRICE,
       hdPrice: HD_PRICE,
-      timing: { ...FAST, hdWindowMs: 1_000 },
+      timing: { ...FAST, hdWindowMs: 3_000 },
     });
     try {
       const { progress } = await outcome(handle);
