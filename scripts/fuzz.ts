@@ -72,6 +72,8 @@ const config = loadConfig({
   ADMIN_API_KEY: adminKey,
   // The limiter answers 429 before anything else runs: keep it out of the way (its own test covers it).
   RATE_LIMIT_PER_MINUTE: '100000000',
+  // Generated webhook URLs (a job's, a user's default) must never reach a host beyond this machine.
+  CUSTOMER_WEBHOOK_TARGETS: 'loopback',
 });
 const t0 = Date.now();
 const stack = await startStack({

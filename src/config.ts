@@ -121,6 +121,10 @@ const envSchema = z.object({
 
   DEMO_USER_CREDITS: credits.default(1000),
 
+  // Customers' webhooks (docs/operations.md#customer-webhooks): where job events may be POSTed.
+  // `public`: https to public addresses only; `loopback`: http(s) to this machine only (tests, dev).
+  CUSTOMER_WEBHOOK_TARGETS: z.enum(['public', 'loopback']).default('public'),
+
   // The reconciler (docs/operations.md): how often workers sweep for jobs and holds no workflow will
   // settle (a Temporal Schedule; whole seconds), and how long a hold may wait for its workflow to start.
   RECONCILE_EVERY_MS: z.coerce.number().int().min(1000).default(60_000),

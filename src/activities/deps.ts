@@ -5,6 +5,7 @@ import type { VideoStorage } from '../storage/index.js';
 import type { KieClient } from '../kie/index.js';
 import type { KiePace, Ledger } from '../ledger/index.js';
 import type { Metrics } from '../observability/metrics.js';
+import type { WebhookTargets } from '../security/webhook-target.js';
 
 export interface ActivityDeps {
   ledger: Ledger;
@@ -14,8 +15,13 @@ export interface ActivityDeps {
   metrics?: Metrics;
   /** Where KIE can reach our webhook; null = no callbacks, polling only. */
   publicBaseUrl: string | null;
-  /** Signs the per-job callback token. Stays in the worker: never in a workflow payload. */
+  /**
+   * Signs the per-job callback token, and is the root of the key that opens customers' sealed webhook
+   * signing secrets. Stays in the worker: never in a workflow payload.
+   */
   webhookSecret: string;
+  /** Where customers' webhooks may point (CUSTOMER_WEBHOOK_TARGETS); default `public`. */
+  webhookTargets?: WebhookTargets;
   /** Hosts result URLs may come from (KIE's CDNs, or the simulator). */
   downloadHosts: string[];
   maxDownloadBytes: number;

@@ -11,6 +11,7 @@ import {
   type VideoRequest,
 } from '../domain/index.js';
 import { MAX_CREDITS } from '../ledger/index.js';
+import { MAX_WEBHOOK_URL_LENGTH } from '../security/webhook-target.js';
 
 /** A job and a page of jobs, as every route returns them: the domain's view, one schema. */
 export const JobSchema = JobViewSchema;
@@ -37,6 +38,11 @@ export const VIDEO_LIMITS = {
 } as const;
 const { imageCounts } = VIDEO_LIMITS;
 
+/** A customer's webhook URL as a schema can check it; the target policy is the services' (422 too). */
+const webhookUrl = z
+  .url({ protocol: /^https?$/, error: 'must be an http(s) URL' })
+  .max(MAX_WEBHOOK_URL_LENGTH);
+
 export const CreateVideoBody = z
   .strictObject({
     prompt: z.string().trim().min(1, 'prompt must not be empty').max(VIDEO_LIMITS.promptMaxLength),
@@ -60,6 +66,11 @@ export const CreateVideoBody = z
           'Also fetch and archive the 1080p version (16:9 and 9:16). Costs extra credits, held with the ' +
           'price and charged only when the 1080p file is delivered',
       }),
+    webhookUrl: webhookUrl.optional().meta({
+      description:
+        "POSTed to when the job ends, signed as Standard Webhooks do with the user's secret (https, public " +
+        "address, no credentials in the URL); absent = the user's default webhook, if any",
+    }),
   })
   .transform((b, ctx): VideoRequest => {
     const generationType =
@@ -96,6 +107,7 @@ export const CreateVideoBody = z
       ...(b.watermark ? { watermark: b.watermark } : {}),
       enableTranslation: b.enableTranslation,
       hd: b.hd,
+      ...(b.webhookUrl !== undefined ? { webhookUrl: b.webhookUrl } : {}),
     };
   });
 
@@ -186,3 +198,18 @@ export const GrantBody = z.strictObject({
 });
 export const BreakerBody = z.strictObject({ open: z.boolean(), reason: z.string().max(500).optional() });
 export const UserIdParams = z.object({ userId: z.string().min(1).max(100) });
+
+export const WebhookBody = z.strictObject({
+  url: webhookUrl.nullable().meta({
+    description: "The user's default webhook URL (for jobs created without their own); null clears it",
+  }),
+});
+export const WebhookSchema = z.object({
+  url: z.string().nullable(),
+  secretSet: z.boolean().meta({ description: 'Whether the user has a signing secret (never shown again)' }),
+  secretCreatedAt: z.string().nullable(),
+  secret: z
+    .string()
+    .optional()
+    .meta({ description: '`whsec_…`: only in the answer that created it; keep it, it is not shown again' }),
+});

@@ -1,4 +1,4 @@
 export { archiveFromUrl, type ArchiveOptions, type ArchivedObject } from './archive-from-url.js';
 export { ArchiveError, type ArchiveErrorKind } from './archive-error.js';
-export { hostAllowed } from './host-allow-list.js';
+export { hostAllowed, hostOf } from './host-allow-list.js';
 export { hasFtypSignature, type Progress } from './download-verifier.js';

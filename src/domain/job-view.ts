@@ -10,7 +10,16 @@ import {
   JobStateSchema,
   VariantSchema,
   VeoModelSchema,
+  type JobProgress,
+  type JobState,
+  type Variant,
+  type VeoModel,
+  type VideoRequest,
 } from './job.js';
+
+/** The stable API path of a job's file (its content route): in job views and in job events. */
+export const contentPath = (jobId: string, variant: Variant) =>
+  `/v1/videos/${encodeURIComponent(jobId)}/content?variant=${variant}`;
 
 export const FileViewSchema = z.object({
   variant: VariantSchema,
@@ -63,3 +72,48 @@ export const JobListViewSchema = z.object({
   nextCursor: z.string().nullable(),
 });
 export type JobListView = z.infer<typeof JobListViewSchema>;
+
+/**
+ * What a view is made of: a job's record as the ledger keeps it (described here by shape, since the
+ * domain imports nothing above it).
+ */
+export interface JobViewSource {
+  id: string;
+  state: JobState;
+  model: VeoModel;
+  request: Pick<VideoRequest, 'prompt' | 'hd'>;
+  price: number;
+  charged: number | null;
+  kieTaskId: string | null;
+  progress: JobProgress | null;
+  createdAt: Date;
+  updatedAt: Date;
+  finishedAt: Date | null;
+}
+
+/**
+ * A job's view from its record, each archived file already presented by the caller (with a playable
+ * link for the API; without one in a job event, whose body must not change between deliveries).
+ */
+export function jobViewOf<F>(record: JobViewSource, files: F[]): Omit<JobView, 'files'> & { files: F[] } {
+  // The record mirrors the workflow at every stage and becomes final in the capture/release
+  // transaction; its progress snapshot holds what the workflow knew.
+  const progress: Partial<JobProgress> = record.progress ?? {};
+  return {
+    id: record.id,
+    state: record.state,
+    model: record.model,
+    prompt: record.request.prompt,
+    price: record.price,
+    charged: record.charged,
+    kieTaskId: progress.kieTaskId ?? record.kieTaskId ?? null,
+    detection: progress.detection ?? null,
+    hd: progress.hd ?? (record.request.hd ? 'pending' : 'not_requested'),
+    hdNote: progress.hdNote ?? null,
+    files,
+    error: progress.error ?? null,
+    createdAt: record.createdAt.toISOString(),
+    updatedAt: record.updatedAt.toISOString(),
+    finishedAt: record.finishedAt?.toISOString() ?? null,
+  };
+}

@@ -32,6 +32,11 @@ export const VideoRequestSchema = z.object({
   watermark: z.string().optional(),
   enableTranslation: z.boolean(),
   hd: z.boolean(),
+  /**
+   * Where to POST the job's end (src/domain/job-event.ts), signed as Standard Webhooks do; absent = the
+   * user's default, if any. Part of the request: an Idempotency-Key reused with another URL is a 409.
+   */
+  webhookUrl: z.string().optional(),
 });
 export type VideoRequest = z.infer<typeof VideoRequestSchema>;
 

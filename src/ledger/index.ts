@@ -6,6 +6,7 @@ import { migrate, type Db } from '../db/index.js';
 import { createAccountOperations } from './accounts.js';
 import { createApiKeyStore } from './api-keys.js';
 import { createCreditStore } from './credits.js';
+import { createCustomerWebhookStore } from './customer-webhooks.js';
 import { checkInvariants } from './invariants.js';
 import { createHdOnDemandSettlement } from './hd-on-demand.js';
 import { createJobSettlement } from './job-settlement.js';
@@ -17,6 +18,7 @@ import { createUserStore } from './users.js';
 
 export * from './types.js';
 export * from './errors.js';
+export type { JobWebhookTarget, WebhookSettings } from './customer-webhooks.js';
 export { hashApiKey } from './api-keys.js';
 export { MAX_CREDITS } from '../config.js';
 export type { KiePace, KieSlot, KieSubmissionOutcome } from './kie-submissions.js';
@@ -44,6 +46,7 @@ export async function createLedger(db: Db, opts: LedgerOptions = {}) {
     ...createHdOnDemandSettlement(db, clock),
     ...createReconciliationStore(db, clock),
     ...createKieSubmissionStore(db),
+    ...createCustomerWebhookStore(db, clock),
     checkInvariants: () => checkInvariants(db),
   };
 }

@@ -25,8 +25,8 @@ export async function insertJobIn(
   let inserted: JobRow | undefined;
   try {
     [inserted] = await tx.query<JobRow>(
-      `insert into jobs (id, user_id, state, model, request, price, idempotency_key, request_hash, created_at, updated_at, finished_at)
-       values ($1, $2, $3, $4, $5, $6, $7, $8, $9, $9, $10)
+      `insert into jobs (id, user_id, state, model, request, price, idempotency_key, request_hash, created_at, updated_at, finished_at, webhook_url)
+       values ($1, $2, $3, $4, $5, $6, $7, $8, $9, $9, $10, $11)
        on conflict (id) do nothing
        returning ${JOB_COLUMNS}`,
       [
@@ -40,6 +40,7 @@ export async function insertJobIn(
         job.requestHash ?? null,
         now,
         job.state && isFinalState(job.state) ? now : null,
+        job.request.webhookUrl ?? null,
       ],
     );
   } catch (err) {

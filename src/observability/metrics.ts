@@ -64,6 +64,12 @@ export function createMetrics() {
       labelNames: ['outcome'],
       registers,
     }),
+    customerWebhooks: new Counter({
+      name: 'veo_customer_webhooks_total',
+      help: "Tries to POST a job's end to its customer's webhook, by outcome",
+      labelNames: ['outcome'],
+      registers,
+    }),
     archiveBytes: new Counter({ name: 'veo_archive_bytes_total', help: 'Bytes archived', registers }),
     httpRequests: new Counter({
       name: 'veo_http_requests_total',

@@ -182,6 +182,7 @@ export async function startStack(opts: StackOptions): Promise<Stack> {
         kieHmacKey,
         adminApiKey,
         timing: opts.timing,
+        webhookTargets: env.CUSTOMER_WEBHOOK_TARGETS,
         rateLimitPerMinute: env.RATE_LIMIT_PER_MINUTE,
         userDefaults: { concurrencyCap: env.USER_CONCURRENCY_CAP, dailySpendCap: env.USER_DAILY_SPEND_CAP },
         readiness: {
@@ -230,6 +231,7 @@ export async function startStack(opts: StackOptions): Promise<Stack> {
           metrics,
           publicBaseUrl,
           webhookSecret,
+          webhookTargets: env.CUSTOMER_WEBHOOK_TARGETS,
           downloadHosts,
           maxDownloadBytes: env.ARCHIVE_MAX_BYTES,
           temporal: client,

@@ -1,6 +1,6 @@
 /**
- * The operator's actions: users and API keys, credit grants, the spend breaker. Each is one ledger
- * transaction; a missing user is the domain's NotFound. Knows nothing of HTTP.
+ * The operator's actions: users and API keys, credit grants, the spend breaker, customers' webhooks.
+ * Each is one ledger transaction; a missing user is the domain's NotFound. Knows nothing of HTTP.
  */
 import { InvalidInput, NotFound } from '../domain/index.js';
 import {
@@ -9,12 +9,30 @@ import {
   type Balance,
   type Breaker,
   type Ledger,
+  type WebhookSettings,
 } from '../ledger/index.js';
+import { deriveKey } from '../security/derived-keys.js';
+import { createSecretSealer } from '../security/sealed-secret.js';
+import { newWebhookSecret } from '../security/standard-webhooks.js';
+import { webhookUrlProblem, type WebhookTargets } from '../security/webhook-target.js';
 
 export interface AdminServiceDeps {
   ledger: Ledger;
   /** Caps for users created without their own. */
   userDefaults: { concurrencyCap?: number | undefined; dailySpendCap?: number | undefined };
+  /** Root of the key that seals customers' webhook signing secrets (src/security/sealed-secret.ts). */
+  webhookSecret: string;
+  /** Where customers' webhooks may point (CUSTOMER_WEBHOOK_TARGETS); default `public`. */
+  webhookTargets?: WebhookTargets | undefined;
+}
+
+/** A user's webhook as the operator sees it: the secret itself only in the answer that made it. */
+export interface WebhookView {
+  url: string | null;
+  secretSet: boolean;
+  secretCreatedAt: string | null;
+  /** `whsec_…`: present once, in the answer that created it; stored sealed, never shown again. */
+  secret?: string;
 }
 
 export interface BreakerView {
@@ -23,7 +41,14 @@ export interface BreakerView {
   openedAt: string | null;
 }
 
-export function createAdminService({ ledger, userDefaults }: AdminServiceDeps) {
+export function createAdminService({ ledger, userDefaults, ...deps }: AdminServiceDeps) {
+  const sealer = createSecretSealer(deriveKey(deps.webhookSecret, 'sealed-secrets'));
+  const targets = deps.webhookTargets ?? 'public';
+  const found = (s: WebhookSettings | null): WebhookSettings => {
+    if (!s) throw new NotFound('User');
+    return s;
+  };
+
   return {
     /** A user with its first key (the plaintext, shown once) and optional initial credits. */
     async createUser(u: {
@@ -67,6 +92,28 @@ export function createAdminService({ ledger, userDefaults }: AdminServiceDeps) {
 
     balance: (userId: string): Promise<Balance> => knownUser(() => ledger.balance(userId)),
 
+    webhook: async (userId: string): Promise<WebhookView> =>
+      webhookView(found(await ledger.webhookSettings(userId))),
+
+    /**
+     * Sets (a URL) or clears (null) the user's default webhook. A user's first URL comes with its
+     * signing secret, made now and shown in this answer only.
+     */
+    async setWebhook(userId: string, url: string | null): Promise<WebhookView> {
+      const problem = url === null ? null : webhookUrlProblem(url, targets);
+      if (problem) throw new InvalidInput('url', problem);
+      const secret = url === null ? undefined : newWebhookSecret();
+      const set = await ledger.setDefaultWebhookUrl(userId, url, secret && sealer.seal(secret, userId));
+      if (!set) throw new NotFound('User');
+      return webhookView(set.settings, set.secretCreated ? secret : undefined);
+    },
+
+    /** A new signing secret, shown in this answer only; the next delivery is signed with it. */
+    async rotateWebhookSecret(userId: string): Promise<WebhookView> {
+      const secret = newWebhookSecret();
+      return webhookView(found(await ledger.setWebhookSecret(userId, sealer.seal(secret, userId))), secret);
+    },
+
     breaker: async (): Promise<BreakerView> => breakerView(await ledger.breaker()),
 
     async setBreaker(s: { open: boolean; reason?: string | undefined }): Promise<BreakerView> {
@@ -85,6 +132,15 @@ async function knownUser<T>(action: () => Promise<T>): Promise<T> {
     if (err instanceof UnknownUserError) throw new NotFound('User');
     throw err;
   }
+}
+
+function webhookView(s: WebhookSettings, secret?: string): WebhookView {
+  return {
+    url: s.url,
+    secretSet: s.sealedSecret !== null,
+    secretCreatedAt: s.secretCreatedAt?.toISOString() ?? null,
+    ...(secret ? { secret } : {}),
+  };
 }
 
 function breakerView(b: Breaker): BreakerView {

@@ -40,6 +40,8 @@ export interface StartJobArgs {
    */
   idempotency?: { key: string; requestHash: string };
   timing?: Partial<Timing>;
+  /** Notify the customer's webhook when the job ends (the request's URL or the user's default). */
+  notify?: boolean;
 }
 
 export type StartedJob =
@@ -91,6 +93,7 @@ export async function startVideoJob(
     ...(args.hdPrice ? { hdPrice: args.hdPrice } : {}),
     ...(args.idempotency ? { idempotency: args.idempotency } : {}),
     ...(args.timing ? { timing: args.timing } : {}),
+    ...(args.notify ? { notify: true } : {}),
   };
   const options = {
     workflowId: videoWorkflowId(jobId),

@@ -10,16 +10,18 @@ import type { Prices } from '../config.js';
 import { JobConflictError, onDemandHdIneligibility, type Ledger, type JobRecord } from '../ledger/index.js';
 import type { Metrics } from '../observability/metrics.js';
 import type { VideoStorage } from '../storage/index.js';
+import { webhookUrlProblem, type WebhookTargets } from '../security/webhook-target.js';
 import {
   Conflict,
+  InvalidInput,
   isFinalState,
   isRejectionReason,
+  jobViewOf,
   NotFound,
   Rejected,
   TryLater,
   Unavailable,
   type JobListView,
-  type JobProgress,
   type JobState,
   type JobView,
   type Variant,
@@ -40,6 +42,8 @@ export interface VideoServiceDeps {
   prices: Prices;
   timing?: Partial<Timing> | undefined;
   links: ContentLinks;
+  /** Where a job's webhookUrl may point (CUSTOMER_WEBHOOK_TARGETS); default `public`. */
+  webhookTargets?: WebhookTargets | undefined;
 }
 
 /** Who reads a file: its owner (by key or session), or the bearer of a signed link to that job. */
@@ -60,37 +64,35 @@ export function createVideoService(deps: VideoServiceDeps) {
   const hdWindowMs = deps.timing?.hdWindowMs ?? DEFAULT_TIMING.hdWindowMs;
 
   async function view(record: JobRecord): Promise<JobView> {
-    // The record mirrors the workflow at every stage and becomes final in the capture/release
-    // transaction: reading it costs one indexed row, where a Temporal query costs a worker round trip
-    // per poll (and polls then compete with the jobs for the worker). It also keeps GET, the list's
-    // state filter, the content route and cancel in agreement.
-    const progress: Partial<JobProgress> = record.progress ?? {};
-    return {
-      id: record.id,
-      state: record.state,
-      model: record.model,
-      prompt: record.request.prompt,
-      price: record.price,
-      charged: record.charged,
-      kieTaskId: progress.kieTaskId ?? record.kieTaskId ?? null,
-      detection: progress.detection ?? null,
-      hd: progress.hd ?? (record.request.hd ? 'pending' : 'not_requested'),
-      hdNote: progress.hdNote ?? null,
-      files: await Promise.all(
-        (progress.files ?? []).map(async (f) => ({
-          variant: f.variant,
-          size: f.size,
-          sha256: f.sha256,
-          contentType: f.contentType,
-          ...(await deps.links.link(record.id, f)),
-          path: deps.links.path(record.id, f.variant),
-        })),
-      ),
-      error: progress.error ?? null,
-      createdAt: record.createdAt.toISOString(),
-      updatedAt: record.updatedAt.toISOString(),
-      finishedAt: record.finishedAt?.toISOString() ?? null,
-    };
+    // Read from the record, not by querying the workflow: one indexed row, where a Temporal query
+    // costs a worker round trip per poll (and polls then compete with the jobs for the worker). It
+    // also keeps GET, the list's state filter, the content route and cancel in agreement.
+    const files = await Promise.all(
+      (record.progress?.files ?? []).map(async (f) => ({
+        variant: f.variant,
+        size: f.size,
+        sha256: f.sha256,
+        contentType: f.contentType,
+        ...(await deps.links.link(record.id, f)),
+        path: deps.links.path(record.id, f.variant),
+      })),
+    );
+    return jobViewOf(record, files);
+  }
+
+  /**
+   * Whether the job will tell its customer's system when it ends: it has a webhookUrl the policy
+   * allows (and the user a secret to sign with), or the user has a default URL.
+   */
+  async function notifies(userId: string, request: VideoRequest): Promise<boolean> {
+    const settings = await ledger.webhookSettings(userId);
+    if (request.webhookUrl === undefined) return Boolean(settings?.url);
+    if (!settings?.sealedSecret)
+      throw new InvalidInput(
+        'webhookUrl',
+        'this user has no webhook signing secret yet: the operator creates one (POST /admin/users/{userId}/webhook/secret)',
+      );
+    return true;
   }
 
   async function ownJob(userId: string, jobId: string): Promise<JobRecord> {
@@ -156,6 +158,10 @@ export function createVideoService(deps: VideoServiceDeps) {
 
   return {
     async create(userId: string, request: VideoRequest, idempotencyKey?: string): Promise<JobView> {
+      const urlProblem =
+        request.webhookUrl !== undefined &&
+        webhookUrlProblem(request.webhookUrl, deps.webhookTargets ?? 'public');
+      if (urlProblem) throw new InvalidInput('webhookUrl', urlProblem);
       const hash = requestHash(request);
       const earlier = async () =>
         idempotencyKey ? await ledger.findJobByIdempotencyKey(userId, idempotencyKey) : null;
@@ -169,6 +175,7 @@ export function createVideoService(deps: VideoServiceDeps) {
           ...priceOf(deps.prices, request),
           ...(idempotencyKey ? { idempotency: { key: idempotencyKey, requestHash: hash } } : {}),
           ...(deps.timing ? { timing: deps.timing } : {}),
+          notify: await notifies(userId, request),
         });
       } catch (err) {
         // The same key raced us and its job already finished: answer from its record.

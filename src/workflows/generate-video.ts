@@ -40,6 +40,7 @@ import {
 } from './job-types.js';
 import { VideoModel, VideoState, VideoUserId } from './search-attributes.js';
 import { failureToJobError, kieFailure } from './job-errors.js';
+import { notifyCustomerOfEnd } from './notify-customer.js';
 
 type Activities = ReturnType<typeof createVideoActivities>;
 
@@ -258,6 +259,9 @@ export async function generateVideo(input: GenerateVideoInput): Promise<Generate
     );
     if (cancelled) throw err; // shows as Canceled in the Temporal UI, after the refund
     return progress;
+  } finally {
+    // Ended, credits settled: the customer's webhook, in a workflow of its own (src/workflows/notify-customer.ts).
+    await notifyCustomerOfEnd(input);
   }
 }
 

@@ -2,3 +2,4 @@
 export { generateVideo } from './generate-video.js';
 export { fetchHdOnDemand } from './fetch-hd-on-demand.js';
 export { reconcileJobs } from './reconcile-jobs.js';
+export { notifyCustomer } from './notify-customer.js';

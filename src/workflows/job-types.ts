@@ -49,7 +49,24 @@ export interface GenerateVideoInput {
   /** The client's Idempotency-Key and a hash of the request, kept on the job record to detect reuse. */
   idempotency?: { key: string; requestHash: string };
   timing?: Partial<Timing>;
+  /**
+   * Tell the customer's system when the job ends (notifyCustomer): set by the API when the request
+   * has a webhookUrl or the user a default one. Absent in jobs started before webhooks existed.
+   */
+  notify?: boolean;
 }
+
+/** What notifyCustomer needs: the job (everything else — URL, secret, final state — is read from the database). */
+export interface NotifyCustomerInput {
+  jobId: string;
+  /** First retry delay (doubling, up to an hour); tests shrink it. Default 10 s. */
+  retryInitialIntervalMs?: number;
+}
+
+export type NotifyCustomerResult =
+  | { outcome: 'delivered'; status: number }
+  /** No URL any more (the user's default was cleared), or a job that ended rejected. */
+  | { outcome: 'skipped'; reason: string };
 
 /**
  * The first step of an on-demand 1080p (fetchHdOnDemand): its price held and the job marked pending;
@@ -99,4 +116,12 @@ export function hdOnDemandWorkflowId(jobId: string): string {
 /** The task queue of the paced generate call, beside the job's own (docs/architecture.md#kie-pacing). */
 export function kieSubmitTaskQueue(taskQueue: string): string {
   return `${taskQueue}-kie-submit`;
+}
+
+/**
+ * One notification per job: a second start (a replayed trigger, an operator) meets this id and is
+ * refused, so a job's end is delivered once — with this id as its `webhook-id`, the same on every try.
+ */
+export function notifyWorkflowId(jobId: string): string {
+  return `notify-${jobId}`;
 }

@@ -8,43 +8,12 @@ import assert from 'node:assert/strict';
 import { randomBytes } from 'node:crypto';
 import { readFileSync } from 'node:fs';
 import path from 'node:path';
-import { Writable } from 'node:stream';
 import { describe, it } from 'node:test';
-import { historyToJSON } from '@temporalio/common/lib/proto-utils.js';
 import { jobCallbackToken } from '../../src/kie/webhook-auth.js';
-import { createLogger } from '../../src/observability/logger.js';
 import { videoWorkflowId } from '../../src/workflows/job-types.js';
-import { startTestStack, type TestStack } from '../support/stack.js';
+import { startTestStack } from '../support/stack.js';
 import { assertProblem, call, client, createJob, waitForJob } from '../support/api-client.js';
-
-/** Every log line, as written (JSON). */
-function captureLogs() {
-  const lines: string[] = [];
-  const sink = new Writable({
-    write(chunk: Buffer | string, _encoding, done) {
-      lines.push(String(chunk));
-      done();
-    },
-  });
-  return { lines, logger: createLogger('debug', {}, sink) };
-}
-
-/** Every string in a JSON value, each also base64-decoded (payload data and metadata are base64). */
-function searchableText(json: string): string {
-  const out: string[] = [];
-  const walk = (v: unknown) => {
-    if (typeof v === 'string') out.push(v, Buffer.from(v, 'base64').toString('utf8'));
-    else if (Array.isArray(v)) v.forEach(walk);
-    else if (v && typeof v === 'object') Object.values(v).forEach(walk);
-  };
-  walk(JSON.parse(json));
-  return out.join('\n');
-}
-
-async function workflowHistory(stack: TestStack, jobId: string): Promise<string> {
-  const history = await stack.temporal.client.workflow.getHandle(videoWorkflowId(jobId)).fetchHistory();
-  return searchableText(historyToJSON(history));
-}
+import { captureLogs, searchableHistory } from '../support/captured-logs.js';
 
 function assertAbsent(where: string, text: string, secrets: Record<string, string>) {
   for (const [name, value] of Object.entries(secrets)) {
@@ -132,7 +101,7 @@ describe('secrets stay out of logs and workflow payloads', () => {
     });
 
     await t.test('workflow history, payloads decoded', async () => {
-      const history = await workflowHistory(stack, job.id);
+      const history = await searchableHistory(stack, videoWorkflowId(job.id));
       assert.ok(history.includes(job.id) && history.includes(done.kieTaskId!), 'payloads were decoded');
       assertAbsent('workflow history', history, secrets);
     });

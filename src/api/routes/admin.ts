@@ -1,4 +1,4 @@
-/** Operator API (admin key): users and API keys, credit grants, the global spend breaker. */
+/** Operator API (admin key): users and API keys, credit grants, customers' webhooks, the global spend breaker. */
 import { z } from 'zod';
 import type { AdminService } from '../../services/admin.js';
 import { defineRoute } from '../route.js';
@@ -10,6 +10,8 @@ import {
   GrantBody,
   UserIdParams,
   UserSchema,
+  WebhookBody,
+  WebhookSchema,
 } from '../schemas.js';
 
 const Breaker = z.object({
@@ -80,6 +82,44 @@ export function adminRoutes(admin: AdminService) {
       params: UserIdParams,
       responses: { 200: { description: 'Balance', schema: CreditsSchema.omit({ entries: true }) } },
       handler: async ({ params }) => ({ body: await admin.balance(params.userId) }),
+    }),
+    defineRoute({
+      method: 'get',
+      path: '/admin/users/:userId/webhook',
+      summary: "A user's default webhook URL, and whether it has a signing secret (never the secret)",
+      tags: ['admin'],
+      auth: 'admin',
+      params: UserIdParams,
+      responses: { 200: { description: 'The webhook', schema: WebhookSchema } },
+      handler: async ({ params }) => ({ body: await admin.webhook(params.userId) }),
+    }),
+    defineRoute({
+      method: 'put',
+      path: '/admin/users/:userId/webhook',
+      summary:
+        "Set or clear (null) a user's default webhook URL; the user's first one comes with its signing secret, shown once",
+      tags: ['admin'],
+      auth: 'admin',
+      params: UserIdParams,
+      body: WebhookBody,
+      responses: {
+        200: { description: 'The webhook; `secret` only when it was created now', schema: WebhookSchema },
+        422: problem('Not an allowed webhook URL'),
+      },
+      handler: async ({ params, body }) => ({ body: await admin.setWebhook(params.userId, body.url) }),
+    }),
+    defineRoute({
+      method: 'post',
+      path: '/admin/users/:userId/webhook/secret',
+      summary:
+        "Create or rotate a user's webhook signing secret (shown once; the next delivery is signed with it)",
+      tags: ['admin'],
+      auth: 'admin',
+      params: UserIdParams,
+      responses: {
+        201: { description: 'The webhook with its new `secret`, shown only now', schema: WebhookSchema },
+      },
+      handler: async ({ params }) => ({ status: 201, body: await admin.rotateWebhookSecret(params.userId) }),
     }),
     defineRoute({
       method: 'get',

@@ -1,7 +1,7 @@
 /** /v1/videos: create, read, list, cancel, follow (SSE), download (range requests). */
 import { z } from 'zod';
 import type { Request } from 'express';
-import { isFinalState, type Variant } from '../../domain/index.js';
+import { contentPath, isFinalState } from '../../domain/index.js';
 import { currentUser } from '../auth.js';
 import { HttpProblem } from '../problem.js';
 import { defineRoute } from '../route.js';
@@ -44,9 +44,8 @@ export function idempotencyKey(req: Request): string | undefined {
   return key;
 }
 
-/** Where a job's archived file is downloaded: the route below. */
-export const contentPath = (jobId: string, variant: Variant) =>
-  `/v1/videos/${encodeURIComponent(jobId)}/content?variant=${variant}`;
+/** Where a job's archived file is downloaded: the route below (its path is the domain's). */
+export { contentPath };
 
 export function videoRoutes(videos: VideoService) {
   return [

@@ -3,6 +3,7 @@ import { ledgerTables } from './001-ledger-tables.js';
 import { ledgerGuards } from './002-ledger-guards.js';
 import { reconciliations } from './003-reconciliations.js';
 import { creditParts } from './004-credit-parts.js';
+import { customerWebhooks } from './005-customer-webhooks.js';
 import { kiePacing } from './006-kie-pacing.js';
 import type { Migration } from './migration.js';
 
@@ -13,5 +14,6 @@ export const MIGRATIONS: readonly Migration[] = [
   ledgerGuards,
   reconciliations,
   creditParts,
+  customerWebhooks,
   kiePacing,
 ];
