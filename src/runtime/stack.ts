@@ -7,7 +7,7 @@ import { once } from 'node:events';
 import http from 'node:http';
 import type { AddressInfo } from 'node:net';
 import path from 'node:path';
-import type { Client } from '@temporalio/client';
+import { Client } from '@temporalio/client';
 import { createApp } from '../api/app.js';
 import type { RouteSpec } from '../api/route.js';
 import type { Config } from '../config.js';
@@ -110,7 +110,14 @@ export async function startStack(opts: StackOptions): Promise<Stack> {
       address = devServer.address;
     }
     checkpoint();
-    const { client, connection } = await connectClient(address, env);
+    // API and worker in one process share one native connection: the API's starts can then be eager
+    // (the server hands the first workflow task straight back to this process's worker, with no
+    // matching round trip). Apart, the API has a plain client connection.
+    if (roles.worker) installTemporalRuntime(logger);
+    const shared = allInOne ? await connectWorker(address, env) : null;
+    const { client, connection } = shared
+      ? { connection: shared, client: new Client({ connection: shared, namespace: env.TEMPORAL_NAMESPACE }) }
+      : await connectClient(address, env);
     closers.push(() => connection.close());
 
     const db = await openDatabase(
@@ -182,6 +189,7 @@ export async function startStack(opts: StackOptions): Promise<Stack> {
         kieHmacKey,
         adminApiKey,
         timing: opts.timing,
+        eagerStart: allInOne,
         webhookTargets: env.CUSTOMER_WEBHOOK_TARGETS,
         rateLimitPerMinute: env.RATE_LIMIT_PER_MINUTE,
         userDefaults: { concurrencyCap: env.USER_CONCURRENCY_CAP, dailySpendCap: env.USER_DAILY_SPEND_CAP },
@@ -208,9 +216,8 @@ export async function startStack(opts: StackOptions): Promise<Stack> {
 
     let worker: VideoWorker | null = null;
     if (roles.worker) {
-      installTemporalRuntime(logger);
-      const workerConnection = await connectWorker(address, env);
-      closers.push(() => workerConnection.close());
+      const workerConnection = shared ?? (await connectWorker(address, env));
+      if (!shared) closers.push(() => workerConnection.close());
       checkpoint();
       worker = await createVideoWorker({
         connection: workerConnection,
