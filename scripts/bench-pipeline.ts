@@ -17,6 +17,7 @@ import { loadConfig } from '../src/config.js';
 import { createLogger } from '../src/observability/logger.js';
 import { startStack } from '../src/runtime/stack.js';
 import { freePort } from '../src/temporal/dev-server.js';
+import { pct } from './bench/stats.js';
 
 const BENCH_ADMIN_KEY = 'bench-admin-key-0123456789abcdefghijk';
 
@@ -151,9 +152,4 @@ async function post(base: string, route: string, key: string, body: unknown): Pr
   });
   if (!res.ok) throw new Error(`POST ${route}: ${res.status} ${await res.text()}`);
   return res.json();
-}
-
-function pct(values: number[], p: number): number {
-  const sorted = [...values].sort((a, b) => a - b);
-  return sorted[Math.min(sorted.length - 1, Math.floor((p / 100) * sorted.length))] ?? NaN;
 }
