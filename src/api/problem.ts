@@ -97,6 +97,13 @@ export function domainProblem(err: DomainError): HttpProblem {
 
 export function problemHandler(logger: Logger): ErrorRequestHandler {
   return (err: unknown, req, res, _next) => {
+    if (res.headersSent) {
+      // Too late for a problem body (a download whose file failed mid-way): the log has the error, and
+      // the client sees the connection closed instead of a response that pretends to be complete.
+      logger.warn({ err, reqId: req.id, path: req.path }, 'response failed after its headers were sent');
+      if (!res.destroyed) res.destroy();
+      return;
+    }
     let problem: HttpProblem;
     if (err instanceof HttpProblem) problem = err;
     else if (err instanceof DomainError) problem = domainProblem(err);
@@ -121,7 +128,6 @@ export function problemHandler(logger: Logger): ErrorRequestHandler {
         'Something went wrong; nothing was lost. Retry later.',
       );
     }
-    if (res.headersSent) return;
     if (err instanceof TryLater) res.setHeader('Retry-After', String(err.retryAfterSeconds));
     res
       .status(problem.status)
