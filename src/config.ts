@@ -116,6 +116,15 @@ const envSchema = z.object({
   PRICE_VEO3_LITE: modelPrice.default(30),
   PRICE_HD: credits.default(5),
   RATE_LIMIT_PER_MINUTE: z.coerce.number().int().positive().default(600),
+  // Progress streams (GET /v1/videos/:id/events): open at once per user (429 past it), and how long one
+  // lasts before the server ends it and the client resumes with Last-Event-ID.
+  SSE_MAX_STREAMS_PER_USER: z.coerce.number().int().min(1).max(1000).default(10),
+  SSE_MAX_STREAM_SECONDS: z.coerce
+    .number()
+    .int()
+    .min(1)
+    .max(24 * 3600)
+    .default(300),
   USER_CONCURRENCY_CAP: z.coerce.number().int().positive().max(MAX_CREDITS).default(5),
   USER_DAILY_SPEND_CAP: credits.optional(),
 

@@ -14,6 +14,7 @@ import { createContentLinks } from '../services/content-links.js';
 import { adminAuth, identifyCaller, userAuth, type SessionSettings } from './auth.js';
 import { signedUrlOrUserAuth } from './content-auth.js';
 import type { ApiDeps } from './deps.js';
+import { createEventStreams, DEFAULT_EVENT_STREAMS } from './http/event-streams.js';
 import { problemHandler, notFound } from './problem.js';
 import { REFERENCE_ASSETS_PATH, referenceAssets } from './reference-ui.js';
 import { mountRoutes, type AnyRoute, type Auth, type RouteSpec } from './route.js';
@@ -116,10 +117,12 @@ export function createApp(deps: ApiDeps, given: Partial<ApiServices> = {}): App 
   });
   app.use(['/v1', '/api'], identifyCaller(deps.ledger, sessions), limiter);
 
+  const events = createEventStreams({ ...DEFAULT_EVENT_STREAMS, ...deps.eventStreams }, deps.logger);
+
   const routes: AnyRoute[] = [
     ...healthRoutes(deps),
     ...sessionRoutes(deps.ledger, sessions),
-    ...videoRoutes(services.videos),
+    ...videoRoutes(services.videos, events),
     ...creditRoutes(services.credits),
     ...modelRoutes(deps),
     ...adminRoutes(services.admin),

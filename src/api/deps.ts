@@ -1,5 +1,6 @@
 /** What the HTTP app is built from: given by the runtime, handed to the routes and services. */
 import type { VideoServiceDeps } from '../services/videos.js';
+import type { EventStreamSettings } from './http/event-streams.js';
 
 /** The video service's dependencies (its content links are built by the app), plus the HTTP layer's own. */
 export interface ApiDeps extends Omit<VideoServiceDeps, 'links'> {
@@ -23,4 +24,6 @@ export interface ApiDeps extends Omit<VideoServiceDeps, 'links'> {
   readiness: { db(): Promise<void>; temporal(): Promise<void> };
   /** Requests per minute per API key (or per IP without one). */
   rateLimitPerMinute?: number;
+  /** Event streams: per-user cap, longest life, poll period (defaults: DEFAULT_EVENT_STREAMS). */
+  eventStreams?: Partial<EventStreamSettings> | undefined;
 }

@@ -50,22 +50,33 @@ export function createApiClient(baseUrl: string, apiKey: string) {
         entries: Array<{ kind: string; amount: number; jobId: string | null; at: string }>;
       }>('GET', '/v1/credits'),
 
-    /** Server-sent progress events until the job ends. */
+    /**
+     * Server-sent progress events until the job ends (the `end` event). A stream the server ends
+     * sooner (its lifetime is bounded) is resumed with Last-Event-ID, as EventSource does.
+     */
     async *events(id: string): AsyncGenerator<JobView> {
-      const res = await fetch(url(`/v1/videos/${encodeURIComponent(id)}/events`), { headers });
-      if (!res.ok || !res.body)
-        throw new ApiError(res.status, (await res.json().catch(() => ({}))) as ApiError['problem']);
-      const decoder = new TextDecoder();
-      let buffer = '';
-      for await (const chunk of res.body) {
-        buffer += decoder.decode(chunk as Uint8Array, { stream: true });
-        let sep: number;
-        while ((sep = buffer.indexOf('\n\n')) >= 0) {
-          const frame = buffer.slice(0, sep);
-          buffer = buffer.slice(sep + 2);
-          const event = /^event: (.*)$/m.exec(frame)?.[1];
-          const data = /^data: (.*)$/m.exec(frame)?.[1];
-          if (event === 'progress' && data) yield JSON.parse(data) as JobView;
+      let lastEventId: string | undefined;
+      for (let attempt = 0; ; attempt++) {
+        if (attempt > 0) await new Promise((r) => setTimeout(r, 1000));
+        const res = await fetch(url(`/v1/videos/${encodeURIComponent(id)}/events`), {
+          headers: { ...headers, ...(lastEventId ? { 'last-event-id': lastEventId } : {}) },
+        });
+        if (!res.ok || !res.body)
+          throw new ApiError(res.status, (await res.json().catch(() => ({}))) as ApiError['problem']);
+        const decoder = new TextDecoder();
+        let buffer = '';
+        for await (const chunk of res.body) {
+          buffer += decoder.decode(chunk as Uint8Array, { stream: true });
+          let sep: number;
+          while ((sep = buffer.indexOf('\n\n')) >= 0) {
+            const frame = buffer.slice(0, sep);
+            buffer = buffer.slice(sep + 2);
+            const event = /^event: (.*)$/m.exec(frame)?.[1];
+            const data = /^data: (.*)$/m.exec(frame)?.[1];
+            lastEventId = /^id: (.*)$/m.exec(frame)?.[1] ?? lastEventId;
+            if (event === 'end') return;
+            if (event === 'progress' && data) yield JSON.parse(data) as JobView;
+          }
         }
       }
     },

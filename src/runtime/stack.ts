@@ -192,6 +192,10 @@ export async function startStack(opts: StackOptions): Promise<Stack> {
         eagerStart: allInOne,
         webhookTargets: env.CUSTOMER_WEBHOOK_TARGETS,
         rateLimitPerMinute: env.RATE_LIMIT_PER_MINUTE,
+        eventStreams: {
+          maxPerUser: env.SSE_MAX_STREAMS_PER_USER,
+          maxLifeMs: env.SSE_MAX_STREAM_SECONDS * 1000,
+        },
         userDefaults: { concurrencyCap: env.USER_CONCURRENCY_CAP, dailySpendCap: env.USER_DAILY_SPEND_CAP },
         readiness: {
           db: async () => void (await db.query('select 1')),

@@ -17,7 +17,7 @@ import {
 import type { VideoService } from '../../services/videos.js';
 import { signedJob } from '../content-auth.js';
 import { requestedRange, sendBytes } from '../http/range.js';
-import { followEvents } from '../http/sse.js';
+import type { EventStreams } from '../http/event-streams.js';
 
 const IdempotencyKey = z.string().min(1).max(200);
 
@@ -47,7 +47,7 @@ export function idempotencyKey(req: Request): string | undefined {
 /** Where a job's archived file is downloaded: the route below (its path is the domain's). */
 export { contentPath };
 
-export function videoRoutes(videos: VideoService) {
+export function videoRoutes(videos: VideoService, events: EventStreams) {
   return [
     defineRoute({
       method: 'post',
@@ -109,23 +109,33 @@ export function videoRoutes(videos: VideoService) {
     defineRoute({
       method: 'get',
       path: '/v1/videos/:id/events',
-      summary: 'Server-sent events: one `progress` event per state change, until the job ends',
+      summary:
+        'Server-sent events: the job now, then one `progress` event per change, until it ends (`end`). Each event has an id; a stream is ended after SSE_MAX_STREAM_SECONDS and resumes with `Last-Event-ID` (EventSource reconnects by itself)',
       tags: ['videos'],
       auth: 'user',
       params: JobIdParams,
+      headers: {
+        'Last-Event-ID': {
+          description: 'Resume: the current state is sent with the next id, then the changes',
+        },
+      },
       responses: {
         200: {
           description: 'text/event-stream of JobSchema payloads',
           contentType: 'text/event-stream',
           schema: JobSchema,
         },
+        404: problem('No such job for this user'),
+        429: problem('Too many open event streams for this user (SSE_MAX_STREAMS_PER_USER), or rate limited'),
       },
       handler: async ({ params, req, res }) => {
         const userId = currentUser(req).id;
-        await followEvents(req, res, {
+        await events.follow(req, res, {
+          owner: userId,
+          key: `${userId}/${params.id}`,
           first: await videos.get(userId, params.id), // 404 before any byte is sent
           read: () => videos.get(userId, params.id),
-          fingerprint: (job) => `${job.state}|${job.hd}|${job.files.length}`,
+          fingerprint: (job) => `${job.state}|${job.hd}|${job.files.length}|${job.updatedAt}`,
           isFinal: (job) => isFinalState(job.state),
           end: (job) => ({ state: job.state }),
           event: 'progress',
