@@ -3,7 +3,6 @@
  * schemas; services hold the logic; one error middleware renders problem+json.
  */
 import express, { type RequestHandler } from 'express';
-import { ipKeyGenerator, rateLimit } from 'express-rate-limit';
 import { pinoHttp } from 'pino-http';
 import { randomUUID } from 'node:crypto';
 import type { Metrics } from '../observability/metrics.js';
@@ -16,6 +15,7 @@ import { signedUrlOrUserAuth } from './content-auth.js';
 import type { ApiDeps } from './deps.js';
 import { createEventStreams, DEFAULT_EVENT_STREAMS } from './http/event-streams.js';
 import { problemHandler, notFound } from './problem.js';
+import { createRateLimits } from './rate-limits.js';
 import { REFERENCE_ASSETS_PATH, referenceAssets } from './reference-ui.js';
 import { mountRoutes, type AnyRoute, type Auth, type RouteSpec } from './route.js';
 import { adminRoutes } from './routes/admin.js';
@@ -96,26 +96,9 @@ export function createApp(deps: ApiDeps, given: Partial<ApiServices> = {}): App 
     userOrSignedUrl: signedUrlOrUserAuth(signatures, user),
     admin: adminAuth(deps.adminApiKey),
   };
-  const limiter = rateLimit({
-    windowMs: 60_000,
-    limit: deps.rateLimitPerMinute ?? 600,
-    standardHeaders: 'draft-8',
-    legacyHeaders: false,
-    // Per valid API key (by its id; a session counts against the key it was opened with); anything
-    // else — no key, a wrong one — counts against the client address, so guessing keys does not buy
-    // a fresh budget per guess.
-    keyGenerator: (req) =>
-      req.credential ? `key:${req.credential.keyId}` : ipKeyGenerator(req.ip ?? '0.0.0.0'),
-    handler: (_req, res) => {
-      res.status(429).type('application/problem+json').json({
-        type: 'about:blank',
-        title: 'Too Many Requests',
-        status: 429,
-        detail: 'Rate limit exceeded for this API key; retry after the time in RateLimit-Reset.',
-      });
-    },
-  });
-  app.use(['/v1', '/api'], identifyCaller(deps.ledger, sessions), limiter);
+  const limits = createRateLimits(deps.rateLimitPerMinute ?? 600);
+  app.use(['/v1', '/api'], limits.beforeLookup, identifyCaller(deps.ledger, sessions), limits.afterLookup);
+  app.use('/admin', limits.admin);
 
   const events = createEventStreams({ ...DEFAULT_EVENT_STREAMS, ...deps.eventStreams }, deps.logger);
 

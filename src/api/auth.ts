@@ -33,6 +33,8 @@ declare module 'express-serve-static-core' {
     credential?: Credential;
     /** A session cookie was sent but is expired, forged or its key revoked (for a clearer 401). */
     staleSession?: boolean;
+    /** identifyCaller looked at the request's credentials: the guard need not look the key up again. */
+    identified?: boolean;
   }
 }
 
@@ -67,6 +69,7 @@ export function cookie(req: Request, name: string): string | null {
  */
 export function identifyCaller(ledger: Ledger, sessions: SessionSettings): RequestHandler {
   return async (req, _res, next) => {
+    req.identified = true;
     const key = bearer(req);
     if (key) {
       const found = await ledger.authenticateApiKey(key);
@@ -102,7 +105,8 @@ export function userAuth(ledger: Ledger, sessions: SessionSettings): RequestHand
       );
     const key = bearer(req);
     if (!key) throw unauthorized();
-    const found = await ledger.authenticateApiKey(key);
+    // Already looked up (and not found) by identifyCaller: one query per request, not two.
+    const found = req.identified ? null : await ledger.authenticateApiKey(key);
     if (!found) throw unauthorized('Unknown or revoked API key.');
     req.user = { id: found.user.id, name: found.user.name };
     req.credential = { via: 'bearer', keyId: found.keyId };

@@ -40,10 +40,12 @@ export interface FakeApp {
 export async function startFakeApp(
   t: TestContext,
   services: { [K in keyof ApiServices]?: Partial<ApiServices[K]> } = {},
-  deps: Partial<ApiDeps> = {},
+  /** Overrides of the app's dependencies; a function gets the app's ledger (to wrap it, say). */
+  deps: Partial<ApiDeps> | ((ledger: Ledger) => Partial<ApiDeps>) = {},
 ): Promise<FakeApp> {
   const scratch = await openScratchDb('pglite');
   const ledger = await createLedger(scratch.db);
+  const overrides = typeof deps === 'function' ? deps(ledger) : deps;
   const app = createApp(
     {
       // Lazy: nothing connects unless a route uses it, and with fake services none does.
@@ -58,7 +60,7 @@ export async function startFakeApp(
       adminApiKey: ADMIN_KEY,
       userDefaults: {},
       readiness: { db: async () => {}, temporal: async () => {} },
-      ...deps,
+      ...overrides,
     },
     {
       videos: unexpected('videos', services.videos ?? {}),
