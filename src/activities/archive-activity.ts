@@ -1,9 +1,13 @@
 /** Archiving one result file: streamed into storage, hashed, checked, with heartbeats. */
 import { ApplicationFailure, Context } from '@temporalio/activity';
+import { TemporalFailure } from '@temporalio/common';
 import { archiveFromUrl, ArchiveError } from '../archive/index.js';
+import { KieError } from '../kie/index.js';
+import { newErrorRef } from '../observability/error-ref.js';
 import { videoKey } from '../storage/index.js';
 import type { ArchivedFile, Variant } from '../domain/index.js';
 import type { ActivityDeps } from './deps.js';
+import { internalFailure, kieErrorFailure } from './public-failures.js';
 
 export function createArchiveActivity({
   storage,
@@ -43,10 +47,29 @@ export function createArchiveActivity({
           contentType: result.contentType,
         };
       } catch (err) {
-        if (err instanceof ArchiveError && !err.retryable) {
-          throw ApplicationFailure.nonRetryable(err.message, 'ArchiveError', err.kind);
+        // Cancellation, and failures already classified, as they are.
+        if (err instanceof TemporalFailure) throw err;
+        // From refreshUrl: KIE's answer, classified like the KIE activities'.
+        if (err instanceof KieError) throw kieErrorFailure(err);
+        const context = { jobId: args.jobId, variant: args.variant };
+        if (!(err instanceof ArchiveError)) {
+          throw internalFailure(err, logger, {
+            activity: `archiving the ${args.variant}`,
+            type: 'ArchiveError',
+            code: 'internal',
+            context,
+          });
         }
-        throw err;
+        // The message is written for the user; the cause (a path, S3's text, a reset) goes to the log,
+        // under a reference the message names.
+        const ref = newErrorRef();
+        logger.warn({ err, ref, ...context, kind: err.kind }, 'archive attempt failed');
+        throw ApplicationFailure.create({
+          message: `${err.message.replace(/\.$/, '')} (ref ${ref}).`,
+          type: 'ArchiveError',
+          details: [err.kind],
+          nonRetryable: !err.retryable,
+        });
       }
     },
   };

@@ -9,6 +9,7 @@ import {
 } from '../kie/index.js';
 import type { VideoRequest } from '../domain/index.js';
 import type { ActivityDeps } from './deps.js';
+import { kieErrorFailure } from './public-failures.js';
 
 export interface KieTaskStatus {
   state: 'generating' | 'succeeded' | 'failed';
@@ -55,7 +56,7 @@ export function createKieActivities(deps: ActivityDeps) {
           logger.warn({ jobId: args.jobId, err: err.message }, 'KIE submit outcome unknown: not retried');
           throw submitAmbiguous();
         }
-        throw toFailure(err);
+        throw kieErrorFailure(err);
       }
     },
 
@@ -71,7 +72,7 @@ export function createKieActivities(deps: ActivityDeps) {
           completeTime: r.completeTime ? r.completeTime.toISOString() : null,
         };
       } catch (err) {
-        throw err instanceof KieError ? toFailure(err) : err;
+        throw err instanceof KieError ? kieErrorFailure(err) : err;
       }
     },
 
@@ -83,22 +84,10 @@ export function createKieActivities(deps: ActivityDeps) {
       } catch (err) {
         // A refusal is final (not retried, no use asking again within the HD window); the workflow
         // turns it into "1080p unavailable" and keeps the original.
-        throw err instanceof KieError ? toFailure(err) : err;
+        throw err instanceof KieError ? kieErrorFailure(err) : err;
       }
     },
   };
-}
-
-/** Permanent KIE answers become non-retryable failures carrying KIE's code; the rest are retried. */
-function toFailure(err: KieError): Error {
-  if (err.kind === 'permanent') {
-    return ApplicationFailure.nonRetryable(
-      `KIE ${err.endpoint}: ${err.msg}`,
-      'KieRejected',
-      String(err.code),
-    );
-  }
-  return ApplicationFailure.retryable(`KIE ${err.endpoint}: ${err.msg}`, 'KieError', String(err.code));
 }
 
 export function callbackUrl(deps: Pick<ActivityDeps, 'publicBaseUrl' | 'webhookSecret'>, jobId: string) {

@@ -1,5 +1,6 @@
+/** `storage`: writing to storage failed (disk, permissions, S3): the cause has the details. */
 export type ArchiveErrorKind =
-  'host_not_allowed' | 'too_large' | 'not_mp4' | 'truncated' | 'expired' | 'http' | 'network';
+  'host_not_allowed' | 'too_large' | 'not_mp4' | 'truncated' | 'expired' | 'http' | 'network' | 'storage';
 
 /**
  * The default classification. Permanent kinds fail the job at once (another attempt would get the
@@ -13,6 +14,10 @@ const PERMANENT: ReadonlySet<ArchiveErrorKind> = new Set([
   'expired',
 ]);
 
+/**
+ * The message is for the job's user: hosts, statuses and sizes, never a URL (it carries a signature),
+ * a path or a driver's text; those live in `cause`, which is logged.
+ */
 export class ArchiveError extends Error {
   override name = 'ArchiveError';
   readonly retryable: boolean;

@@ -6,7 +6,7 @@
  * `storage.put` writes a temporary name and only then makes the key visible, and discards the
  * temporary name when the stream errors, so nothing is left in storage unless every byte arrived
  * and checked out. Errors are `ArchiveError`s classified retryable or permanent for the activity,
- * except a cancellation (the signal's own reason is thrown) and storage failures (thrown as they are).
+ * except a cancellation (the signal's own reason is thrown); storage failures are `storage`.
  */
 import { Readable, pipeline } from 'node:stream';
 import type { ReadableStream as WebReadableStream } from 'node:stream/web';
@@ -170,19 +170,13 @@ function classifyStreamError(
   // The body failed after the headers: reset, closed early, or shorter than Content-Length
   // (undici reports the latter as "terminated"). Another attempt may well get the whole file.
   if (bodyError !== undefined) {
-    return new ArchiveError('truncated', `The download from ${host} was cut short: ${describe(bodyError)}.`, {
-      cause: bodyError,
-    });
+    return new ArchiveError('truncated', `The download from ${host} was cut short.`, { cause: bodyError });
   }
-  // Storage failures (disk full, S3 refused) are not the download's: thrown as they are.
-  return err;
+  // Storage failures (disk full, a path that cannot be written, S3 refused) are not the download's:
+  // another attempt may succeed, and their text (paths, S3's messages) stays in the cause.
+  return new ArchiveError('storage', 'The file could not be stored.', { cause: err, retryable: true });
 }
 
 function cancellationOr(err: unknown, caller: AbortSignal | undefined): unknown {
   return caller?.aborted ? caller.reason : err;
-}
-
-function describe(err: unknown): string {
-  const e = err as (Error & { cause?: Error }) | null;
-  return [e?.message, e?.cause?.message].filter(Boolean).join(': ') || String(err);
 }

@@ -1,5 +1,9 @@
-/** Turning failures into the job's user-facing error, inside the workflow sandbox. */
-import { ActivityFailure, ApplicationFailure, TimeoutFailure } from '@temporalio/workflow';
+/**
+ * Turning failures into the job's user-facing error, inside the workflow sandbox. Activities word their
+ * failures for the user (src/activities/public-failures.ts: internal text stays in the worker's log
+ * under a reference); anything else that reaches here is not shown as it is.
+ */
+import { ActivityFailure, ApplicationFailure, log, TimeoutFailure } from '@temporalio/workflow';
 import type { JobError } from '../domain/index.js';
 
 /** A task KIE reported as failed: not retried, the job fails with KIE's own reason. */
@@ -34,5 +38,8 @@ export function failureToJobError(err: unknown): JobError {
       message: `An activity timed out (${cause.timeoutType}).`,
     };
   }
-  return { source: 'internal', code: 'error', message: err instanceof Error ? err.message : String(err) };
+  // Not an activity's failure: the workflow's own error. Its text goes to the worker's log (and the
+  // workflow history keeps it), not to the user.
+  log.warn('job failed on an internal error', { error: err instanceof Error ? err.message : String(err) });
+  return { source: 'internal', code: 'error', message: 'An internal error stopped the job.' };
 }
