@@ -54,6 +54,9 @@ const envSchema = z.object({
   // Generate calls one worker process has in flight or waiting for a slot; the rest wait in Temporal.
   KIE_SUBMIT_CONCURRENCY: z.coerce.number().int().positive().max(100).default(4),
   KIE_DOWNLOAD_HOSTS: z.string().default('*.aiquickdraw.com,*.kie.ai,kie.ai,*.redpandaai.co'),
+  // Exempt from downloads' https-only and public-address rules: a local simulator in tests and
+  // development (npm start adds its embedded simulator by itself). Empty in production.
+  KIE_DOWNLOAD_LOCAL_HOSTS: z.string().default(''),
   WEBHOOK_SECRET: optionalSecret,
   KIE_SIM_PORT: z.coerce.number().int().min(0).max(65535).default(0),
 

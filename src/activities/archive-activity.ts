@@ -13,6 +13,7 @@ export function createArchiveActivity({
   storage,
   kie,
   downloadHosts,
+  localDownloadHosts,
   maxDownloadBytes,
   logger,
   metrics,
@@ -28,6 +29,7 @@ export function createArchiveActivity({
           storage,
           key,
           allowedHosts: downloadHosts,
+          localHosts: localDownloadHosts ?? [],
           maxBytes: maxDownloadBytes,
           // KIE result URLs expire; download-url mints a fresh one for the same file.
           refreshUrl: (expired) => kie.downloadUrl(expired),

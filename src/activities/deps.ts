@@ -22,8 +22,10 @@ export interface ActivityDeps {
   webhookSecret: string;
   /** Where customers' webhooks may point (CUSTOMER_WEBHOOK_TARGETS); default `public`. */
   webhookTargets?: WebhookTargets;
-  /** Hosts result URLs may come from (KIE's CDNs, or the simulator). */
+  /** Hosts result URLs may come from (KIE's CDNs, or the simulator); https and public addresses only. */
   downloadHosts: string[];
+  /** Hosts also reachable over http and at private addresses: the local simulator (tests, development). */
+  localDownloadHosts?: string[];
   maxDownloadBytes: number;
   /** The reconciler asks Temporal whether a job's workflow still runs. */
   temporal: Client;

@@ -1,28 +1,32 @@
 /**
  * Streams a result file from KIE into storage with flat memory:
  *
- *   fetch body ──► DownloadVerifier (SHA-256, byte count, size cap, MP4 signature, progress) ──► storage.put
+ *   HTTP body ──► DownloadVerifier (SHA-256, byte count, size cap, MP4 signature, progress) ──► storage.put
  *
  * `storage.put` writes a temporary name and only then makes the key visible, and discards the
  * temporary name when the stream errors, so nothing is left in storage unless every byte arrived
  * and checked out. Errors are `ArchiveError`s classified retryable or permanent for the activity,
  * except a cancellation (the signal's own reason is thrown); storage failures are `storage`.
  */
-import { Readable, pipeline } from 'node:stream';
-import type { ReadableStream as WebReadableStream } from 'node:stream/web';
+import type { IncomingMessage } from 'node:http';
+import { pipeline } from 'node:stream';
 import type { VideoStorage } from '../storage/index.js';
 import { ArchiveError } from './archive-error.js';
 import { DownloadVerifier, type Progress } from './download-verifier.js';
 import { hostOf } from './host-allow-list.js';
 import { IdleTimer } from './idle-timer.js';
-import { discardBody, openDownload } from './open-download.js';
+import { discardBody, openDownload, type Resolver } from './open-download.js';
 
 export interface ArchiveOptions {
   url: string;
   storage: VideoStorage;
   key: string;
-  /** Exact hostnames or `*.example.com` wildcards; every redirect hop is checked too. */
-  allowedHosts: string[];
+  /** Exact hostnames or `*.example.com` wildcards; every redirect hop is checked too. https only. */
+  allowedHosts: readonly string[];
+  /** Hosts also reachable over http and at non-public addresses: the local simulator (tests, dev). */
+  localHosts?: readonly string[];
+  /** DNS for the downloads (default: the system's); tests play DNS with it. */
+  resolve?: Resolver;
   /** Size cap in bytes: a larger Content-Length fails before reading, a longer body fails when it crosses the cap. */
   maxBytes: number;
   /** Idle timeout, ms: for the response headers, then between two chunks of the body. Default 60 s. */
@@ -53,8 +57,8 @@ export async function archiveFromUrl(opts: ArchiveOptions): Promise<ArchivedObje
   opts.signal?.throwIfAborted();
   let sourceUrl = opts.url;
   let attempt = await request(sourceUrl, opts);
-  if (EXPIRED_STATUSES.has(attempt.res.status) && opts.refreshUrl) {
-    await abandon(attempt);
+  if (EXPIRED_STATUSES.has(attempt.res.statusCode ?? 0) && opts.refreshUrl) {
+    abandon(attempt);
     // Errors from refreshUrl (the KIE client's) go up unchanged: they carry their own classification.
     sourceUrl = await opts.refreshUrl(sourceUrl);
     opts.signal?.throwIfAborted();
@@ -68,7 +72,7 @@ export async function archiveFromUrl(opts: ArchiveOptions): Promise<ArchivedObje
 }
 
 interface Attempt {
-  res: Response;
+  res: IncomingMessage;
   idle: IdleTimer;
   signal: AbortSignal;
 }
@@ -82,7 +86,12 @@ async function request(url: string, opts: ArchiveOptions): Promise<Attempt> {
   );
   const signal = opts.signal ? AbortSignal.any([idle.signal, opts.signal]) : idle.signal;
   try {
-    const { res } = await openDownload(url, { allowedHosts: opts.allowedHosts, signal });
+    const { res } = await openDownload(url, {
+      allowedHosts: opts.allowedHosts,
+      ...(opts.localHosts ? { localHosts: opts.localHosts } : {}),
+      ...(opts.resolve ? { resolve: opts.resolve } : {}),
+      signal,
+    });
     return { res, idle, signal };
   } catch (err) {
     idle.stop();
@@ -90,21 +99,22 @@ async function request(url: string, opts: ArchiveOptions): Promise<Attempt> {
   }
 }
 
-async function abandon(attempt: Attempt): Promise<void> {
+function abandon(attempt: Attempt): void {
   attempt.idle.stop();
-  await discardBody(attempt.res);
+  discardBody(attempt.res);
 }
 
 async function store(attempt: Attempt, sourceUrl: string, opts: ArchiveOptions): Promise<ArchivedObject> {
   const { res, idle } = attempt;
   const host = hostOf(sourceUrl);
-  if (!res.ok || !res.body) {
-    await discardBody(res);
-    throw statusError(res.status, host, Boolean(opts.refreshUrl));
+  const status = res.statusCode ?? 0;
+  if (status < 200 || status > 299) {
+    discardBody(res);
+    throw statusError(status, host, Boolean(opts.refreshUrl));
   }
   const expectedBytes = contentLength(res);
   if (expectedBytes !== null && expectedBytes > opts.maxBytes) {
-    await discardBody(res);
+    discardBody(res);
     throw new ArchiveError(
       'too_large',
       `The file at ${host} is ${expectedBytes} bytes; the limit is ${opts.maxBytes}.`,
@@ -118,7 +128,7 @@ async function store(attempt: Attempt, sourceUrl: string, opts: ArchiveOptions):
     onProgress: opts.onProgress,
     onChunk: () => idle.touch(),
   });
-  const source = Readable.fromWeb(res.body as WebReadableStream<Uint8Array>);
+  const source = res;
   // Only errors of the HTTP body end up here; storage and verifier errors come out of put().
   let bodyError: unknown;
   source.once('error', (err) => (bodyError ??= err));
@@ -150,11 +160,11 @@ function statusError(status: number, host: string, refreshed: boolean): ArchiveE
 }
 
 /** Content-Length when it counts the bytes we will read: not with a Content-Encoding, which changes the length. */
-function contentLength(res: Response): number | null {
-  const encoding = res.headers.get('content-encoding');
+function contentLength(res: IncomingMessage): number | null {
+  const encoding = res.headers['content-encoding'];
   if (encoding && encoding.toLowerCase() !== 'identity') return null;
-  const header = res.headers.get('content-length');
-  return header !== null && /^\d+$/.test(header.trim()) ? Number(header) : null;
+  const header = res.headers['content-length'];
+  return header !== undefined && /^\d+$/.test(header.trim()) ? Number(header) : null;
 }
 
 function classifyStreamError(
@@ -168,7 +178,7 @@ function classifyStreamError(
   if (err instanceof ArchiveError) return err;
   if (attempt.signal.aborted) return attempt.signal.reason;
   // The body failed after the headers: reset, closed early, or shorter than Content-Length
-  // (undici reports the latter as "terminated"). Another attempt may well get the whole file.
+  // (Node reports the latter as "aborted"). Another attempt may well get the whole file.
   if (bodyError !== undefined) {
     return new ArchiveError('truncated', `The download from ${host} was cut short.`, { cause: bodyError });
   }

@@ -88,6 +88,7 @@ try {
       storage,
       key: `bench/run-${run}.mp4`,
       allowedHosts: ['127.0.0.1'],
+      localHosts: ['127.0.0.1'],
       maxBytes: totalBytes,
     });
     const seconds = Number(process.hrtime.bigint() - started) / 1e9;

@@ -64,7 +64,7 @@ export class DownloadVerifier extends Transform {
         new ArchiveError('not_mp4', `The downloaded file is ${this.bytes} bytes: too short to be an MP4.`),
       );
     }
-    // undici already fails a body shorter than Content-Length; this keeps the guarantee whatever the client.
+    // The HTTP client already fails a body shorter than Content-Length; this keeps the guarantee whatever the client.
     if (this.opts.expectedBytes !== null && this.bytes !== this.opts.expectedBytes) {
       return done(
         new ArchiveError('truncated', `Received ${this.bytes} of ${this.opts.expectedBytes} bytes.`),

@@ -185,6 +185,8 @@ export async function startCluster(opts: ClusterOptions): Promise<Cluster> {
       KIE_BASE_URL: simUrl,
       KIE_WEBHOOK_HMAC_KEY: hmacKey,
       KIE_DOWNLOAD_HOSTS: new URL(simUrl).hostname,
+      // The shared simulator is local and plain http: exempt from the downloads' public-address rule.
+      KIE_DOWNLOAD_LOCAL_HOSTS: new URL(simUrl).hostname,
       PUBLIC_BASE_URL: balancer.url,
       ...opts.appEnv,
     };

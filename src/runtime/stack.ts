@@ -137,9 +137,13 @@ export async function startStack(opts: StackOptions): Promise<Stack> {
     let kieBaseUrl = env.KIE_BASE_URL;
     let kieApiKey = env.KIE_API_KEY;
     let kieHmacKey = env.KIE_WEBHOOK_HMAC_KEY;
-    let downloadHosts = env.KIE_DOWNLOAD_HOSTS.split(',')
-      .map((h) => h.trim())
-      .filter(Boolean);
+    const hostList = (list: string) =>
+      list
+        .split(',')
+        .map((h) => h.trim())
+        .filter(Boolean);
+    let downloadHosts = hostList(env.KIE_DOWNLOAD_HOSTS);
+    let localDownloadHosts = hostList(env.KIE_DOWNLOAD_LOCAL_HOSTS);
     if (config.usingSimulator) {
       kieHmacKey ??= loadOrCreateSecret(config.dataDir, 'sim-hmac-key');
       simulator = await startKieSimulator({
@@ -153,7 +157,9 @@ export async function startStack(opts: StackOptions): Promise<Stack> {
       closers.push(() => simulator!.close());
       kieBaseUrl = simulator.url;
       kieApiKey = 'sim-key';
+      // Our own simulator on loopback, over http: its host is exempt from the public-address rule.
       downloadHosts = [new URL(simulator.url).hostname];
+      localDownloadHosts = downloadHosts;
     }
     const kie = createKieClient({
       baseUrl: kieBaseUrl,
@@ -244,6 +250,7 @@ export async function startStack(opts: StackOptions): Promise<Stack> {
           webhookSecret,
           webhookTargets: env.CUSTOMER_WEBHOOK_TARGETS,
           downloadHosts,
+          localDownloadHosts,
           maxDownloadBytes: env.ARCHIVE_MAX_BYTES,
           temporal: client,
           reconcileGraceMs: env.RECONCILE_GRACE_MS,

@@ -113,6 +113,7 @@ const archive = (pathOrUrl: string, extra: Partial<ArchiveOptions> = {}) =>
     storage,
     key: KEY,
     allowedHosts: ['127.0.0.1'],
+    localHosts: ['127.0.0.1'],
     maxBytes: 100 * 1024 * 1024,
     timeoutMs: 5_000,
     ...extra,
@@ -179,7 +180,7 @@ void describe('archiveFromUrl', () => {
     void it('refuses a host that is not allowed, permanently, without connecting', async () => {
       const before = server.hits('/video.mp4');
       await rejectsWith(
-        archive('/video.mp4', { allowedHosts: ['*.aiquickdraw.com', 'kie.ai'] }),
+        archive('/video.mp4', { allowedHosts: ['*.aiquickdraw.com', 'kie.ai'], localHosts: [] }),
         'host_not_allowed',
         false,
       );

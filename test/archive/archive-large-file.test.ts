@@ -68,6 +68,7 @@ void it('archives a 200 MB stream with flat memory, correct size and SHA-256', a
       storage,
       key,
       allowedHosts: ['127.0.0.1'],
+      localHosts: ['127.0.0.1'],
       maxBytes: 1024 * MB,
       onProgress: () => heartbeats++,
     }).finally(() => clearInterval(sampler));

@@ -45,6 +45,7 @@ describe('generateVideo survives worker crashes', () => {
       KIE_API_KEY: 'sim-key',
       KIE_BASE_URL: sim.url,
       KIE_DOWNLOAD_HOSTS: '127.0.0.1',
+      KIE_DOWNLOAD_LOCAL_HOSTS: '127.0.0.1',
       WEBHOOK_SECRET: 'crash-test-secret-0123456789abcdefghij',
       LOG_LEVEL: 'warn',
       PORT: '0',
