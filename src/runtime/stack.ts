@@ -40,6 +40,8 @@ export interface StackOptions {
   workflowBundle?: { code: string };
   /** KIE's window, for tests that want a short one (production: KIE_GENERATIONS_PER_10S per 10 s). */
   kiePace?: KiePace;
+  /** How often progress streams read a job (production: DEFAULT_EVENT_STREAMS, 1 s); tests see fast stages. */
+  eventPollMs?: number;
   projectRoot?: string;
   /** Aborts the start (a Ctrl-C while starting): what was started is closed, and startStack rejects. */
   signal?: AbortSignal;
@@ -201,6 +203,7 @@ export async function startStack(opts: StackOptions): Promise<Stack> {
         eventStreams: {
           maxPerUser: env.SSE_MAX_STREAMS_PER_USER,
           maxLifeMs: env.SSE_MAX_STREAM_SECONDS * 1000,
+          ...(opts.eventPollMs ? { pollMs: opts.eventPollMs } : {}),
         },
         userDefaults: { concurrencyCap: env.USER_CONCURRENCY_CAP, dailySpendCap: env.USER_DAILY_SPEND_CAP },
         readiness: {

@@ -104,6 +104,8 @@ export async function startTestStack(t: TestContext, opts: TestStackOptions = {}
     simulator: { ...STACK_SIM, ...opts.sim },
     timing,
     workflowBundle: await workflowBundle(),
+    // The simulator's stages last a few hundred ms: progress streams read faster than production's 1 s.
+    eventPollMs: 100,
     ...(opts.logger ? { logger: opts.logger } : {}),
     ...(opts.kiePace ? { kiePace: opts.kiePace } : {}),
   });

@@ -78,6 +78,12 @@ export async function sendBytes(
   } else {
     res.writeHead(200, { ...common, 'content-length': String(length) });
   }
+  if (res.req.method === 'HEAD') {
+    // Headers only: the file is not read.
+    body.destroy();
+    res.end();
+    return;
+  }
   try {
     await pipeline(body, new ExactLength(length), res);
   } catch (err) {
