@@ -19,7 +19,7 @@ import https from 'node:https';
 import { isIP, type LookupFunction } from 'node:net';
 import { ArchiveError } from './archive-error.js';
 import { hostAllowed, hostOf } from './host-allow-list.js';
-import { isPublicAddress } from './public-address.js';
+import { isPublicAddress } from '../security/public-address.js';
 
 const MAX_REDIRECTS = 5;
 const REDIRECT_STATUSES = new Set([301, 302, 303, 307, 308]);

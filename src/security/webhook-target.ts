@@ -11,6 +11,7 @@
  * Neither allows credentials in the URL (`user:password@`): the signature authenticates us.
  */
 import { BlockList, isIP } from 'node:net';
+import { isPublicAddress } from './public-address.js';
 
 export type WebhookTargets = 'public' | 'loopback';
 export const WEBHOOK_TARGETS = ['public', 'loopback'] as const satisfies readonly WebhookTargets[];
@@ -20,48 +21,12 @@ const loopback = new BlockList();
 loopback.addSubnet('127.0.0.0', 8, 'ipv4');
 loopback.addAddress('::1', 'ipv6');
 
-/** Not on the public internet: special-use ranges (RFC 6890 and successors), IPv4 and IPv6. */
-const notPublic = new BlockList();
-for (const [net, bits] of [
-  ['0.0.0.0', 8],
-  ['10.0.0.0', 8],
-  ['100.64.0.0', 10],
-  ['127.0.0.0', 8],
-  ['169.254.0.0', 16],
-  ['172.16.0.0', 12],
-  ['192.0.0.0', 24],
-  ['192.0.2.0', 24],
-  ['192.88.99.0', 24],
-  ['192.168.0.0', 16],
-  ['198.18.0.0', 15],
-  ['198.51.100.0', 24],
-  ['203.0.113.0', 24],
-  ['224.0.0.0', 4],
-  ['240.0.0.0', 4],
-] as const)
-  notPublic.addSubnet(net, bits, 'ipv4');
-for (const [net, bits] of [
-  ['::', 128],
-  ['::1', 128],
-  // IPv4-mapped addresses are checked against the IPv4 ranges above by BlockList itself.
-  ['64:ff9b::', 96], // NAT64: may reach any IPv4 address, private ones included
-  ['100::', 64],
-  ['2001::', 32], // Teredo
-  ['2001:db8::', 32],
-  ['2002::', 16], // 6to4: embeds an IPv4 address
-  ['fc00::', 7],
-  ['fe80::', 10],
-  ['fec0::', 10],
-  ['ff00::', 8],
-] as const)
-  notPublic.addSubnet(net, bits, 'ipv6');
-
 /** Whether we may connect to this resolved address under the policy. */
 export function addressAllowed(address: string, targets: WebhookTargets): boolean {
   const family = isIP(address);
   if (family === 0) return false;
   const type = family === 4 ? 'ipv4' : 'ipv6';
-  return targets === 'loopback' ? loopback.check(address, type) : !notPublic.check(address, type);
+  return targets === 'loopback' ? loopback.check(address, type) : isPublicAddress(address);
 }
 
 /** Why this URL cannot be a webhook target under the policy, or null when it can. */

@@ -12,7 +12,7 @@ import { createServer, type AddressInfo } from 'node:net';
 import { after, before, describe, it } from 'node:test';
 import { ArchiveError, archiveFromUrl, type ArchiveOptions } from '../../src/archive/index.js';
 import { publicOnlyLookup } from '../../src/archive/open-download.js';
-import { isPublicAddress } from '../../src/archive/public-address.js';
+import { isPublicAddress } from '../../src/security/public-address.js';
 import { createLocalStorage } from '../../src/storage/index.js';
 import { makeTempDir } from '../storage/temp-dir.js';
 import { startFileServer, type FileServer } from './file-server.js';

@@ -1,5 +1,6 @@
 /**
- * Whether an IP address is a public unicast one: what a download may connect to. Everything else is
+ * Whether an IP address is a public unicast one: what we may connect to on a third party's word (result
+ * downloads, customers' webhooks). Everything else is
  * refused — loopback, private (10/8, 172.16/12, 192.168/16), carrier-grade NAT, link-local
  * (169.254/16, fe80::/10), unique-local (fc00::/7), unspecified (0.0.0.0, ::), multicast, reserved and
  * documentation ranges — including IPv4 addresses written inside IPv6 ones (IPv4-mapped ::ffff:a.b.c.d,
