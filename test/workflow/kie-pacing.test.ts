@@ -41,6 +41,7 @@ describe('KIE pacing across workers', () => {
         KIE_BASE_URL: stack.simulator!.url,
         WEBHOOK_SECRET: 'pacing-test-webhook-secret-0123456789abcdef',
         KIE_DOWNLOAD_HOSTS: new URL(stack.simulator!.url).hostname,
+        KIE_DOWNLOAD_LOCAL_HOSTS: new URL(stack.simulator!.url).hostname,
         PUBLIC_BASE_URL: stack.apiUrl!,
         DATA_DIR: dataDir,
         LOG_LEVEL: 'silent',
