@@ -19,7 +19,7 @@ import { createLogger } from '../src/observability/logger.js';
 import { startStack } from '../src/runtime/stack.js';
 import { freePort } from '../src/temporal/dev-server.js';
 import { videoWorkflowId } from '../src/workflows/job-types.js';
-import { mib, pct, runConcurrently } from './bench/stats.js';
+import { cpuSecondsOf, mib, pct, pidOf, runConcurrently } from './bench/stats.js';
 
 const ADMIN_KEY = 'bench-admin-key-0123456789abcdefghijk';
 const { values } = parseArgs({
@@ -72,8 +72,17 @@ try {
       workflowId: `floor-${randomUUID()}`,
     });
   };
+  const serverPid = pidOf(dataDir);
+  const cpu = () => ({ server: serverPid ? cpuSecondsOf(serverPid) : NaN, ours: process.cpuUsage() });
+  const cpuSince = (from: ReturnType<typeof cpu>) => {
+    const used = process.cpuUsage(from.ours);
+    const ours = (used.user + used.system) / 1e6;
+    return `Temporal server ${(((cpu().server - from.server) / n) * 1000).toFixed(1)} ms, our process ${((ours / n) * 1000).toFixed(1)} ms CPU per start`;
+  };
   await runConcurrently(warmup, concurrency, startTrivial);
+  const floorCpu = cpu();
   const floor = await runConcurrently(n, concurrency, startTrivial);
+  const floorCost = cpuSince(floorCpu);
   floorWorker.shutdown();
   await floorRunning;
   await floorConnection.close();
@@ -93,7 +102,9 @@ try {
   };
   await runConcurrently(warmup, concurrency, create);
   const measuredFrom = jobIds.length;
+  const oursCpu = cpu();
   const ours = await runConcurrently(n, concurrency, create);
+  const oursCost = cpuSince(oursCpu);
 
   const floorRate = n / floor.seconds;
   const ourRate = n / ours.seconds;
@@ -103,6 +114,8 @@ try {
   console.log(
     `  our job starts (POST→202, held)      ${ourRate.toFixed(1)} /s   p50 ${ms(pct(ours.latencies, 50))}  p95 ${ms(pct(ours.latencies, 95))}  p99 ${ms(pct(ours.latencies, 99))}`,
   );
+  console.log(`  floor cost                           ${floorCost}`);
+  console.log(`  our cost                             ${oursCost}`);
   console.log(
     `  ratio                                ${(ourRate / floorRate).toFixed(2)}  (target ≥ 0.8; p99 target ≤ 1 s)`,
   );

@@ -1,4 +1,5 @@
 /** Small figures helpers shared by the benchmark scripts. */
+import { readdirSync, readFileSync } from 'node:fs';
 
 export function pct(values: readonly number[], p: number): number {
   const sorted = [...values].sort((a, b) => a - b);
@@ -27,4 +28,27 @@ export async function runConcurrently(
     }),
   );
   return { latencies, seconds: (performance.now() - t0) / 1000 };
+}
+
+/** CPU seconds (user + system) a process has used so far, from /proc (Linux). */
+export function cpuSecondsOf(pid: number): number {
+  const stat = readFileSync(`/proc/${pid}/stat`, 'utf8');
+  const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
+  return (Number(fields[11]) + Number(fields[12])) / 100; // utime, stime in clock ticks (USER_HZ = 100)
+}
+
+/** The pid of the Temporal dev server whose command line contains `needle` (e.g. its data dir). */
+export function pidOf(needle: string): number | null {
+  for (const entry of readdirSync('/proc')) {
+    if (!/^\d+$/.test(entry)) continue;
+    try {
+      const cmd = readFileSync(`/proc/${entry}/cmdline`, 'utf8');
+      const [exe] = cmd.split('\0');
+      if (exe?.endsWith('temporal') && cmd.includes(needle) && cmd.includes('start-dev'))
+        return Number(entry);
+    } catch {
+      // gone meanwhile
+    }
+  }
+  return null;
 }
