@@ -53,6 +53,8 @@ const stack = await startStack({
     seed: 1,
     durationsMs: { veo3_fast: 6 * 3600_000 },
     rateLimit: { max: 1_000_000, windowMs: 10_000 },
+    // Enough KIE credits on the simulated account for every generation of the run.
+    credits: 1_000_000_000,
   },
   timing: { firstPollAfterMs: 600_000, pollIntervalMs: 600_000, generationDeadlineMs: 6 * 3600_000 },
 });

@@ -6,7 +6,7 @@
  * both N starts, C at a time, after a warm-up. Prints both rates, the ratio, POST→202 percentiles,
  * and per job the Temporal work until `generating` (history events, workflow tasks, activity tasks).
  *
- *   npm run bench:starts -- [--jobs 1000] [--concurrency 32] [--warmup 100]
+ *   npm run bench:starts -- [--jobs 1000] [--concurrency 32] [--warmup 100] [--database-url postgres://…]
  */
 import { randomUUID } from 'node:crypto';
 import { mkdtemp, rm } from 'node:fs/promises';
@@ -27,6 +27,8 @@ const { values } = parseArgs({
     jobs: { type: 'string', default: '1000' },
     concurrency: { type: 'string', default: '32' },
     warmup: { type: 'string', default: '100' },
+    // The ledger on a Postgres server instead of the embedded PGlite.
+    'database-url': { type: 'string' },
   },
 });
 const n = Number(values.jobs);
@@ -43,6 +45,7 @@ const config = loadConfig({
   ADMIN_API_KEY: ADMIN_KEY,
   USER_CONCURRENCY_CAP: String(2 * (n + warmup)),
   RATE_LIMIT_PER_MINUTE: '1000000',
+  ...(values['database-url'] ? { DATABASE_URL: values['database-url'] } : {}),
 });
 const stack = await startStack({
   config,
@@ -55,7 +58,7 @@ const stack = await startStack({
 try {
   const client = stack.temporal.client;
   console.log(
-    `${n} starts, ${concurrency} at a time, after ${warmup} to warm up; one embedded Temporal dev server`,
+    `${n} starts, ${concurrency} at a time, after ${warmup} to warm up; one embedded Temporal dev server; ledger on ${stack.db.kind}`,
   );
 
   // 1. The floor.
