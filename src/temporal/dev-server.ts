@@ -6,6 +6,7 @@ import { mkdirSync } from 'node:fs';
 import net from 'node:net';
 import path from 'node:path';
 import { Connection } from '@temporalio/client';
+import type { Socket } from 'node:net';
 import { killGroup, spawnWatched } from '../dev-tools/watched-child.js';
 import { videoSearchAttributes } from '../workflows/search-attributes.js';
 
@@ -29,6 +30,11 @@ export interface DevServer {
   stop(): Promise<void>;
   /** Synchronous SIGKILL of the server's process group, for process 'exit' handlers. */
   kill(): void;
+  /**
+   * Stops the server from keeping this process alive: the process may then exit on its own (its
+   * 'exit' handler calls kill; the watchdog stops the server should the process die outright).
+   */
+  unref(): void;
 }
 
 export async function startDevServer(opts: DevServerOptions): Promise<DevServer> {
@@ -78,6 +84,11 @@ export async function startDevServer(opts: DevServerOptions): Promise<DevServer>
     namespace,
     pid: child.pid ?? -1,
     kill: () => killGroup(child, 'SIGKILL'),
+    unref() {
+      child.unref();
+      // The output pipes are sockets, each a handle of its own.
+      for (const pipe of [child.stdout, child.stderr]) (pipe as Socket | null)?.unref();
+    },
     async stop() {
       if (exited) return;
       killGroup(child, 'SIGTERM');

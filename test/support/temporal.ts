@@ -19,6 +19,8 @@ export function testTemporal(): Promise<{ address: string }> {
     if (address) return { address };
     const cli = await provisionTemporalCli({ projectRoot: path.resolve(import.meta.dirname, '../..') });
     const server = await startDevServer({ cliPath: cli.path });
+    // The file's tests decide when the process ends, not the server: it goes down with the process.
+    server.unref();
     process.once('exit', () => server.kill());
     return { address: server.address };
   })();
