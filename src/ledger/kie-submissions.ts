@@ -80,25 +80,5 @@ export function createKieSubmissionStore(db: Db) {
         outcome,
       ]);
     },
-
-    /** Jobs queued before this one (0: it is next); null when it is not queued. */
-    async queuePosition(jobId: string): Promise<number | null> {
-      const [row] = await db.query<{ ahead: number | null }>(
-        `select case when j.state = 'queued' then
-                  (select count(*)::int from jobs q where q.state = 'queued' and q.created_at < j.created_at)
-                end as ahead
-           from jobs j where j.id = $1`,
-        [jobId],
-      );
-      return row?.ahead ?? null;
-    },
-
-    /** The generate calls let through since `since`, oldest first (benchmarks and tests read the pace). */
-    async kieSubmissionTimes(since: Date): Promise<Date[]> {
-      const rows = await db.query<{ at: Date }>('select at from kie_submissions where at >= $1 order by at', [
-        since,
-      ]);
-      return rows.map((r) => new Date(r.at));
-    },
   };
 }

@@ -24,7 +24,5 @@ create table kie_submissions (
 );
 create index kie_submissions_at on kie_submissions (at);
 create index kie_submissions_job on kie_submissions (job_id);
--- The queue position of a queued job: jobs queued before it.
-create index jobs_queued on jobs (created_at) where state = 'queued';
 `,
 };
