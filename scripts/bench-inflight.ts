@@ -10,17 +10,14 @@
  *
  *   npm run bench:inflight -- [--jobs 10000] [--step 1000] [--concurrency 32]
  */
-import { mkdtemp, rm } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
+import { rm } from 'node:fs/promises';
 import path from 'node:path';
 import { parseArgs } from 'node:util';
-import { loadConfig } from '../src/config.js';
 import { createLogger } from '../src/observability/logger.js';
+import { apiCall, BENCH_ADMIN_KEY, benchConfig } from './bench/harness.js';
 import { startStack } from '../src/runtime/stack.js';
-import { freePort } from '../src/temporal/dev-server.js';
 import { mib, pct, runConcurrently } from './bench/stats.js';
 
-const ADMIN_KEY = 'bench-admin-key-0123456789abcdefghijk';
 const { values } = parseArgs({
   options: {
     jobs: { type: 'string', default: '10000' },
@@ -32,14 +29,7 @@ const total = Number(values.jobs);
 const step = Number(values.step);
 const concurrency = Number(values.concurrency);
 
-const dataDir = await mkdtemp(path.join(tmpdir(), 'veo-bench-inflight-'));
-const config = loadConfig({
-  DATA_DIR: dataDir,
-  PORT: '0',
-  TEMPORAL_DEV_PORT: String(await freePort()),
-  TEMPORAL_UI_PORT: String(await freePort()),
-  LOG_LEVEL: 'error',
-  ADMIN_API_KEY: ADMIN_KEY,
+const { dataDir, config } = await benchConfig('inflight', {
   USER_CONCURRENCY_CAP: String(total),
   RATE_LIMIT_PER_MINUTE: '10000000',
   KIE_GENERATIONS_PER_10S: '10000',
@@ -61,7 +51,7 @@ const stack = await startStack({
 
 try {
   const api = stack.apiUrl!;
-  const user = (await call('POST', api, '/admin/users', ADMIN_KEY, {
+  const user = (await apiCall('POST', api, '/admin/users', BENCH_ADMIN_KEY, {
     name: 'bench',
     credits: total * config.prices.veo3_fast,
   })) as { apiKey: string };
@@ -76,7 +66,7 @@ try {
   while (ids.length < total) {
     const n = Math.min(step, total - ids.length);
     await runConcurrently(n, concurrency, async (i) => {
-      const job = (await call('POST', api, '/v1/videos', user.apiKey, {
+      const job = (await apiCall('POST', api, '/v1/videos', user.apiKey, {
         prompt: `In flight ${ids.length + i}`,
       })) as {
         id: string;
@@ -95,7 +85,7 @@ try {
     }
     global.gc?.();
     const gets = await runConcurrently(200, 8, async (i) => {
-      await call('GET', api, `/v1/videos/${ids[(i * 7919) % ids.length]}`, user.apiKey);
+      await apiCall('GET', api, `/v1/videos/${ids[(i * 7919) % ids.length]}`, user.apiKey);
     });
     const mem = process.memoryUsage();
     console.log(
@@ -110,20 +100,4 @@ try {
 } finally {
   await stack.close();
   await rm(dataDir, { recursive: true, force: true });
-}
-
-async function call(
-  method: string,
-  base: string,
-  route: string,
-  key: string,
-  body?: unknown,
-): Promise<unknown> {
-  const res = await fetch(`${base}${route}`, {
-    method,
-    headers: { authorization: `Bearer ${key}`, 'content-type': 'application/json' },
-    ...(body ? { body: JSON.stringify(body) } : {}),
-  });
-  if (!res.ok) throw new Error(`${method} ${route}: ${res.status} ${await res.text()}`);
-  return res.json();
 }

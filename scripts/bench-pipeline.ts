@@ -9,17 +9,13 @@
  *
  *   npm run bench:pipeline -- [--jobs 40] [--concurrency 10] [--kie-ms 3000] [--poll-ms 1000] [--hd]
  */
-import { mkdtemp, rm } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
+import { rm } from 'node:fs/promises';
 import path from 'node:path';
 import { parseArgs } from 'node:util';
-import { loadConfig } from '../src/config.js';
 import { createLogger } from '../src/observability/logger.js';
+import { apiCall, BENCH_ADMIN_KEY, benchConfig } from './bench/harness.js';
 import { startStack } from '../src/runtime/stack.js';
-import { freePort } from '../src/temporal/dev-server.js';
 import { pct } from './bench/stats.js';
-
-const BENCH_ADMIN_KEY = 'bench-admin-key-0123456789abcdefghijk';
 
 const { values } = parseArgs({
   options: {
@@ -35,14 +31,7 @@ const concurrency = Number(values.concurrency);
 const kieMs = Number(values['kie-ms']);
 const pollMs = Number(values['poll-ms']);
 
-const dataDir = await mkdtemp(path.join(tmpdir(), 'veo-bench-'));
-const config = loadConfig({
-  DATA_DIR: dataDir,
-  PORT: '0',
-  TEMPORAL_DEV_PORT: String(await freePort()),
-  TEMPORAL_UI_PORT: String(await freePort()),
-  LOG_LEVEL: 'error',
-  ADMIN_API_KEY: BENCH_ADMIN_KEY,
+const { dataDir, config } = await benchConfig('pipeline', {
   USER_CONCURRENCY_CAP: String(jobs),
   // One user polls for every job: our own per-key limit would measure itself, not the pipeline.
   RATE_LIMIT_PER_MINUTE: '1000000',
@@ -60,7 +49,7 @@ console.log(`stack up in ${Date.now() - t0} ms (Temporal dev server, PGlite, sim
 
 try {
   const api = stack.apiUrl!;
-  const user = (await post(api, '/admin/users', BENCH_ADMIN_KEY, {
+  const user = (await apiCall('POST', api, '/admin/users', BENCH_ADMIN_KEY, {
     name: 'bench',
     credits: jobs * 1000,
   })) as {
@@ -77,7 +66,7 @@ try {
 
   const runOne = async (i: number) => {
     const t = Date.now();
-    const job = (await post(api, '/v1/videos', user.apiKey, {
+    const job = (await apiCall('POST', api, '/v1/videos', user.apiKey, {
       prompt: `Benchmark clip ${i}`,
       hd: values.hd,
     })) as { id: string };
@@ -142,14 +131,4 @@ try {
 } finally {
   await stack.close();
   await rm(dataDir, { recursive: true, force: true });
-}
-
-async function post(base: string, route: string, key: string, body: unknown): Promise<unknown> {
-  const res = await fetch(`${base}${route}`, {
-    method: 'POST',
-    headers: { authorization: `Bearer ${key}`, 'content-type': 'application/json' },
-    body: JSON.stringify(body),
-  });
-  if (!res.ok) throw new Error(`POST ${route}: ${res.status} ${await res.text()}`);
-  return res.json();
 }

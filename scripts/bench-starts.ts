@@ -9,19 +9,16 @@
  *   npm run bench:starts -- [--jobs 1000] [--concurrency 32] [--warmup 100] [--database-url postgres://…]
  */
 import { randomUUID } from 'node:crypto';
-import { mkdtemp, rm } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
+import { rm } from 'node:fs/promises';
 import path from 'node:path';
 import { parseArgs } from 'node:util';
 import { NativeConnection, Worker } from '@temporalio/worker';
-import { loadConfig } from '../src/config.js';
 import { createLogger } from '../src/observability/logger.js';
+import { apiCall, BENCH_ADMIN_KEY, benchConfig } from './bench/harness.js';
 import { startStack } from '../src/runtime/stack.js';
-import { freePort } from '../src/temporal/dev-server.js';
 import { videoWorkflowId } from '../src/workflows/job-types.js';
 import { cpuSecondsOf, mib, pct, pidOf, runConcurrently } from './bench/stats.js';
 
-const ADMIN_KEY = 'bench-admin-key-0123456789abcdefghijk';
 const { values } = parseArgs({
   options: {
     jobs: { type: 'string', default: '1000' },
@@ -35,14 +32,7 @@ const n = Number(values.jobs);
 const concurrency = Number(values.concurrency);
 const warmup = Number(values.warmup);
 
-const dataDir = await mkdtemp(path.join(tmpdir(), 'veo-bench-starts-'));
-const config = loadConfig({
-  DATA_DIR: dataDir,
-  PORT: '0',
-  TEMPORAL_DEV_PORT: String(await freePort()),
-  TEMPORAL_UI_PORT: String(await freePort()),
-  LOG_LEVEL: 'error',
-  ADMIN_API_KEY: ADMIN_KEY,
+const { dataDir, config } = await benchConfig('starts', {
   USER_CONCURRENCY_CAP: String(2 * (n + warmup)),
   RATE_LIMIT_PER_MINUTE: '1000000',
   ...(values['database-url'] ? { DATABASE_URL: values['database-url'] } : {}),
@@ -92,13 +82,15 @@ try {
 
   // 2. Our job starts, over HTTP.
   const api = stack.apiUrl!;
-  const user = (await post(api, '/admin/users', ADMIN_KEY, {
+  const user = (await apiCall('POST', api, '/admin/users', BENCH_ADMIN_KEY, {
     name: 'bench',
     credits: (n + warmup) * config.prices.veo3_fast,
   })) as { apiKey: string };
   const jobIds: string[] = [];
   const create = async (i: number) => {
-    const job = (await post(api, '/v1/videos', user.apiKey, { prompt: `Benchmark clip ${i}` })) as {
+    const job = (await apiCall('POST', api, '/v1/videos', user.apiKey, {
+      prompt: `Benchmark clip ${i}`,
+    })) as {
       id: string;
     };
     jobIds.push(job.id);
@@ -175,14 +167,4 @@ try {
 
 function ms(v: number): string {
   return `${Math.round(v)} ms`;
-}
-
-async function post(base: string, route: string, key: string, body: unknown): Promise<unknown> {
-  const res = await fetch(`${base}${route}`, {
-    method: 'POST',
-    headers: { authorization: `Bearer ${key}`, 'content-type': 'application/json' },
-    body: JSON.stringify(body),
-  });
-  if (!res.ok) throw new Error(`POST ${route}: ${res.status} ${await res.text()}`);
-  return res.json();
 }
