@@ -139,8 +139,6 @@ export async function startCluster(opts: ClusterOptions): Promise<Cluster> {
         '0',
         '--api-key',
         SIM_KEY,
-        '--hmac-key',
-        hmacKey,
         '--duration-ms',
         String(opts.kie.durationMs),
         '--hd1080-delay-ms',
@@ -151,7 +149,9 @@ export async function startCluster(opts: ClusterOptions): Promise<Cluster> {
         '100000000',
         '--quiet',
       ],
-      env: inheritedEnv(),
+      // The key goes by environment, not argv: argv is readable by anyone on the box (ps), and a
+      // random base64url key may start with '-', which an argument parser takes for an option.
+      env: { ...inheritedEnv(), KIE_SIM_HMAC_KEY: hmacKey },
       cwd: opts.projectRoot,
       logFile: path.join(logDir, 'kie-sim.log'),
     });
