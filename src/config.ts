@@ -118,6 +118,10 @@ const envSchema = z.object({
   PRICE_VEO3_FAST: modelPrice.default(80),
   PRICE_VEO3_LITE: modelPrice.default(30),
   PRICE_HD: credits.default(5),
+  // A job canceled after KIE accepted its task (KIE has charged us for the generation): charge-model
+  // captures the model's price and gives back the 1080p part; refund gives everything back
+  // (docs/architecture.md#cancel-policy). Before the task exists, a cancel is always a full refund.
+  CANCEL_AFTER_SUBMIT: z.enum(['charge-model', 'refund']).default('charge-model'),
   RATE_LIMIT_PER_MINUTE: z.coerce.number().int().positive().default(600),
   // Progress streams (GET /v1/videos/:id/events): open at once per user (429 past it), and how long one
   // lasts before the server ends it and the client resumes with Last-Event-ID.
@@ -181,6 +185,8 @@ export interface Prices {
   veo3_lite: number;
   /** Added to the model's price when the request asks for the 1080p version. */
   hd: number;
+  /** What a job canceled after KIE accepted its task pays (CANCEL_AFTER_SUBMIT). */
+  cancelAfterSubmit: 'charge-model' | 'refund';
 }
 
 export class ConfigError extends Error {
@@ -204,6 +210,7 @@ export function loadConfig(source: NodeJS.ProcessEnv = process.env): Config {
       veo3_fast: env.PRICE_VEO3_FAST,
       veo3_lite: env.PRICE_VEO3_LITE,
       hd: env.PRICE_HD,
+      cancelAfterSubmit: env.CANCEL_AFTER_SUBMIT,
     },
     usingSimulator: !env.KIE_API_KEY,
   };

@@ -5,11 +5,12 @@ import { archiveFromUrl, ArchiveError } from '../archive/index.js';
 import { KieError } from '../kie/index.js';
 import { newErrorRef } from '../observability/error-ref.js';
 import { videoKey } from '../storage/index.js';
-import type { ArchivedFile, Variant } from '../domain/index.js';
+import { isFinalState, type ArchivedFile, type Variant } from '../domain/index.js';
 import type { ActivityDeps } from './deps.js';
 import { internalFailure, kieErrorFailure } from './public-failures.js';
 
 export function createArchiveActivity({
+  ledger,
   storage,
   kie,
   downloadHosts,
@@ -36,6 +37,21 @@ export function createArchiveActivity({
           onProgress: (p) => ctx.heartbeat(p),
           signal: ctx.cancellationSignal,
         });
+        // The job may have ended while we downloaded (a cancel does not wait for this activity): its
+        // release already removed its files, so remove this late one too — only a succeeded job keeps
+        // files (src/activities/ledger-activities.ts compensateJob).
+        const job = await ledger.getJob(args.jobId);
+        if (job && isFinalState(job.state) && job.state !== 'succeeded') {
+          await storage.delete(key);
+          logger.info(
+            { jobId: args.jobId, variant: args.variant, state: job.state },
+            'archived after the job ended: removed',
+          );
+          throw ApplicationFailure.nonRetryable(
+            `The job ended (${job.state}) while its file was archived.`,
+            'JobEnded',
+          );
+        }
         metrics?.archiveBytes.inc(result.size);
         logger.info(
           { jobId: args.jobId, variant: args.variant, size: result.size, ms: Date.now() - started },

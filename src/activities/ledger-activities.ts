@@ -1,10 +1,17 @@
 /** Credit and job-record activities: thin, idempotent wrappers over the ledger's transactions. */
-import type { ArchivedFile, JobProgress, ReservationResult, VideoRequest } from '../domain/index.js';
+import {
+  VariantSchema,
+  type ArchivedFile,
+  type JobProgress,
+  type ReservationResult,
+  type VideoRequest,
+} from '../domain/index.js';
+import { videoKey } from '../storage/index.js';
 import type { HdReservation } from '../workflows/job-types.js';
 import type { ActivityDeps } from './deps.js';
 import { recordJobMetrics } from './job-metrics.js';
 
-export function createLedgerActivities({ ledger, metrics }: ActivityDeps) {
+export function createLedgerActivities({ ledger, metrics, storage }: ActivityDeps) {
   return {
     /** Holds the price and records the job, in one transaction; replays return the first answer. */
     async reserveCredits(args: {
@@ -71,10 +78,24 @@ export function createLedgerActivities({ ledger, metrics }: ActivityDeps) {
       await ledger.abandonHdOnDemand(args);
     },
 
-    /** Release + final record in one transaction: the refund path of every failure. */
-    async compensateJob(args: { jobId: string; progress: JobProgress }): Promise<void> {
-      const settlement = await ledger.compensateJob({ jobId: args.jobId, patch: finalPatch(args.progress) });
-      if (settlement.applied && metrics) recordJobMetrics(metrics, args.progress);
+    /**
+     * Release (or the cancel policy's charge) + final record in one transaction: the end of every job
+     * without a video. Its files go too: only a succeeded job has downloadable files, so a cancel that
+     * arrives while the 1080p is archived leaves nothing of the original behind.
+     */
+    async compensateJob(args: { jobId: string; progress: JobProgress; charge?: number }): Promise<void> {
+      const progress = { ...args.progress, files: [] };
+      const settlement = await ledger.compensateJob({
+        jobId: args.jobId,
+        patch: finalPatch(progress),
+        charge: args.charge,
+      });
+      if (settlement.applied && metrics) recordJobMetrics(metrics, progress);
+      // After the record is final: an archive finishing late sees that and removes its own file
+      // (src/activities/archive-activity.ts), so no order of the two leaves one behind.
+      // (A job that succeeded first keeps its files: this call then changed nothing.)
+      const record = await ledger.getJob(args.jobId);
+      if (record?.state !== 'succeeded') await discardJobFiles(storage, args.jobId);
     },
   };
 }
@@ -89,4 +110,9 @@ function finalPatch(p: JobProgress) {
     error: p.error,
     progress: p,
   };
+}
+
+/** Every file a job may have archived (idempotent: a missing file is no error). */
+export async function discardJobFiles(storage: ActivityDeps['storage'], jobId: string): Promise<void> {
+  for (const variant of VariantSchema.options) await storage.delete(videoKey(jobId, variant));
 }

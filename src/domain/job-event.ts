@@ -32,7 +32,8 @@ export type JobEvent = z.infer<typeof JobEventSchema>;
 export function jobEventOf(record: JobViewSource): JobEvent | null {
   const type = (JOB_EVENT_TYPES as Partial<Record<JobState, JobEventType>>)[record.state];
   if (!type || !record.finishedAt) return null;
-  const files = (record.progress?.files ?? []).map((f) => ({
+  // Only a succeeded job has files (an older record of another end may still list some).
+  const files = (record.state === 'succeeded' ? (record.progress?.files ?? []) : []).map((f) => ({
     variant: f.variant,
     size: f.size,
     sha256: f.sha256,

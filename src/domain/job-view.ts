@@ -53,7 +53,8 @@ export const JobViewSchema = z.object({
       description:
         'Credits charged once the job succeeded: the price, less the 1080p part when no 1080p was delivered, ' +
         'plus PRICE_HD once a 1080p fetched on demand (the seed route) is delivered. ' +
-        'Null until then, and for jobs that did not succeed (their hold was released).',
+        "A job canceled after KIE accepted its task is charged the model's price under CANCEL_AFTER_SUBMIT=charge-model " +
+        '(the default). Null until the job ends, and for jobs whose hold was released.',
     }),
   kieTaskId: z.string().nullable(),
   detection: DetectionSchema.nullable(),

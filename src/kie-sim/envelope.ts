@@ -9,6 +9,8 @@ export interface Reply {
   code: number;
   msg: string;
   data?: unknown;
+  /** Not KIE's answer but a gateway's in front of it: this HTTP status and an HTML page, no envelope. */
+  gateway?: true;
 }
 
 /** Texts for codes answered without a more specific message (e.g. scripted replies, faults.responses). */
@@ -39,7 +41,19 @@ export const fail = (code: number, msg = CODE_MESSAGES[code] ?? 'Error', data: u
   data,
 });
 
+/** What a proxy in front of KIE answers when it gives up on KIE (a fault; see SimFaults.generateReply). */
+export const gatewayError = (status: number): Reply => ({ code: status, msg: 'Bad Gateway', gateway: true });
+
 export function sendReply(res: ServerResponse, reply: Reply, mirrorHttpStatus: boolean): void {
+  if (reply.gateway) {
+    const page = `<html><head><title>${reply.code} ${reply.msg}</title></head><body>${reply.msg}</body></html>`;
+    res.writeHead(reply.code, reply.msg, {
+      'content-type': 'text/html',
+      'content-length': Buffer.byteLength(page),
+    });
+    res.end(page);
+    return;
+  }
   const status = mirrorHttpStatus && reply.code >= 100 && reply.code <= 999 ? reply.code : 200;
   const body = JSON.stringify({ code: reply.code, msg: reply.msg, data: reply.data ?? null });
   res.writeHead(status, {

@@ -89,7 +89,7 @@ export function parseFaults(value: unknown): SimFaults | string {
     oneOf('callback', CALLBACK_MODES),
     oneOf('hd1080', HD_MODES),
     oneOf('download', DOWNLOAD_MODES),
-    oneOf('generateReply', ['normal', 'malformed']),
+    oneOf('generateReply', ['normal', 'malformed', 'gateway-error']),
     oneOf('foreignCallback', [true, false]),
     oneOf('fallback', [true, false]),
     oneOf('maintenance', [true, false]),

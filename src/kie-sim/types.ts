@@ -64,7 +64,11 @@ export interface SimFaults {
    * malformed: generate creates (and charges) the task but answers `{code: 200, data: {}}` — a success
    * whose task id the caller never learns: the ambiguous submit a client must not blindly retry.
    */
-  generateReply?: 'normal' | 'malformed';
+  /**
+   * gateway-error: generate creates (and charges) the task, but what answers is a proxy in front of
+   * KIE that gave up waiting: HTTP 502 with an HTML page, no envelope — as ambiguous as a lost answer.
+   */
+  generateReply?: 'normal' | 'malformed' | 'gateway-error';
   /** Every API endpoint answers 455. */
   maintenance?: boolean;
   /** Size of each served video: the fixture padded with a trailing `free` box (still a valid MP4). */

@@ -1,7 +1,7 @@
 /** The Veo 3.1 endpoints (docs/kie-api.md#endpoints): generate, record-info, get-1080p-video, get-4k-video, extend. */
 import { INSUFFICIENT_CREDITS } from './account.js';
 import type { SimContext } from './context.js';
-import { fail, HD_PROCESSING, ok, type Reply } from './envelope.js';
+import { fail, gatewayError, HD_PROCESSING, ok, type Reply } from './envelope.js';
 import { fixedTaskFaults, liveTaskFaults } from './faults.js';
 import type { ApiRequest } from './endpoints.js';
 import type { SimFaults } from './types.js';
@@ -36,7 +36,9 @@ export function createVeoApi(ctx: SimContext, tasks: VeoTasks) {
       headerFaults: header,
     });
     await ready;
-    if ((header.generateReply ?? ctx.scenario.faults.generateReply) === 'malformed') return ok({});
+    const shape = header.generateReply ?? ctx.scenario.faults.generateReply;
+    if (shape === 'malformed') return ok({});
+    if (shape === 'gateway-error') return gatewayError(502);
     return ok({ taskId: task.taskId });
   }
 

@@ -34,6 +34,11 @@ export interface KieErrorInit {
   requestSent: boolean;
   /** A 2xx reply whose body we could not interpret (e.g. success without a taskId). */
   malformedReply?: boolean;
+  /**
+   * A 5xx whose body is not KIE's envelope: something in front of KIE (a load balancer, a gateway
+   * timing out) answered, and KIE itself may have received the request and be working on it.
+   */
+  notFromKie?: boolean;
 }
 
 export class KieError extends Error {
@@ -50,6 +55,7 @@ export class KieError extends Error {
   /** False only when we know the request never reached KIE (refused, DNS, connect timeout). */
   readonly requestSent: boolean;
   readonly malformedReply: boolean;
+  readonly notFromKie: boolean;
 
   constructor(init: KieErrorInit) {
     super(`KIE ${init.endpoint} failed: ${init.code ? `code ${init.code}: ` : ''}${init.msg}`);
@@ -60,6 +66,7 @@ export class KieError extends Error {
     this.httpStatus = init.httpStatus;
     this.requestSent = init.requestSent;
     this.malformedReply = init.malformedReply ?? false;
+    this.notFromKie = init.notFromKie ?? false;
   }
 
   toJSON() {
@@ -73,6 +80,7 @@ export class KieError extends Error {
       httpStatus: this.httpStatus,
       requestSent: this.requestSent,
       malformedReply: this.malformedReply,
+      notFromKie: this.notFromKie,
     };
   }
 }
@@ -90,9 +98,12 @@ export function classifyKieCode(code: number, endpoint?: string): KieErrorKind {
 
 /**
  * A create call whose fate is unknown: it may have created a (paid) KIE task whose id we never saw —
- * no answer after the request was written, or a success reply we could not read. The caller decides
- * (our activity fails the job and refunds the user rather than risk paying twice).
+ * no answer after the request was written, a success reply we could not read, or a 5xx from something
+ * in front of KIE rather than from KIE. The caller decides (our activity fails the job and refunds the
+ * user rather than risk paying twice).
  */
 export function isAmbiguousSubmitFailure(err: unknown): err is KieError {
-  return err instanceof KieError && err.requestSent && (err.code === 0 || err.malformedReply);
+  return (
+    err instanceof KieError && err.requestSent && (err.code === 0 || err.malformedReply || err.notFromKie)
+  );
 }

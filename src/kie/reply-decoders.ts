@@ -51,6 +51,8 @@ export function rejectedError(endpoint: string, { env, httpStatus }: KieAnswer):
     kind: classifyKieCode(env.code, endpoint),
     httpStatus,
     requestSent: true,
+    // A gateway's 5xx page, not KIE's answer: whether KIE got (and acted on) the request is unknown.
+    ...(env.foreign && httpStatus !== null && httpStatus >= 500 ? { notFromKie: true } : {}),
   });
 }
 

@@ -40,7 +40,8 @@ const CHECKS: ReadonlyArray<{ name: string; sql: string }> = [
   },
   {
     // price = what was held. A capture of less than that is the 1080p part given back, so only for a
-    // job that asked for 1080p and did not get it.
+    // job that asked for 1080p and did not get it — or a job canceled after KIE accepted its task,
+    // charged under the cancel policy (a capture of at most the hold: the check above).
     name: 'job records agree with their credits',
     sql: `
       select format('job %s is %s (price %s, hd %s/%s, user %s) but its credits are: %s', j.id, j.state, j.price,
@@ -52,9 +53,11 @@ const CHECKS: ReadonlyArray<{ name: string; sql: string }> = [
       left join credit_entries s on s.job_id = j.id and s.part = 'main' and s.kind in ('capture', 'release')
       where (h.id is not null and (h.amount <> j.price or h.user_id <> j.user_id))
          or (j.state = 'succeeded' and s.kind is distinct from 'capture')
-         or (s.kind = 'capture' and s.amount < h.amount
+         or (s.kind = 'capture' and s.amount < h.amount and j.state = 'succeeded'
              and not (j.request->>'hd' = 'true' and j.hd_state in ('not_supported', 'unavailable')))
-         or (j.state in ('failed', 'canceled', 'timed_out') and h.id is not null and s.kind is distinct from 'release')
+         or (j.state in ('failed', 'timed_out') and h.id is not null and s.kind is distinct from 'release')
+         or (j.state = 'canceled' and h.id is not null and s.kind is distinct from 'release'
+             and not (s.kind = 'capture' and j.kie_task_id is not null))
          or (j.state = 'rejected' and h.id is not null)
          or (j.state not in ('succeeded', 'failed', 'canceled', 'timed_out', 'rejected') and s.id is not null)
          or ((j.finished_at is null) <> (j.state not in ('succeeded', 'failed', 'canceled', 'timed_out', 'rejected')))`,

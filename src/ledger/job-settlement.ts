@@ -3,7 +3,8 @@
  * record so the two can never disagree, and each safe to replay (activities retry):
  * - reserveAndRecordJob: job row + hold; a refusal is recorded as a 'rejected' job, nothing held;
  * - finalizeJob: capture (all of the hold, or less: see settleIn) + the final record ('succeeded');
- * - compensateJob: release + the final record ('failed' | 'canceled' | 'timed_out').
+ * - compensateJob: release + the final record ('failed' | 'canceled' | 'timed_out'); a job canceled after
+ *   KIE accepted its task may be charged part of its hold instead (the cancel policy).
  * Exactly one of finalize/compensate takes effect; whichever comes second changes nothing and
  * reports the outcome that stands.
  */
@@ -77,16 +78,38 @@ export function createJobSettlement(db: Db, clock: () => Date) {
       });
     },
 
+    /**
+     * The end of a job without a video. `charge`: credits still captured (the rest given back) — a job
+     * canceled after KIE accepted its task pays for the work KIE charged us for (the cancel policy,
+     * docs/architecture.md#cancel-policy); absent or 0, the whole hold is released.
+     */
     async compensateJob({
       jobId,
       patch,
+      charge,
     }: {
       jobId: string;
       patch: JobPatch & { state: JobState };
+      charge?: number | undefined;
     }): Promise<Settlement> {
       assertCompensatedState(patch.state);
+      if (charge) {
+        assertCredits('cancel charge', charge);
+        if (patch.state !== 'canceled' || !patch.kieTaskId) {
+          throw new RangeError(
+            `job ${jobId}: only a job canceled after KIE accepted its task is charged, not a ${patch.state} one` +
+              (patch.kieTaskId ? '' : ' without a KIE task'),
+          );
+        }
+      }
       const now = clock();
-      return db.transaction(async (tx) => (await compensateIn(tx, jobId, patch, now)).settlement);
+      return db.transaction(async (tx) => {
+        if (!charge) return (await compensateIn(tx, jobId, patch, now)).settlement;
+        const settlement = await settleIn(tx, { jobId, kind: 'capture', amount: charge, now });
+        if (settlement.outcome === 'none') throw new MissingHoldError(jobId);
+        if (settlement.applied) await patchUnfinishedJob(tx, jobId, patch, { now, finish: true });
+        return settlement;
+      });
     },
 
     /**

@@ -34,6 +34,8 @@ export interface StartJobArgs {
   /** Credits to hold, and the 1080p part of them (see priceOf in pricing.ts). */
   price: number;
   hdPrice?: number;
+  /** Captured instead of a full refund when the job is canceled after KIE accepted its task. */
+  cancelCharge?: number;
   /**
    * Same key (per user) → same job id → the same workflow, however often the request is repeated. The
    * request's hash is recorded with it, so a reuse of the key with another request can be refused (409).
@@ -93,6 +95,7 @@ export async function startVideoJob(
     price: args.price,
     heldByApi: true,
     ...(args.hdPrice ? { hdPrice: args.hdPrice } : {}),
+    ...(args.cancelCharge ? { cancelCharge: args.cancelCharge } : {}),
     ...(args.idempotency ? { idempotency: args.idempotency } : {}),
     ...(args.timing ? { timing: args.timing } : {}),
     ...(args.notify ? { notify: true } : {}),

@@ -61,6 +61,14 @@ export function requestHash(request: VideoRequest): string {
   return createHash('sha256').update(JSON.stringify(request)).digest('hex');
 }
 
+/**
+ * The files a job offers: only a succeeded job has any. A job that ended otherwise had its files
+ * removed with its release; a record written before that rule may still list some, never served.
+ */
+function filesOf(record: JobRecord) {
+  return record.state === 'succeeded' ? record.files : [];
+}
+
 export function createVideoService(deps: VideoServiceDeps) {
   const { temporal, ledger, storage } = deps;
   const hdWindowMs = deps.timing?.hdWindowMs ?? DEFAULT_TIMING.hdWindowMs;
@@ -70,7 +78,7 @@ export function createVideoService(deps: VideoServiceDeps) {
     // costs a worker round trip per poll (and polls then compete with the jobs for the worker). It
     // also keeps GET, the list's state filter, the content route and cancel in agreement.
     const files = await Promise.all(
-      (record.progress?.files ?? []).map(async (f) => ({
+      filesOf(record).map(async (f) => ({
         variant: f.variant,
         size: f.size,
         sha256: f.sha256,
@@ -238,7 +246,7 @@ export function createVideoService(deps: VideoServiceDeps) {
       rangeOf: (size: number) => { start: number; end: number } | null = () => null,
     ) {
       const record = await readableJob(access, jobId);
-      const file = record.files.find((f) => f.variant === variant);
+      const file = filesOf(record).find((f) => f.variant === variant);
       if (!file) throw new NotFound(`The ${variant} file of this video`);
       const range = rangeOf(file.size);
       const stored = await storage.get(file.key, range ?? undefined);

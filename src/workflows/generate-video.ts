@@ -3,8 +3,9 @@
  *
  *   reserve → submit → wait (callback ⟷ polling) → 1080p (optional) → archive → capture
  *
- * Any failure, timeout or cancellation after the reservation releases the hold, in a non-cancellable
- * scope; capture and release are idempotent in the ledger, so exactly one of them happens per job.
+ * Any failure, timeout or cancellation after the reservation releases the hold (a cancel after KIE
+ * accepted the task may keep the policy's part), in a non-cancellable scope; capture and release are
+ * idempotent in the ledger, so exactly one of them happens per job.
  */
 import {
   ApplicationFailure,
@@ -251,11 +252,24 @@ export async function generateVideo(input: GenerateVideoInput): Promise<Generate
         : 'failed';
     progress.error = error;
     setState(finalState);
-    log.info('job ended without a video; releasing the hold', { jobId, state: finalState, code: error.code });
+    // KIE charged us once it accepted the task: a cancel after that pays the policy's part, so a
+    // create → cancel loop cannot have KIE work for free (docs/architecture.md#cancel-policy).
+    const charge = cancelled && progress.kieTaskId !== null ? (input.cancelCharge ?? 0) : 0;
+    log.info('job ended without a video; settling the hold', {
+      jobId,
+      state: finalState,
+      code: error.code,
+      charge,
+    });
     await CancellationScope.nonCancellable(() =>
-      ledger.compensateJob.executeWithOptions({ summary: `release hold (${finalState})` }, [
-        { jobId, progress: { ...progress } },
-      ]),
+      ledger.compensateJob.executeWithOptions(
+        {
+          summary: charge
+            ? `charge ${charge} credits, release the rest (${finalState})`
+            : `release hold (${finalState})`,
+        },
+        [{ jobId, progress: { ...progress }, ...(charge ? { charge } : {}) }],
+      ),
     );
     if (cancelled) throw err; // shows as Canceled in the Temporal UI, after the refund
     return progress;

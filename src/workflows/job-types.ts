@@ -42,6 +42,12 @@ export interface GenerateVideoInput {
    */
   hdPrice?: number;
   /**
+   * Captured (the rest released) when the job is canceled after KIE accepted its task: the cancel
+   * policy, decided by the API from config (docs/architecture.md#cancel-policy). Absent = a full
+   * refund, as every cancel was before the policy.
+   */
+  cancelCharge?: number;
+  /**
    * The API held the credits and recorded the job before starting the workflow (absent in workflows
    * started before it did): the workflow does not reserve.
    */

@@ -129,13 +129,38 @@ void describe('reading answers', () => {
       res.end('<html>upstream down</html>');
     });
     const kie = createKieClient({ baseUrl: s.url, apiKey: KEY });
-    const err = await rejectsWith(kie.recordInfo('t'), {
+    await rejectsWith(kie.recordInfo('t'), {
       code: 502,
       msg: 'Bad Gateway',
       kind: 'retryable',
       httpStatus: 502,
     });
-    assert.equal(isAmbiguousSubmitFailure(err), false);
+    // On a create call the gateway's page says nothing of whether KIE got the request: ambiguous.
+    const err = await rejectsWith(kie.generate({ prompt: 'p', model: 'veo3_fast' }), {
+      code: 502,
+      httpStatus: 502,
+      requestSent: true,
+    });
+    assert.equal(err.notFromKie, true);
+    assert.equal(isAmbiguousSubmitFailure(err), true);
+  });
+
+  void it("KIE's own 5xx envelope is a refusal, not ambiguous; a gateway's 4xx page neither", async () => {
+    const kieSide = await server((_r, res) => answerJson(res, 500, '{"code":500,"msg":"Internal Error"}'));
+    const kieErr = await rejectsWith(
+      createKieClient({ baseUrl: kieSide.url, apiKey: KEY }).generate({ prompt: 'p', model: 'veo3_fast' }),
+      { code: 500, kind: 'retryable', httpStatus: 500 },
+    );
+    assert.equal(isAmbiguousSubmitFailure(kieErr), false);
+    const proxy = await server((_r, res) => {
+      res.writeHead(413, 'Payload Too Large', { 'content-type': 'text/html' });
+      res.end('<html>too large</html>');
+    });
+    const proxyErr = await rejectsWith(
+      createKieClient({ baseUrl: proxy.url, apiKey: KEY }).generate({ prompt: 'p', model: 'veo3_fast' }),
+      { code: 413, kind: 'permanent', httpStatus: 413 },
+    );
+    assert.equal(isAmbiguousSubmitFailure(proxyErr), false);
   });
 
   void it('a 200 without a taskId on generate is a malformed, ambiguous success', async () => {

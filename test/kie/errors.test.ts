@@ -110,6 +110,7 @@ void describe('KieError', () => {
       httpStatus: 200,
       requestSent: true,
       malformedReply: false,
+      notFromKie: false,
     });
   });
 });

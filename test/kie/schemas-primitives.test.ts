@@ -72,11 +72,13 @@ void describe('envelopeFromHttp', () => {
       code: 502,
       msg: 'Bad Gateway',
       data: null,
+      foreign: true,
     });
     assert.deepEqual(envelopeFromHttp(503, '', '{"error":"down"}'), {
       code: 503,
       msg: 'HTTP 503',
       data: null,
+      foreign: true,
     });
   });
 });

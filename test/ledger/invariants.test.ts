@@ -115,6 +115,44 @@ forEachDatabase('ledger invariants', (t) => {
       await t.ledger.compensateJob({ jobId: id, patch: { state: 'canceled' } });
   });
 
+  void it('accept a cancel charged after KIE had the task; catch one without a task, and a charged failure', async () => {
+    const user = await t.fundedUser(200);
+    await t.ledger.reserveAndRecordJob({ job: newJob('ok', user.id), amount: 45 });
+    await t.ledger.compensateJob({
+      jobId: 'ok',
+      patch: { state: 'canceled', kieTaskId: 'veo_task_ok' },
+      charge: 40,
+    });
+    assert.deepEqual(await t.ledger.checkInvariants(), []);
+
+    for (const id of ['notask', 'failed'])
+      await t.ledger.reserveAndRecordJob({ job: newJob(id, user.id), amount: 20 });
+    const base = { userId: user.id, held: 20, kind: 'capture' as const, amount: 20 };
+    const endAs = (tx: Db, id: string, state: string, task: string | null) =>
+      tx.query(`update jobs set state = $2, kie_task_id = $3, finished_at = now() where id = $1`, [
+        id,
+        state,
+        task,
+      ]);
+
+    const notask = await violationsOf(async (tx) => {
+      await settleByHand(tx, { ...base, jobId: 'notask' });
+      await endAs(tx, 'notask', 'canceled', null);
+    });
+    assert.equal(notask.length, 1, notask.join('\n'));
+    assert.match(notask[0]!, /job notask is canceled .*capture 20/);
+
+    const failed = await violationsOf(async (tx) => {
+      await settleByHand(tx, { ...base, jobId: 'failed' });
+      await endAs(tx, 'failed', 'failed', 'veo_task_f');
+    });
+    assert.equal(failed.length, 1, failed.join('\n'));
+    assert.match(failed[0]!, /job failed is failed .*capture 20/);
+
+    for (const id of ['notask', 'failed'])
+      await t.ledger.compensateJob({ jobId: id, patch: { state: 'canceled' } });
+  });
+
   void it('are backed by the database: entries cannot be changed, totals cannot go negative', async () => {
     const user = await t.fundedUser(100);
     await assert.rejects(t.db.query('update credit_entries set amount = 1'), /append-only: UPDATE refused/);

@@ -294,3 +294,57 @@ forEachDatabase('job records', (t) => {
     assert.deepEqual(ids, ['us3', 'us1', 'us4', 'us2', 'us0']);
   });
 });
+
+forEachDatabase('job records: the cancel policy', (t) => {
+  const canceled = { state: 'canceled' as const, kieTaskId: 'veo_task_1' };
+
+  void it('a cancel after KIE has the task captures the charge once, releases the rest, and is final', async () => {
+    const user = await t.fundedUser(200);
+    await t.ledger.reserveAndRecordJob({ job: newJob('c1', user.id), amount: 85 });
+    assert.deepEqual(await t.ledger.compensateJob({ jobId: 'c1', patch: canceled, charge: 80 }), {
+      applied: true,
+      outcome: 'captured',
+    });
+    // A replay (the activity retried) and a late release (the reconciler) move nothing.
+    assert.deepEqual(await t.ledger.compensateJob({ jobId: 'c1', patch: canceled, charge: 80 }), {
+      applied: false,
+      outcome: 'captured',
+    });
+    assert.deepEqual(await t.ledger.compensateJob({ jobId: 'c1', patch: { state: 'failed' } }), {
+      applied: false,
+      outcome: 'captured',
+    });
+    const job = await t.ledger.getJob('c1');
+    assert.equal(job?.state, 'canceled');
+    assert.equal(job?.charged, 80);
+    assert.ok(job?.finishedAt);
+    assert.deepEqual(await t.ledger.balance(user.id), { balance: 120, held: 0, available: 120 });
+    assert.deepEqual(await t.ledger.checkInvariants(), []);
+  });
+
+  void it('a charge is refused, with nothing moved, unless the job is canceled with a KIE task', async () => {
+    const user = await t.fundedUser(200);
+    await t.ledger.reserveAndRecordJob({ job: newJob('c2', user.id), amount: 80 });
+    await assert.rejects(
+      t.ledger.compensateJob({
+        jobId: 'c2',
+        patch: { state: 'failed', kieTaskId: 'veo_task_2' },
+        charge: 80,
+      }),
+      /only a job canceled after KIE accepted its task is charged, not a failed one/,
+    );
+    await assert.rejects(
+      t.ledger.compensateJob({ jobId: 'c2', patch: { state: 'canceled' }, charge: 80 }),
+      /without a KIE task/,
+    );
+    await assert.rejects(
+      t.ledger.compensateJob({ jobId: 'c2', patch: canceled, charge: 81 }),
+      /cannot capture 81 credits, more than the 80 held/,
+    );
+    assert.equal((await t.ledger.getJob('c2'))?.state, 'reserving');
+    assert.deepEqual(await t.ledger.balance(user.id), { balance: 200, held: 80, available: 120 });
+    await t.ledger.compensateJob({ jobId: 'c2', patch: canceled });
+    assert.equal((await t.ledger.getJob('c2'))?.charged, null);
+    assert.deepEqual(await t.ledger.balance(user.id), { balance: 200, held: 0, available: 200 });
+  });
+});

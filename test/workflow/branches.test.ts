@@ -56,17 +56,21 @@ const REQUEST = videoRequest();
 
 const PRICE = 80;
 const HD_PRICE = 5;
+/** What the API would pass under CANCEL_AFTER_SUBMIT=charge-model for a model priced 70. */
+const CANCEL_CHARGE = 70;
 
 interface Calls {
   names: string[];
   finalized: Array<{ amount?: number | undefined; progress: JobProgress }>;
   compensated: JobProgress[];
+  /** The cancel policy's charge of each compensateJob call (0 = a full release). */
+  charges: number[];
   stages: JobState[];
 }
 
 /** Activity stubs, each overridable; every call is recorded. The defaults make a job succeed. */
 function stubs(overrides: Partial<Stubbed> = {}): { activities: Stubbed; calls: Calls } {
-  const calls: Calls = { names: [], finalized: [], compensated: [], stages: [] };
+  const calls: Calls = { names: [], finalized: [], compensated: [], charges: [], stages: [] };
   const file = (variant: ArchivedFile['variant']): ArchivedFile => ({
     variant,
     key: `videos/${variant}.mp4`,
@@ -82,7 +86,10 @@ function stubs(overrides: Partial<Stubbed> = {}): { activities: Stubbed; calls: 
     fetchHd: async () => ({ status: 'ready', url: 'https://kie.example/1080p.mp4' }),
     archiveFile: async ({ variant }) => file(variant),
     finalizeJob: async ({ progress, amount }) => void calls.finalized.push({ progress, amount }),
-    compensateJob: async ({ progress }) => void calls.compensated.push(progress),
+    compensateJob: async ({ progress, charge }) => {
+      calls.compensated.push(progress);
+      calls.charges.push(charge ?? 0);
+    },
   };
   const merged = { ...defaults, ...overrides };
   const activities = Object.fromEntries(
@@ -263,9 +270,11 @@ describe('generateVideo branches (stubbed activities, real server)', () => {
   ];
 
   for (const { stage, overrides, input } of cancelAt) {
-    it(`cancel while ${stage} → canceled, hold released once, nothing captured`, async () => {
+    // KIE has the task from `generating` on: the cancel policy's charge applies (here 70 of the hold).
+    const charged = stage === 'queued' ? 0 : CANCEL_CHARGE;
+    it(`cancel while ${stage} → canceled, settled once: ${charged ? `${charged} charged, the rest released` : 'all released'}`, async () => {
       const { activities, calls } = stubs(overrides);
-      const { handle, stop } = await run(activities, input);
+      const { handle, stop } = await run(activities, { cancelCharge: CANCEL_CHARGE, ...input });
       try {
         await waitFor(
           `the job to reach ${stage}`,
@@ -279,10 +288,31 @@ describe('generateVideo branches (stubbed activities, real server)', () => {
         assert.equal(progress.error?.source, 'canceled');
         assert.equal(calls.compensated.length, 1);
         assert.equal(calls.compensated[0]!.state, 'canceled');
+        assert.deepEqual(calls.charges, [charged]);
         assert.equal(calls.finalized.length, 0);
       } finally {
         await stop();
       }
     });
   }
+
+  it('a failure after KIE has the task is never charged, whatever the cancel policy', async () => {
+    const { activities, calls } = stubs({
+      checkKieTask: async () => ({
+        ...succeeded,
+        state: 'failed',
+        resultUrls: [],
+        errorCode: 500,
+        errorMessage: 'boom',
+      }),
+    });
+    const { handle, stop } = await run(activities, { cancelCharge: CANCEL_CHARGE });
+    try {
+      const { progress } = await outcome(handle);
+      assert.equal(progress.state, 'failed');
+      assert.deepEqual(calls.charges, [0]);
+    } finally {
+      await stop();
+    }
+  });
 });

@@ -73,19 +73,23 @@ describe('generateVideo: submit answers', () => {
     await stack.assertInvariants();
   });
 
-  it('a success reply without a task id is ambiguous: failed, not retried (no second paid task), released', async (t) => {
-    const stack = await startTestStack(t, { sim: { faults: { generateReply: 'malformed' } } });
-    const user = await stack.user(100);
-    const creditsBefore = stack.simulator!.credits();
-    const { jobId } = await stack.start(user.id);
-    const result = await stack.wait(jobId);
-    assert.equal(result.state, 'failed');
-    assert.equal(result.error?.code, 'submit_ambiguous');
-    assert.equal(stack.simulator!.stats().generateCalls, 1, 'one generate: KIE charged us once at most');
-    assert.ok(stack.simulator!.credits() < creditsBefore, 'the simulator did create (and charge) the task');
-    assert.deepEqual(await stack.ledger.balance(user.id), { balance: 100, held: 0, available: 100 });
-    await stack.assertInvariants();
-  });
+  for (const [fault, what] of [
+    ['malformed', 'a success reply without a task id'],
+    ['gateway-error', "a gateway's 502 page instead of KIE's answer"],
+  ] as const)
+    it(`${what} is ambiguous: failed, not retried (no second paid task), released`, async (t) => {
+      const stack = await startTestStack(t, { sim: { faults: { generateReply: fault } } });
+      const user = await stack.user(100);
+      const creditsBefore = stack.simulator!.credits();
+      const { jobId } = await stack.start(user.id);
+      const result = await stack.wait(jobId);
+      assert.equal(result.state, 'failed');
+      assert.equal(result.error?.code, 'submit_ambiguous');
+      assert.equal(stack.simulator!.stats().generateCalls, 1, 'one generate: KIE charged us once at most');
+      assert.ok(stack.simulator!.credits() < creditsBefore, 'the simulator did create (and charge) the task');
+      assert.deepEqual(await stack.ledger.balance(user.id), { balance: 100, held: 0, available: 100 });
+      await stack.assertInvariants();
+    });
 
   it('a burst of 429 is retried, then succeeds', async (t) => {
     const stack = await startTestStack(t, {

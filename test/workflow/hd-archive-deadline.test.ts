@@ -1,5 +1,7 @@
-/** 1080p that never comes, archive faults, deadline and cancellation. */
+/** 1080p that never comes, archive faults, deadline and cancellation (the cancel policy, no free files). */
 import assert from 'node:assert/strict';
+import { readdir } from 'node:fs/promises';
+import path from 'node:path';
 import { describe, it } from 'node:test';
 import { progressQuery } from '../../src/workflows/definitions.js';
 import { startTestStack } from '../support/stack.js';
@@ -150,17 +152,100 @@ describe('generateVideo: deadline and cancellation', () => {
     await stack.assertInvariants();
   });
 
-  it('cancel while generating: canceled, released', async (t) => {
+  it('cancel while generating (default policy): canceled, the model price charged, the 1080p part given back', async (t) => {
     const stack = await startTestStack(t, { sim: { durationsMs: { veo3_fast: 60_000 } } });
     const user = await stack.user(100);
-    const { jobId, handle } = await stack.start(user.id);
+    const { jobId, handle } = await stack.start(user.id, { hd: true });
     await until(async () => (await handle!.query(progressQuery)).state === 'generating');
     await handle!.cancel();
     const result = await stack.wait(jobId);
     assert.equal(result.state, 'canceled');
-    assert.deepEqual(await stack.ledger.balance(user.id), { balance: 100, held: 0, available: 100 });
+    // KIE accepted the task and charged the operator: the user pays the model, not the 1080p.
+    const { veo3_fast: modelPrice } = stack.config.prices;
+    const left = 100 - modelPrice;
+    assert.deepEqual(await stack.ledger.balance(user.id), { balance: left, held: 0, available: left });
     const job = await stack.ledger.getJob(jobId);
     assert.equal(job?.state, 'canceled');
+    assert.equal(job?.charged, modelPrice);
+    assert.equal(stack.simulator!.stats().generateCalls, 1);
+    await stack.assertInvariants();
+  });
+
+  it('cancel while generating with CANCEL_AFTER_SUBMIT=refund: canceled, everything given back', async (t) => {
+    const stack = await startTestStack(t, {
+      env: { CANCEL_AFTER_SUBMIT: 'refund' },
+      sim: { durationsMs: { veo3_fast: 60_000 } },
+    });
+    const user = await stack.user(100);
+    const { jobId, handle } = await stack.start(user.id);
+    await until(async () => (await handle!.query(progressQuery)).state === 'generating');
+    await handle!.cancel();
+    assert.equal((await stack.wait(jobId)).state, 'canceled');
+    assert.deepEqual(await stack.ledger.balance(user.id), { balance: 100, held: 0, available: 100 });
+    assert.equal((await stack.ledger.getJob(jobId))?.charged, null);
+    await stack.assertInvariants();
+  });
+
+  it('cancel before KIE has the task: canceled, everything given back, nothing submitted', async (t) => {
+    // One generation per window, taken by the first job: the second waits, queued, for its slot.
+    const stack = await startTestStack(t, { env: { KIE_GENERATIONS_PER_10S: '1' } });
+    const user = await stack.user(200);
+    const blocker = await stack.start(user.id);
+    const { jobId, handle } = await stack.start(user.id);
+    await until(async () => (await handle!.query(progressQuery)).state === 'queued');
+    await handle!.cancel();
+    assert.equal((await stack.wait(jobId)).state, 'canceled');
+    assert.equal((await stack.ledger.getJob(jobId))?.charged, null);
+    assert.equal((await stack.ledger.getJob(jobId))?.kieTaskId, null);
+    await stack.wait(blocker.jobId);
+    await stack.assertInvariants();
+  });
+
+  it('cancel while the 1080p is archived: nothing of the job stays downloadable', async (t) => {
+    // Each download takes ~3 s: the original is archived, then the cancel lands during the 1080p's.
+    const stack = await startTestStack(t, {
+      sim: { faults: { download: 'slow', slowBytesPerSec: 512 * 1024, videoBytes: 1536 * 1024 } },
+      timing: { archiveHeartbeatTimeoutMs: 10_000 },
+    });
+    const user = await stack.user(100);
+    const { jobId, handle } = await stack.start(user.id, { hd: true });
+    await until(async () => {
+      const p = await handle!.query(progressQuery);
+      return p.state === 'archiving' && p.files.length === 1;
+    }, 60_000);
+    const jobDir = path.join(stack.config.archiveDir, 'videos', jobId);
+    assert.deepEqual(await filesIn(jobDir), ['original.mp4'], 'the original is archived before the cancel');
+    await handle!.cancel();
+    const result = await stack.wait(jobId);
+    assert.equal(result.state, 'canceled');
+
+    const view = await fetch(`${stack.apiUrl}/v1/videos/${jobId}`, {
+      headers: { authorization: `Bearer ${user.apiKey}` },
+    });
+    assert.deepEqual(((await view.json()) as { files: unknown[] }).files, []);
+    for (const variant of ['original', '1080p']) {
+      const res = await fetch(`${stack.apiUrl}/v1/videos/${jobId}/content?variant=${variant}`, {
+        headers: { authorization: `Bearer ${user.apiKey}` },
+      });
+      assert.equal(res.status, 404, `${variant} of a canceled job`);
+      await res.body?.cancel();
+    }
+    // The 1080p download may still finish after the cancel: it removes its own file then (or, cancelled
+    // at its next heartbeat, its temporary one).
+    await until(async () => (await filesIn(jobDir, { hidden: true })).length === 0, 20_000);
+    const { veo3_fast: modelPrice } = stack.config.prices;
+    assert.equal((await stack.ledger.getJob(jobId))?.charged, modelPrice);
+    assert.equal((await stack.ledger.balance(user.id)).held, 0);
     await stack.assertInvariants();
   });
 });
+
+/** The files of a folder (none if it does not exist); without the storage's hidden temporary files. */
+async function filesIn(dir: string, opts: { hidden?: boolean } = {}): Promise<string[]> {
+  try {
+    return (await readdir(dir)).filter((f) => opts.hidden || !f.startsWith('.')).sort();
+  } catch (err) {
+    if ((err as NodeJS.ErrnoException).code === 'ENOENT') return [];
+    throw err;
+  }
+}

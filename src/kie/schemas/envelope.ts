@@ -10,6 +10,11 @@ export interface KieEnvelope {
   code: number;
   msg: string;
   data: unknown;
+  /**
+   * The body was not KIE's envelope (a proxy's or gateway's page): code and msg are the HTTP status
+   * and status text. Absent when it was KIE's.
+   */
+  foreign?: true;
 }
 
 export const envelopeSchema = z
@@ -32,5 +37,5 @@ export function envelopeFromHttp(status: number, statusText: string, text: strin
   } catch {
     // not JSON
   }
-  return { code: status, msg: statusText || `HTTP ${status}`, data: null };
+  return { code: status, msg: statusText || `HTTP ${status}`, data: null, foreign: true };
 }
