@@ -8,6 +8,7 @@ import {
   type VeoGenerateRequest,
 } from '../kie/index.js';
 import type { VideoRequest } from '../domain/index.js';
+import { SUBMIT_HEARTBEAT_MS } from '../workflows/job-types.js';
 import type { ActivityDeps } from './deps.js';
 import { kieErrorFailure } from './public-failures.js';
 
@@ -26,17 +27,30 @@ export function createKieActivities(deps: ActivityDeps) {
   return {
     /**
      * One generate call, paced: it waits for a slot in KIE's window (kept across every worker in the
-     * database), sends, and records how the call ended. A job whose earlier call never reported back
-     * (its worker died mid-call) fails as ambiguous instead of sending again.
+     * database), sends, and records how the call ended. On a retry, an earlier call KIE accepted (its
+     * worker died before reporting) gives its task back; one that never reported back or whose outcome
+     * is unknown fails the job as ambiguous instead of sending again.
      */
     async submitToKie(args: {
       jobId: string;
       request: VideoRequest;
     }): Promise<{ taskId: string; submittedAt?: string }> {
-      const slotId = await waitForKieSlot(deps, args.jobId);
+      const slot = await waitForKieSlot(deps, args.jobId);
+      if ('taskId' in slot) {
+        logger.warn(
+          { jobId: args.jobId, taskId: slot.taskId },
+          'KIE accepted an earlier call of this job: adopting its task',
+        );
+        return { taskId: slot.taskId };
+      }
+      const { slotId } = slot;
+      // Heartbeats during the call: a worker that dies in it is noticed at the heartbeat timeout, not
+      // the activity's whole limit — and its retry then fails as ambiguous (waitForKieSlot).
+      const ctx = Context.current();
+      const beat = setInterval(() => ctx.heartbeat(), SUBMIT_HEARTBEAT_MS);
       try {
         const { taskId } = await kie.generate(toKieRequest(args.request, callbackUrl(deps, args.jobId)));
-        await ledger.recordKieSubmission(slotId, 'accepted');
+        await ledger.recordKieSubmission(slotId, 'accepted', taskId);
         logger.info({ jobId: args.jobId, taskId }, 'submitted to KIE');
         return { taskId, submittedAt: new Date().toISOString() };
       } catch (err) {
@@ -57,6 +71,8 @@ export function createKieActivities(deps: ActivityDeps) {
           throw submitAmbiguous();
         }
         throw kieErrorFailure(err);
+      } finally {
+        clearInterval(beat);
       }
     },
 
@@ -126,11 +142,16 @@ function submitAmbiguous(): ApplicationFailure {
  * Waits (heartbeating, cancellable) until KIE's window has room for this job's call; the slot is
  * taken in the same transaction that finds the room, so no two workers take the last one.
  */
-async function waitForKieSlot({ ledger, kiePace, logger }: ActivityDeps, jobId: string): Promise<number> {
+/** A slot to send in, or the task an earlier, accepted call of this job already made. */
+async function waitForKieSlot(
+  { ledger, kiePace, logger }: ActivityDeps,
+  jobId: string,
+): Promise<{ slotId: number } | { taskId: string }> {
   const ctx = Context.current();
   for (;;) {
     const slot = await ledger.acquireKieSlot(jobId, kiePace);
-    if (slot.kind === 'granted') return slot.slotId;
+    if (slot.kind === 'granted') return { slotId: slot.slotId };
+    if (slot.kind === 'accepted') return { taskId: slot.taskId };
     if (slot.kind === 'ended') {
       throw ApplicationFailure.nonRetryable('The job ended while it waited for KIE.', 'JobEnded');
     }

@@ -3,9 +3,11 @@
  * window over the generate calls we let through, counted in the database every worker shares, on
  * the database's clock. KIE answers 429 beyond its limit; pacing here means we never ask for that.
  *
- * Each call gets a row before it is sent and its outcome after. A job that asks again while a row of
- * its own has no outcome is a job whose earlier call was cut off mid-flight (the worker died): KIE
- * may have made — and charged for — a task we never heard of, so that job must not submit again.
+ * Each call gets a row before it is sent and its outcome after (with the task id when KIE accepted).
+ * A job asks again only when its activity is retried. Then its earlier rows decide: an accepted call
+ * (its worker died before reporting) gives that task back — KIE made it once, it is adopted; a call
+ * with no outcome (cut off mid-flight) or an ambiguous one means KIE may have made — and charged for
+ * — a task we never heard of, so that job must not submit again; only refused calls may be repeated.
  */
 import type { Db } from '../db/index.js';
 
@@ -16,7 +18,9 @@ export type KieSlot =
   | { kind: 'granted'; slotId: number }
   /** The window is full: the oldest call in it leaves after `waitMs`. */
   | { kind: 'wait'; waitMs: number }
-  /** An earlier call of this job never reported back: do not send again. */
+  /** An earlier call of this job was accepted by KIE (its worker died before reporting): use its task. */
+  | { kind: 'accepted'; taskId: string }
+  /** An earlier call of this job never reported back, or its outcome is unknown: do not send again. */
   | { kind: 'ambiguous' }
   /** The job ended (canceled, reconciled) while it waited: nothing to send. */
   | { kind: 'ended' };
@@ -41,12 +45,21 @@ export function createKieSubmissionStore(db: Db) {
           [jobId],
         );
         if (job?.finished) return { kind: 'ended' };
-        const [cutOff] = await tx.query<{ id: number }>(
-          'select id from kie_submissions where job_id = $1 and outcome is null limit 1',
+        const earlier = await tx.query<{
+          id: number;
+          outcome: KieSubmissionOutcome | null;
+          kie_task_id: string | null;
+        }>(
+          `select id, outcome, kie_task_id from kie_submissions
+            where job_id = $1 and outcome is distinct from 'refused' order by id limit 1`,
           [jobId],
         );
-        if (cutOff) {
-          await tx.query(`update kie_submissions set outcome = 'ambiguous' where id = $1`, [cutOff.id]);
+        const [sent] = earlier;
+        if (sent?.outcome === 'accepted' && sent.kie_task_id)
+          return { kind: 'accepted', taskId: sent.kie_task_id };
+        if (sent) {
+          if (sent.outcome === null)
+            await tx.query(`update kie_submissions set outcome = 'ambiguous' where id = $1`, [sent.id]);
           return { kind: 'ambiguous' };
         }
         const [window] = await tx.query<{ n: number; wait_ms: number | null }>(
@@ -74,11 +87,12 @@ export function createKieSubmissionStore(db: Db) {
       });
     },
 
-    async recordKieSubmission(slotId: number, outcome: KieSubmissionOutcome): Promise<void> {
-      await db.query('update kie_submissions set outcome = $2 where id = $1 and outcome is null', [
-        slotId,
-        outcome,
-      ]);
+    /** How a granted call ended; `taskId` with 'accepted'. The first report stands. */
+    async recordKieSubmission(slotId: number, outcome: KieSubmissionOutcome, taskId?: string): Promise<void> {
+      await db.query(
+        'update kie_submissions set outcome = $2, kie_task_id = $3 where id = $1 and outcome is null',
+        [slotId, outcome, taskId ?? null],
+      );
     },
   };
 }

@@ -38,6 +38,7 @@ import {
   type KieCallbackSignal,
   type Timing,
   kieSubmitTaskQueue,
+  SUBMIT_HEARTBEAT_TIMEOUT_MS,
 } from './job-types.js';
 import { VideoModel, VideoState, VideoUserId } from './search-attributes.js';
 import { failureToJobError, kieFailure } from './job-errors.js';
@@ -108,6 +109,7 @@ export function remoteActivities(timing: Timing) {
     pacedSubmit: proxyActivities<Pick<KieActivities, 'submitToKie'>>({
       taskQueue: kieSubmitTaskQueue(workflowInfo().taskQueue),
       startToCloseTimeout: '120 seconds',
+      heartbeatTimeout: SUBMIT_HEARTBEAT_TIMEOUT_MS,
       retry: kieRetry,
     }),
     archive: proxyActivities<ArchiveActivities>({

@@ -119,6 +119,14 @@ export function hdOnDemandWorkflowId(jobId: string): string {
   return `hd1080-${jobId}`;
 }
 
+/**
+ * The paced generate call heartbeats this often, and is presumed dead (its worker gone) after the
+ * timeout: the retry then finds the call's open record and fails the job as ambiguous instead of
+ * waiting out the activity's whole limit.
+ */
+export const SUBMIT_HEARTBEAT_MS = 5_000;
+export const SUBMIT_HEARTBEAT_TIMEOUT_MS = 20_000;
+
 /** The task queue of the paced generate call, beside the job's own (docs/architecture.md#kie-pacing). */
 export function kieSubmitTaskQueue(taskQueue: string): string {
   return `${taskQueue}-kie-submit`;

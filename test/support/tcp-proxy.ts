@@ -1,7 +1,8 @@
 /**
  * A TCP proxy a test can cut: `blackhole()` drops whatever clients send from then on (their requests
- * hang, as behind a dead network path), without closing anything. For faults between our processes
- * and Temporal that a real server cannot be asked to produce.
+ * hang, as behind a dead network path), `muteReplies()` whatever the server answers, without closing
+ * anything. For faults between our processes (and Temporal, or KIE) that a real server cannot be asked
+ * to produce.
  */
 import net from 'node:net';
 import type { AddressInfo } from 'node:net';
@@ -9,6 +10,8 @@ import type { AddressInfo } from 'node:net';
 export interface TcpProxy {
   address: string;
   blackhole(): void;
+  /** Requests still arrive, their answers are dropped: as if the reply path died after the server acted. */
+  muteReplies(): void;
   close(): Promise<void>;
 }
 
@@ -18,6 +21,7 @@ export async function startTcpProxy(target: string): Promise<TcpProxy> {
     Number(target.slice(target.lastIndexOf(':') + 1)),
   ];
   let dropping = false;
+  let muted = false;
   const sockets = new Set<net.Socket>();
   const server = net.createServer((client) => {
     const upstream = net.connect(port, host);
@@ -29,15 +33,23 @@ export async function startTcpProxy(target: string): Promise<TcpProxy> {
     client.on('data', (chunk) => {
       if (!dropping) upstream.write(chunk);
     });
-    upstream.on('data', (chunk) => client.write(chunk));
+    upstream.on('data', (chunk) => {
+      if (!muted) client.write(chunk);
+    });
     client.on('close', () => upstream.destroy());
-    upstream.on('close', () => client.destroy());
+    // Muted, the server's close is not passed on either: the client waits, as for an answer lost on the way.
+    upstream.on('close', () => {
+      if (!muted) client.destroy();
+    });
   });
   await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
   return {
     address: `127.0.0.1:${(server.address() as AddressInfo).port}`,
     blackhole() {
       dropping = true;
+    },
+    muteReplies() {
+      muted = true;
     },
     async close() {
       for (const s of sockets) s.destroy();

@@ -1,7 +1,9 @@
 /**
  * Durability: the worker process is killed with SIGKILL while the job waits for KIE, and again while
- * it archives; a fresh worker finishes the job and no credit moves twice. The workers run the
- * production entry point (src/worker-main.ts) in child processes, sharing a Postgres schema.
+ * it archives; a fresh worker finishes the job and no credit moves twice. And killed in the middle of
+ * the generate call, after KIE got it: the job fails as ambiguous, released, and KIE never gets a
+ * second one. The workers run the production entry point (src/worker-main.ts) in child processes,
+ * sharing a Postgres schema.
  */
 import assert from 'node:assert/strict';
 import { spawn, type ChildProcess } from 'node:child_process';
@@ -9,86 +11,105 @@ import { randomUUID } from 'node:crypto';
 import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
-import { describe, it } from 'node:test';
+import { describe, it, type TestContext } from 'node:test';
 import { loadConfig } from '../../src/config.js';
-import { startKieSimulator } from '../../src/kie-sim/index.js';
+import { startKieSimulator, type SimOptions } from '../../src/kie-sim/index.js';
 import { startStack } from '../../src/runtime/stack.js';
 import { startVideoJob, waitForJob } from '../../src/services/video-jobs.js';
 import { reconcileScheduleId } from '../../src/worker/reconcile-schedule.js';
 import { progressQuery } from '../../src/workflows/definitions.js';
 import { FAST_TIMING, STACK_SIM, videoRequest } from '../support/stack.js';
 import { scratchPostgresUrl } from '../support/databases.js';
+import { startTcpProxy } from '../support/tcp-proxy.js';
 import { testTemporal } from '../support/temporal.js';
+import { waitFor } from '../support/wait-for.js';
 
 const root = path.resolve(import.meta.dirname, '../..');
 
-describe('generateVideo survives worker crashes', () => {
-  it('SIGKILL while waiting and while archiving: the job completes, one capture', async (t) => {
-    const { address } = await testTemporal();
-    const databaseUrl = await scratchPostgresUrl(t, 'crash');
-    const dataDir = await mkdtemp(path.join(tmpdir(), 'veo-crash-'));
-    t.after(() => rm(dataDir, { recursive: true, force: true }));
+/**
+ * The API (webhook) in this process, the simulator, and workers as child processes that can be
+ * killed; KIE reached through a TCP proxy the test can cut.
+ */
+async function crashRig(t: TestContext, name: string, sim: Partial<SimOptions>) {
+  const { address } = await testTemporal();
+  const databaseUrl = await scratchPostgresUrl(t, name);
+  const dataDir = await mkdtemp(path.join(tmpdir(), `veo-${name}-`));
+  t.after(() => rm(dataDir, { recursive: true, force: true }));
+  const kie = await startKieSimulator({ ...STACK_SIM, ...sim });
+  t.after(() => kie.close());
+  const toKie = await startTcpProxy(new URL(kie.url).host);
+  t.after(() => toKie.close());
 
-    // A slow generation (time to kill the worker while it waits), then a slow 4 MB download.
-    const sim = await startKieSimulator({
-      ...STACK_SIM,
-      durationsMs: { veo3_fast: 4_000 },
-      faults: { download: 'slow', slowBytesPerSec: 512 * 1024, videoBytes: 4 * 1024 * 1024 },
+  const env = {
+    TEMPORAL_ADDRESS: address,
+    TEMPORAL_TASK_QUEUE: `${name}-${randomUUID()}`,
+    DATABASE_URL: databaseUrl,
+    DATA_DIR: dataDir,
+    KIE_API_KEY: 'sim-key',
+    KIE_BASE_URL: `http://${toKie.address}`,
+    KIE_DOWNLOAD_HOSTS: '127.0.0.1',
+    KIE_DOWNLOAD_LOCAL_HOSTS: '127.0.0.1',
+    WEBHOOK_SECRET: 'crash-test-secret-0123456789abcdefghij',
+    LOG_LEVEL: 'warn',
+    PORT: '0',
+  };
+  // This process runs the API (webhook) only; workers are child processes we can kill.
+  const api = await startStack({ config: loadConfig(env), roles: { api: true, worker: false } });
+  t.after(async () => {
+    // The workers created the reconciler's schedule for this task queue.
+    await api.temporal.client.schedule
+      .getHandle(reconcileScheduleId(env.TEMPORAL_TASK_QUEUE))
+      .delete()
+      .catch(() => undefined);
+    await api.close();
+  });
+  const workerEnv = { ...process.env, ...env, PUBLIC_BASE_URL: api.apiUrl! };
+
+  const user = await api.ledger.createUser({ name });
+  await api.ledger.grant({ userId: user.id, amount: 100, idempotencyKey: `${name}-grant` });
+
+  const children: ChildProcess[] = [];
+  t.after(() => children.forEach((c) => c.kill('SIGKILL')));
+  const startWorker = () => {
+    const child = spawn(process.execPath, ['--import', 'tsx', 'src/worker-main.ts'], {
+      cwd: root,
+      env: workerEnv,
+      stdio: 'inherit',
     });
-    t.after(() => sim.close());
-
-    const env = {
-      TEMPORAL_ADDRESS: address,
-      TEMPORAL_TASK_QUEUE: `crash-${randomUUID()}`,
-      DATABASE_URL: databaseUrl,
-      DATA_DIR: dataDir,
-      KIE_API_KEY: 'sim-key',
-      KIE_BASE_URL: sim.url,
-      KIE_DOWNLOAD_HOSTS: '127.0.0.1',
-      KIE_DOWNLOAD_LOCAL_HOSTS: '127.0.0.1',
-      WEBHOOK_SECRET: 'crash-test-secret-0123456789abcdefghij',
-      LOG_LEVEL: 'warn',
-      PORT: '0',
-    };
-    // This process runs the API (webhook) only; workers are child processes we can kill.
-    const api = await startStack({ config: loadConfig(env), roles: { api: true, worker: false } });
-    t.after(async () => {
-      // The workers created the reconciler's schedule for this task queue.
-      await api.temporal.client.schedule
-        .getHandle(reconcileScheduleId(env.TEMPORAL_TASK_QUEUE))
-        .delete()
-        .catch(() => undefined);
-      await api.close();
-    });
-    const workerEnv = { ...process.env, ...env, PUBLIC_BASE_URL: api.apiUrl! };
-
-    const user = await api.ledger.createUser({ name: 'crash' });
-    await api.ledger.grant({ userId: user.id, amount: 100, idempotencyKey: 'crash-grant' });
-
-    const children: ChildProcess[] = [];
-    t.after(() => children.forEach((c) => c.kill('SIGKILL')));
-    const startWorker = () => {
-      const child = spawn(process.execPath, ['--import', 'tsx', 'src/worker-main.ts'], {
-        cwd: root,
-        env: workerEnv,
-        stdio: 'inherit',
-      });
-      children.push(child);
-      return child;
-    };
-    const kill = async (child: ChildProcess) => {
-      const exited = new Promise((r) => child.once('exit', r));
-      child.kill('SIGKILL');
-      await exited;
-    };
-
-    let worker = startWorker();
-    const { jobId, handle } = await startVideoJob(api.temporal.client, env.TEMPORAL_TASK_QUEUE, api.ledger, {
+    children.push(child);
+    return child;
+  };
+  const kill = async (child: ChildProcess) => {
+    const exited = new Promise((r) => child.once('exit', r));
+    child.kill('SIGKILL');
+    await exited;
+  };
+  const startJob = (timing = {}) =>
+    startVideoJob(api.temporal.client, env.TEMPORAL_TASK_QUEUE, api.ledger, {
       userId: user.id,
       request: videoRequest(),
       price: 80,
-      timing: { ...FAST_TIMING, firstPollAfterMs: 6_000, pollIntervalMs: 1_000 },
+      timing: { ...FAST_TIMING, ...timing },
     });
+  return { api, kie, toKie, user, startWorker, kill, startJob };
+}
+
+describe('generateVideo survives worker crashes', () => {
+  it('SIGKILL while waiting and while archiving: the job completes, one capture', async (t) => {
+    // A slow generation (time to kill the worker while it waits), then a slow 4 MB download.
+    const {
+      api,
+      kie: sim,
+      user,
+      startWorker,
+      kill,
+      startJob,
+    } = await crashRig(t, 'crash', {
+      durationsMs: { ...STACK_SIM.durationsMs!, veo3_fast: 4_000 },
+      faults: { download: 'slow', slowBytesPerSec: 512 * 1024, videoBytes: 4 * 1024 * 1024 },
+    });
+    let worker = startWorker();
+    const { jobId, handle } = await startJob({ firstPollAfterMs: 6_000, pollIntervalMs: 1_000 });
     const waitState = async (state: string) => {
       const deadline = Date.now() + 60_000;
       while (Date.now() < deadline) {
@@ -120,5 +141,28 @@ describe('generateVideo survives worker crashes', () => {
     assert.deepEqual(await api.ledger.balance(user.id), { balance: 20, held: 0, available: 20 });
     assert.deepEqual(await api.ledger.checkInvariants(), []);
     await kill(worker);
+  });
+
+  it('SIGKILL mid-submit, after KIE got the request: failed as ambiguous, released, one generate call', async (t) => {
+    const { api, kie, toKie, user, startWorker, kill, startJob } = await crashRig(t, 'midsubmit', {});
+    const worker = startWorker();
+    // KIE gets the generate call and creates (charges) the task; its answer never comes back.
+    toKie.muteReplies();
+    const { jobId } = await startJob();
+    await waitFor(
+      'KIE to receive the generate call',
+      async () => (kie.stats().generateCalls === 1 ? true : undefined),
+      60_000,
+    );
+    await kill(worker);
+    // The next worker picks the job up (a second generate would still reach KIE and be counted).
+    startWorker();
+
+    const result = await waitForJob(api.temporal.client, jobId);
+    assert.equal(result.state, 'failed', JSON.stringify(result));
+    assert.equal(result.error?.code, 'submit_ambiguous');
+    assert.equal(kie.stats().generateCalls, 1, `one generation at KIE, never a second: ${JSON.stringify(kie.stats())}`);
+    assert.deepEqual(await api.ledger.balance(user.id), { balance: 100, held: 0, available: 100 });
+    assert.deepEqual(await api.ledger.checkInvariants(), []);
   });
 });
