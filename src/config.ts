@@ -41,7 +41,7 @@ const envSchema = z.object({
   KIE_API_KEY: optionalString,
   KIE_BASE_URL: z.url().default('https://api.kie.ai'),
   KIE_WEBHOOK_HMAC_KEY: optionalString,
-  // Below the submit activity's own limit (KIE_SUBMIT_ACTIVITY_TIMEOUT_MS): a call cut short by the
+  // Below the paced submit activity's own limit (120 s, src/workflows/generate-video.ts): a call cut short by the
   // activity timeout would be retried by Temporal, a call cut short by ours fails the job as ambiguous.
   KIE_TIMEOUT_MS: z.coerce
     .number()

@@ -94,6 +94,7 @@ export function parseFaults(value: unknown): SimFaults | string {
     oneOf('fallback', [true, false]),
     oneOf('maintenance', [true, false]),
     num('callbackDelayMs'),
+    num('generateReplyDelayMs'),
     num('slowBytesPerSec'),
     num('videoBytes'),
   ];

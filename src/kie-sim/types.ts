@@ -69,6 +69,8 @@ export interface SimFaults {
    * KIE that gave up waiting: HTTP 502 with an HTML page, no envelope — as ambiguous as a lost answer.
    */
   generateReply?: 'normal' | 'malformed' | 'gateway-error';
+  /** generate creates (and charges) the task at once but answers only after this long (a slow KIE). */
+  generateReplyDelayMs?: number;
   /** Every API endpoint answers 455. */
   maintenance?: boolean;
   /** Size of each served video: the fixture padded with a trailing `free` box (still a valid MP4). */

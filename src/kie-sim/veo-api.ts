@@ -36,6 +36,8 @@ export function createVeoApi(ctx: SimContext, tasks: VeoTasks) {
       headerFaults: header,
     });
     await ready;
+    const delayMs = header.generateReplyDelayMs ?? ctx.scenario.faults.generateReplyDelayMs ?? 0;
+    if (delayMs > 0) await new Promise((r) => setTimeout(r, delayMs));
     const shape = header.generateReply ?? ctx.scenario.faults.generateReply;
     if (shape === 'malformed') return ok({});
     if (shape === 'gateway-error') return gatewayError(502);

@@ -91,6 +91,21 @@ describe('generateVideo: submit answers', () => {
       await stack.assertInvariants();
     });
 
+  it('KIE answers generate only after our timeout: ambiguous, failed, released, never sent again', async (t) => {
+    const stack = await startTestStack(t, {
+      env: { KIE_TIMEOUT_MS: '1000' },
+      sim: { faults: { generateReplyDelayMs: 3_000 } },
+    });
+    const user = await stack.user(100);
+    const { jobId } = await stack.start(user.id);
+    const result = await stack.wait(jobId);
+    assert.equal(result.state, 'failed');
+    assert.equal(result.error?.code, 'submit_ambiguous');
+    assert.equal(stack.simulator!.stats().generateCalls, 1, 'KIE made the task once; we never asked again');
+    assert.deepEqual(await stack.ledger.balance(user.id), { balance: 100, held: 0, available: 100 });
+    await stack.assertInvariants();
+  });
+
   it('a burst of 429 is retried, then succeeds', async (t) => {
     const stack = await startTestStack(t, {
       sim: { faults: { generateResponses: [{ code: 429 }, { code: 429 }, { code: 429 }, { code: 455 }] } },
