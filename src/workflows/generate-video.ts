@@ -22,6 +22,7 @@ import {
   workflowInfo,
 } from '@temporalio/workflow';
 import type { createVideoActivities } from '../activities/index.js';
+import type { KieTaskStatus } from '../activities/kie-activities.js';
 import { kieCallbackSignal, progressQuery, reservationUpdate } from './definitions.js';
 import type {
   ArchivedFile,
@@ -45,6 +46,9 @@ import { failureToJobError, kieFailure } from './job-errors.js';
 import { notifyCustomerOfEnd } from './notify-customer.js';
 
 type Activities = ReturnType<typeof createVideoActivities>;
+
+/** Callbacks kept before the task id is known: one per task id, at most this many task ids. */
+const MAX_EARLY_TASK_IDS = 8;
 
 /**
  * Each proxy sees only the activities of its profile (timeouts, retries), so calling one through the
@@ -112,6 +116,14 @@ export function remoteActivities(timing: Timing) {
       heartbeatTimeout: SUBMIT_HEARTBEAT_TIMEOUT_MS,
       retry: kieRetry,
     }),
+    /**
+     * record-info in the workflow task that asked for it: its result is one marker event, where an
+     * activity costs three events and a workflow task more (a flood of wake-ups stays cheap too).
+     */
+    localKie: proxyLocalActivities<Pick<KieActivities, 'checkKieTask'>>({
+      startToCloseTimeout: '60 seconds',
+      retry: kieRetry,
+    }),
     archive: proxyActivities<ArchiveActivities>({
       startToCloseTimeout: '30 minutes',
       heartbeatTimeout: timing.archiveHeartbeatTimeoutMs,
@@ -131,6 +143,11 @@ export async function generateVideo(input: GenerateVideoInput): Promise<Generate
     localBookkeeping: patched('bookkeeping-as-local-activities'),
     /** `queued`, then the paced generate call on its own task queue. */
     pacedSubmit: patched('kie-submit-paced-queue'),
+    /**
+     * Cheap wake-ups: record-info as a local activity (one marker, not an activity's events) and one
+     * timer per poll kept across callbacks, so a wake-up adds ≤ 5 events to the history.
+     */
+    cheapWakeups: patched('record-info-local-one-poll-timer'),
   };
   const { jobId, request } = input;
   const progress: JobProgress = {
@@ -160,7 +177,10 @@ export async function generateVideo(input: GenerateVideoInput): Promise<Generate
   setHandler(kieCallbackSignal, (cb) => {
     progress.callbacks.received++;
     if (progress.kieTaskId === null) {
-      callbacks.push(cb);
+      // Only whether one matches our task will matter: one per task id, a few task ids at most.
+      if (callbacks.length < MAX_EARLY_TASK_IDS && !callbacks.some((c) => c.taskId === cb.taskId))
+        callbacks.push(cb);
+      else progress.callbacks.ignored++;
     } else if (cb.taskId === progress.kieTaskId && !progress.detection) {
       callbackWake = true;
     } else {
@@ -225,6 +245,8 @@ export async function generateVideo(input: GenerateVideoInput): Promise<Generate
         kie,
         archive,
         submit: submitter(remote, version.pacedSubmit),
+        checkTask: taskChecker(remote, version.cheapWakeups),
+        cheapWakeups: version.cheapWakeups,
       },
       {
         takeWake: () => {
@@ -298,11 +320,20 @@ interface JobContext {
   archive: ReturnType<typeof remoteActivities>['archive'];
   /** The generate call, and the state the job waits for it in. */
   submit: Submitter;
+  /** record-info for our task (why: the summary shown in the UI). */
+  checkTask: (taskId: string, why: string) => Promise<KieTaskStatus>;
+  /** One poll timer across wake-ups (see timerPerPoll). */
+  cheapWakeups: boolean;
 }
 
 interface Submitter {
   waitingState: JobState;
   call: ReturnType<typeof remoteActivities>['kie']['submitToKie'];
+}
+
+function taskChecker(remote: ReturnType<typeof remoteActivities>, local: boolean): JobContext['checkTask'] {
+  const check = local ? remote.localKie.checkKieTask : remote.kie.checkKieTask;
+  return (taskId, why) => check.executeWithOptions({ summary: `record-info (${why})` }, [{ taskId }]);
 }
 
 function submitter(remote: ReturnType<typeof remoteActivities>, paced: boolean): Submitter {
@@ -312,7 +343,7 @@ function submitter(remote: ReturnType<typeof remoteActivities>, paced: boolean):
 }
 
 async function runJob(ctx: JobContext, wake: Wakeups): Promise<void> {
-  const { input, timing, progress, enterStage, kie, submit } = ctx;
+  const { input, timing, progress, enterStage, submit } = ctx;
   const { jobId, request } = input;
 
   await enterStage(submit.waitingState);
@@ -331,16 +362,10 @@ async function runJob(ctx: JobContext, wake: Wakeups): Promise<void> {
   const started = Date.now();
   const deadline = started + timing.generationDeadlineMs;
   let nextPoll = started + timing.firstPollAfterMs;
+  const nextCheck = ctx.cheapWakeups ? timerPerPoll(wake) : timerPerWait(wake);
   for (;;) {
-    const woke = await condition(
-      () => wake.hasWake(),
-      Math.max(0, Math.min(nextPoll, deadline) - Date.now()),
-    );
-    wake.takeWake();
-    const status = await kie.checkKieTask.executeWithOptions(
-      { summary: `record-info (${woke ? 'callback' : 'poll'})` },
-      [{ taskId }],
-    );
+    const woke = await nextCheck(Math.min(nextPoll, deadline));
+    const status = await ctx.checkTask(taskId, woke ? 'callback' : 'poll');
     if (status.state === 'succeeded') {
       progress.detection = {
         channel: woke ? 'callback' : 'poll',
@@ -363,6 +388,43 @@ async function runJob(ctx: JobContext, wake: Wakeups): Promise<void> {
     }
     if (!woke) nextPoll = Date.now() + timing.pollIntervalMs;
   }
+}
+
+/** Resolves when a callback wakes the job (true) or `dueAt` comes (false: time to poll). */
+type NextCheck = (dueAt: number) => Promise<boolean>;
+
+/** Before cheap wake-ups: a timer per wait, cancelled when a callback comes first. */
+function timerPerWait(wake: Wakeups): NextCheck {
+  return async (dueAt) => {
+    const woke = await condition(() => wake.hasWake(), Math.max(0, dueAt - Date.now()));
+    wake.takeWake();
+    return woke;
+  };
+}
+
+/**
+ * One timer per poll, kept across wake-ups: a callback then costs its signal, one workflow task and
+ * record-info's marker — no timer cancelled and started again (docs/architecture.md#callbacks).
+ */
+function timerPerPoll(wake: Wakeups): NextCheck {
+  let timer: { dueAt: number; fired: boolean } | null = null;
+  return async (dueAt) => {
+    if (!timer || timer.dueAt !== dueAt) {
+      const t = { dueAt, fired: false };
+      timer = t;
+      // Not awaited: a cancel rejects it, and the condition below (cancelled with it) reports that.
+      sleep(Math.max(1, dueAt - Date.now())).then(
+        () => {
+          t.fired = true;
+        },
+        () => undefined,
+      );
+    }
+    const t = timer;
+    await condition(() => wake.hasWake() || t.fired);
+    if (t.fired) timer = null;
+    return wake.takeWake();
+  };
 }
 
 async function finishSucceededTask(

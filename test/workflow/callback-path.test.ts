@@ -71,9 +71,12 @@ describe('generateVideo: callback and polling', () => {
       assert.equal(result.files.length, 1);
       // Detected by the callback, not by the poll 4 s later: a lost (early) callback would show as 'poll'.
       assert.equal(result.detection?.channel, 'callback');
-      if (fault === 'duplicate' || fault === 'reorder')
-        assert.ok(result.callbacks.received >= 2, JSON.stringify(result.callbacks));
-      else assert.deepEqual(result.callbacks, { received: 1, ignored: 0 }, 'the early callback was adopted');
+      if (fault === 'duplicate' || fault === 'reorder') {
+        // KIE sent the task's callback twice; the API signalled it once (src/services/callback-gate.ts).
+        assert.ok(stack.simulator!.task(result.kieTaskId!)!.callbacks.length >= 2);
+        assert.deepEqual(result.callbacks, { received: 1, ignored: 0 }, 'deduplicated before signalling');
+      } else
+        assert.deepEqual(result.callbacks, { received: 1, ignored: 0 }, 'the early callback was adopted');
       assert.deepEqual(await stack.ledger.balance(user.id), { balance: 20, held: 0, available: 20 });
       const captures = (await stack.ledger.entries(user.id, 100)).filter((e) => e.kind === 'capture');
       assert.equal(captures.length, 1);
@@ -87,7 +90,10 @@ describe('generateVideo: callback and polling', () => {
     const { jobId } = await stack.start(user.id);
     const result = await stack.wait(jobId);
     assert.equal(result.state, 'succeeded');
-    assert.ok(result.callbacks.ignored >= 1, JSON.stringify(result.callbacks));
+    // The foreign task's callback never counted: stopped by the API (the job waits for another
+    // task) or, when it came before the job knew its task, ignored by the workflow.
+    assert.equal(result.callbacks.received - result.callbacks.ignored, 1, JSON.stringify(result.callbacks));
+    assert.equal(result.detection?.channel, 'callback');
 
     // Late: replay KIE's callback for the finished job through the webhook; the job stays as it was.
     const sent = stack.simulator!.task(result.kieTaskId!)!.callbacks[0]!;

@@ -161,7 +161,11 @@ describe('generateVideo survives worker crashes', () => {
     const result = await waitForJob(api.temporal.client, jobId);
     assert.equal(result.state, 'failed', JSON.stringify(result));
     assert.equal(result.error?.code, 'submit_ambiguous');
-    assert.equal(kie.stats().generateCalls, 1, `one generation at KIE, never a second: ${JSON.stringify(kie.stats())}`);
+    assert.equal(
+      kie.stats().generateCalls,
+      1,
+      `one generation at KIE, never a second: ${JSON.stringify(kie.stats())}`,
+    );
     assert.deepEqual(await api.ledger.balance(user.id), { balance: 100, held: 0, available: 100 });
     assert.deepEqual(await api.ledger.checkInvariants(), []);
   });

@@ -1,5 +1,6 @@
 /** POST /webhooks/kie/:jobId?token=… — KIE's completion callbacks (docs/kie-api.md#callbacks). */
 import { z } from 'zod';
+import { createCallbackGate } from '../../services/callback-gate.js';
 import { handleKieCallback } from '../../services/webhook.js';
 import type { ApiDeps } from '../deps.js';
 import { HttpProblem } from '../problem.js';
@@ -8,6 +9,7 @@ import { defineRoute } from '../route.js';
 const Ack = z.object({ code: z.literal(200), msg: z.string() });
 
 export function webhookRoutes(deps: ApiDeps) {
+  const gate = createCallbackGate();
   return [
     defineRoute({
       method: 'post',
@@ -27,6 +29,8 @@ export function webhookRoutes(deps: ApiDeps) {
         const outcome = await handleKieCallback(
           {
             temporal: deps.temporal,
+            ledger: deps.ledger,
+            gate,
             logger: deps.logger,
             metrics: deps.metrics,
             webhookSecret: deps.webhookSecret,
