@@ -57,19 +57,22 @@ describe('webhook floods', () => {
         // Mostly the job's own task (KIE's retries, a replay); every 100th names another task.
         const id = i % 100 === 99 ? `veo_task_other_${i}` : taskId;
         const ts = Math.floor(Date.now() / 1000);
-        const res = await fetch(url, {
-          method: 'POST',
-          headers: {
-            'content-type': 'application/json',
-            'x-webhook-timestamp': String(ts),
-            'x-webhook-signature': signKieCallback(hmacKey, id, ts),
-          },
-          body: JSON.stringify({
-            code: 200,
-            msg: 'Veo3.1 video generated successfully.',
-            data: { taskId: id },
-          }),
-        });
+        const send = () =>
+          fetch(url, {
+            method: 'POST',
+            headers: {
+              'content-type': 'application/json',
+              'x-webhook-timestamp': String(ts),
+              'x-webhook-signature': signKieCallback(hmacKey, id, ts),
+            },
+            body: JSON.stringify({
+              code: 200,
+              msg: 'Veo3.1 video generated successfully.',
+              data: { taskId: id },
+            }),
+          });
+        // A reused keep-alive socket the server just closed resets the request: sent again, as KIE would.
+        const res = await send().catch(send);
         await res.arrayBuffer();
         statuses.set(res.status, (statuses.get(res.status) ?? 0) + 1);
       }
