@@ -19,11 +19,12 @@ import { startCluster } from '../src/cluster/topology.js';
 import { parseMixSpec } from '../src/kie-sim/fault-mix.js';
 import { createRandom } from '../src/kie-sim/prng.js';
 import { provisionTemporalCli } from '../src/temporal/cli-provision.js';
-import { intOption, usageError } from './cluster-run/args.js';
+import { exitOnHelp, intOption, runOptions, usageError } from './cluster-run/args.js';
 import { submitVideo } from './cluster-run/submit.js';
 import { createUsers } from './cluster-run/users.js';
 import { runFaultLoop, type FaultTally } from './chaos/fault-loop.js';
-import { followStates, inFlight, type ChaosJob } from './chaos/jobs.js';
+import { inFlight, type ChaosJob } from './chaos/jobs.js';
+import { followStates } from './cluster-run/job-states.js';
 import { verifyRun } from './chaos/verify.js';
 
 const HELP = `Usage: npm run chaos -- [options]
@@ -62,19 +63,11 @@ const { values } = parseArgs({
     'reconcile-every-s': { type: 'string', default: '5' },
     seed: { type: 'string', default: '1' },
     'timeout-s': { type: 'string', default: '1800' },
-    postgres: {
-      type: 'string',
-      default: process.env.CHAOS_POSTGRES_URL ?? 'postgres://postgres@127.0.0.1:5432',
-    },
     db: { type: 'string', default: 'veo_chaos' },
-    'keep-logs': { type: 'boolean', default: false },
-    help: { type: 'boolean', default: false },
+    ...runOptions('CHAOS_POSTGRES_URL'),
   },
 });
-if (values.help) {
-  console.log(HELP);
-  process.exit(0);
-}
+exitOnHelp(values.help, HELP);
 const int = intOption(HELP);
 const jobCount = int('jobs', values.jobs, 1);
 const concurrency = int('concurrency', values.concurrency, 1);

@@ -24,15 +24,15 @@ import { postgresTarget } from '../src/cluster/postgres-target.js';
 import { startCluster } from '../src/cluster/topology.js';
 import { waitForFrontend } from '../src/cluster/temporal-cluster.js';
 import { api, sleep } from './cluster-run/api.js';
-import { intOption, usageError } from './cluster-run/args.js';
+import { exitOnHelp, intOption, runOptions, usageError } from './cluster-run/args.js';
 import { kieGenerations } from './cluster-run/kie-generations.js';
 import { auditLedger } from './cluster-run/ledger-audit.js';
 import { submitVideo } from './cluster-run/submit.js';
 import { createUsers, type RunUser as User } from './cluster-run/users.js';
+import { followStates } from './cluster-run/job-states.js';
 
 const FAULTS = ['worker', 'temporal', 'postgres'] as const;
 type Fault = (typeof FAULTS)[number];
-const TERMINAL = new Set(['succeeded', 'failed', 'canceled', 'timed_out', 'rejected']);
 
 const HELP = `Usage: npm run cluster:faults -- [options]
   --jobs <n>             jobs to run (default 200)
@@ -64,20 +64,12 @@ const { values } = parseArgs({
     'kie-rate-limit': { type: 'string', default: 'off' },
     'hd-every': { type: 'string', default: '4' },
     'timeout-s': { type: 'string', default: '420' },
-    postgres: {
-      type: 'string',
-      default: process.env.CLUSTER_POSTGRES_URL ?? 'postgres://postgres@127.0.0.1:5432',
-    },
     'db-prefix': { type: 'string', default: 'veo_faults' },
     'pg-restart': { type: 'string' },
-    'keep-logs': { type: 'boolean', default: false },
-    help: { type: 'boolean', default: false },
+    ...runOptions('CLUSTER_POSTGRES_URL'),
   },
 });
-if (values.help) {
-  console.log(HELP);
-  process.exit(0);
-}
+exitOnHelp(values.help, HELP);
 const int = intOption(HELP);
 const usage = (message: string) => usageError(HELP, message);
 const jobCount = int('jobs', values.jobs, 1);
@@ -184,7 +176,12 @@ try {
   const started = Date.now();
   runStarted = started;
   deadline = started + timeoutMs;
-  const poller = pollStates();
+  const poller = followStates(
+    cluster.databaseUrl,
+    jobs,
+    () => stopPolling || Date.now() >= deadline,
+    onJobFinished,
+  );
   const faulting = injectFaults();
   let next = 0;
   await Promise.all(
@@ -271,40 +268,16 @@ function waitTerminal(job: Job): Promise<void> {
   });
 }
 
-async function pollStates(): Promise<void> {
-  while (!stopPolling && Date.now() < deadline) {
-    const pending = jobs.filter((j) => j.finishedAt === null);
-    if (pending.length) {
-      try {
-        const { rows } = await pool.query<{ id: string; state: string }>(
-          'select id, state from jobs where id = any($1)',
-          [pending.map((j) => j.id)],
-        );
-        const now = Date.now();
-        const byId = new Map(rows.map((r) => [r.id, r.state]));
-        for (const j of pending) {
-          const state = byId.get(j.id);
-          if (!state) continue;
-          j.state = state;
-          if (TERMINAL.has(state)) {
-            j.finishedAt = now;
-            finishedAt.push(now);
-            for (const rec of records) {
-              if (rec.firstCompletionMs === null && rec.recovered)
-                rec.firstCompletionMs = now - rec.injectedAt;
-              rec.inFlight.delete(j.id);
-              if (rec.drainedMs === null && rec.inFlight.size === 0) rec.drainedMs = now - rec.injectedAt;
-            }
-            waiters.get(j.id)?.();
-            waiters.delete(j.id);
-          }
-        }
-      } catch {
-        // Postgres restarting: try again
-      }
-    }
-    await sleep(250);
+/** Each job's end counts against the faults injected before it (first completion, drain). */
+function onJobFinished(j: Job, now: number): void {
+  finishedAt.push(now);
+  for (const rec of records) {
+    if (rec.firstCompletionMs === null && rec.recovered) rec.firstCompletionMs = now - rec.injectedAt;
+    rec.inFlight.delete(j.id);
+    if (rec.drainedMs === null && rec.inFlight.size === 0) rec.drainedMs = now - rec.injectedAt;
   }
+  waiters.get(j.id)?.();
+  waiters.delete(j.id);
 }
 
 async function injectFaults(): Promise<void> {

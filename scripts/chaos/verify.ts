@@ -8,7 +8,8 @@ import { api } from '../cluster-run/api.js';
 import { kieGenerations } from '../cluster-run/kie-generations.js';
 import { auditLedger } from '../cluster-run/ledger-audit.js';
 import type { RunUser } from '../cluster-run/users.js';
-import { TERMINAL, type ChaosJob } from './jobs.js';
+import { TERMINAL } from '../cluster-run/job-states.js';
+import type { ChaosJob } from './jobs.js';
 
 export interface Verdict {
   lines: string[];
