@@ -1,7 +1,8 @@
 /**
- * The faults of a chaos run, injected one at a time from a single loop (so a worker is never killed
- * while Temporal restarts, and at most one worker is down at once):
- *   - every killEveryMs, a worker SIGKILLed (the two take turns) and started again;
+ * The faults of a chaos run, injected from a single loop (at most one worker down at once, and
+ * Temporal never restarted while a worker is starting):
+ *   - every killEveryMs, a worker SIGKILLed (the two take turns) and started again at once (it comes
+ *     back in the background while the other faults go on);
  *   - once, when restartAtFraction of the jobs are submitted, the Temporal dev server restarted;
  *   - terminations and cancels spread over the submissions: a random job still in flight is
  *     terminated with the real `temporal workflow terminate`, or canceled with POST /v1/videos/:id/cancel;
@@ -89,21 +90,39 @@ export async function runFaultLoop(plan: FaultPlan, deps: FaultLoopDeps): Promis
     tally.temporalRestarts + (plan.restartAtFraction > 0 ? 0 : 1) >= 1 &&
     terminationsTried >= plan.terminations &&
     cancelsTried >= plan.cancels;
+  // The worker being started again after its kill, if any.
+  const worker: { restarting: Promise<void> | null } = { restarting: null };
+  const restartWorker = (i: number) => {
+    const name = cluster.workers[i]!.process.name;
+    worker.restarting = cluster
+      .restartWorker(i)
+      .then(
+        () => log(`[${at()}]   ${name} running again`),
+        (err: Error) => void tally.missed.push(`${name} did not start again: ${err.message}`),
+      )
+      .finally(() => (worker.restarting = null));
+  };
 
   while (!deps.aborted() && !planDone()) {
     const now = Date.now();
-    if (!allSubmitted() && now >= nextKill) {
-      const w = cluster.workers[tally.workerKills % cluster.workers.length]!;
+    if (!allSubmitted() && now >= nextKill && !worker.restarting) {
+      const i = tally.workerKills % cluster.workers.length;
+      const w = cluster.workers[i]!;
       log(`[${at()}] SIGKILL ${w.process.name} (${inFlight(deps.jobs).length} jobs in flight)`);
       await w.process.kill();
       tally.workerKills++;
-      await cluster.restartWorker(cluster.workers.indexOf(w));
-      log(`[${at()}]   ${w.process.name} running again`);
+      restartWorker(i);
       nextKill = Math.max(nextKill + plan.killEveryMs, Date.now() + 1000);
+    } else if (!allSubmitted() && now >= nextBurst) {
+      const kind = tally.bursts['5xx'] <= tally.bursts['429'] ? '5xx' : '429';
+      await setSimFaults(cluster.simulator.url, { mix: plan.mix, responses: BURSTS[kind] });
+      tally.bursts[kind]++;
+      nextBurst = now + plan.burstEveryMs;
     } else if (
       plan.restartAtFraction > 0 &&
       tally.temporalRestarts === 0 &&
-      deps.submittedFraction() >= plan.restartAtFraction
+      deps.submittedFraction() >= plan.restartAtFraction &&
+      !worker.restarting
     ) {
       log(`[${at()}] restart the Temporal dev server (${inFlight(deps.jobs).length} jobs in flight)`);
       const t0 = Date.now();
@@ -117,15 +136,15 @@ export async function runFaultLoop(plan: FaultPlan, deps: FaultLoopDeps): Promis
     } else if (cancelsTried < plan.cancels && due(cancelsTried, plan.cancels)) {
       cancelsTried++;
       if (await cancelOne()) tally.canceled++;
-    } else if (!allSubmitted() && now >= nextBurst) {
-      const kind = tally.bursts['5xx'] <= tally.bursts['429'] ? '5xx' : '429';
-      await setSimFaults(cluster.simulator.url, { mix: plan.mix, responses: BURSTS[kind] });
-      tally.bursts[kind]++;
-      nextBurst = now + plan.burstEveryMs;
     } else {
       await sleep(200);
       continue;
     }
+    tally.endedAt = Date.now();
+  }
+  if (worker.restarting) {
+    // The cluster is whole again only once the last killed worker runs: the drain is timed from there.
+    await worker.restarting;
     tally.endedAt = Date.now();
   }
   if (tally.terminated < plan.terminations)
