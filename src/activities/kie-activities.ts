@@ -8,6 +8,7 @@ import {
   type VeoGenerateRequest,
 } from '../kie/index.js';
 import type { VideoRequest } from '../domain/index.js';
+import type { KieSlot } from '../ledger/index.js';
 import type { ActivityDeps } from './deps.js';
 import { kieErrorFailure } from './public-failures.js';
 
@@ -27,16 +28,25 @@ export function createKieActivities(deps: ActivityDeps) {
     /**
      * One generate call, paced: it waits for a slot in KIE's window (kept across every worker in the
      * database), sends, and records how the call ended. A job whose earlier call never reported back
-     * (its worker died mid-call) fails as ambiguous instead of sending again.
+     * (its worker died mid-call) fails as ambiguous instead of sending again; one whose earlier call
+     * was accepted (Temporal lost that attempt's result) gets that call's task back.
      */
     async submitToKie(args: {
       jobId: string;
       request: VideoRequest;
     }): Promise<{ taskId: string; submittedAt?: string }> {
-      const slotId = await waitForKieSlot(deps, args.jobId);
+      const slot = await waitForKieSlot(deps, args.jobId);
+      if (slot.kind === 'accepted') {
+        logger.warn(
+          { jobId: args.jobId, taskId: slot.taskId },
+          'KIE accepted an earlier attempt of this submit: its task is used, nothing sent again',
+        );
+        return { taskId: slot.taskId };
+      }
+      const { slotId } = slot;
       try {
         const { taskId } = await kie.generate(toKieRequest(args.request, callbackUrl(deps, args.jobId)));
-        await ledger.recordKieSubmission(slotId, 'accepted');
+        await ledger.recordKieSubmission(slotId, 'accepted', taskId);
         logger.info({ jobId: args.jobId, taskId }, 'submitted to KIE');
         return { taskId, submittedAt: new Date().toISOString() };
       } catch (err) {
@@ -124,13 +134,17 @@ function submitAmbiguous(): ApplicationFailure {
 
 /**
  * Waits (heartbeating, cancellable) until KIE's window has room for this job's call; the slot is
- * taken in the same transaction that finds the room, so no two workers take the last one.
+ * taken in the same transaction that finds the room, so no two workers take the last one. Or the
+ * task of this job's earlier accepted call, when there is one.
  */
-async function waitForKieSlot({ ledger, kiePace, logger }: ActivityDeps, jobId: string): Promise<number> {
+async function waitForKieSlot(
+  { ledger, kiePace, logger }: ActivityDeps,
+  jobId: string,
+): Promise<Extract<KieSlot, { kind: 'granted' | 'accepted' }>> {
   const ctx = Context.current();
   for (;;) {
     const slot = await ledger.acquireKieSlot(jobId, kiePace);
-    if (slot.kind === 'granted') return slot.slotId;
+    if (slot.kind === 'granted' || slot.kind === 'accepted') return slot;
     if (slot.kind === 'ended') {
       throw ApplicationFailure.nonRetryable('The job ended while it waited for KIE.', 'JobEnded');
     }

@@ -3,9 +3,12 @@
  * window over the generate calls we let through, counted in the database every worker shares, on
  * the database's clock. KIE answers 429 beyond its limit; pacing here means we never ask for that.
  *
- * Each call gets a row before it is sent and its outcome after. A job that asks again while a row of
- * its own has no outcome is a job whose earlier call was cut off mid-flight (the worker died): KIE
- * may have made — and charged for — a task we never heard of, so that job must not submit again.
+ * Each call gets a row before it is sent and its outcome after (with the task id when accepted). A job
+ * that asks again while a row of its own has no outcome is a job whose earlier call was cut off
+ * mid-flight (the worker died): KIE may have made — and charged for — a task we never heard of, so that
+ * job must not submit again. A job that asks again after an accepted call gets that call's task back:
+ * Temporal lost the first attempt's result (a server restart, a worker killed before it reported), and
+ * a second generate would make KIE generate — and charge — twice.
  */
 import type { Db } from '../db/index.js';
 
@@ -18,6 +21,8 @@ export type KieSlot =
   | { kind: 'wait'; waitMs: number }
   /** An earlier call of this job never reported back: do not send again. */
   | { kind: 'ambiguous' }
+  /** An earlier call of this job was accepted: its task, not a second generation. */
+  | { kind: 'accepted'; taskId: string }
   /** The job ended (canceled, reconciled) while it waited: nothing to send. */
   | { kind: 'ended' };
 
@@ -41,6 +46,12 @@ export function createKieSubmissionStore(db: Db) {
           [jobId],
         );
         if (job?.finished) return { kind: 'ended' };
+        const [accepted] = await tx.query<{ task_id: string }>(
+          `select task_id from kie_submissions
+            where job_id = $1 and outcome = 'accepted' and task_id is not null order by id desc limit 1`,
+          [jobId],
+        );
+        if (accepted) return { kind: 'accepted', taskId: accepted.task_id };
         const [cutOff] = await tx.query<{ id: number }>(
           'select id from kie_submissions where job_id = $1 and outcome is null limit 1',
           [jobId],
@@ -74,11 +85,12 @@ export function createKieSubmissionStore(db: Db) {
       });
     },
 
-    async recordKieSubmission(slotId: number, outcome: KieSubmissionOutcome): Promise<void> {
-      await db.query('update kie_submissions set outcome = $2 where id = $1 and outcome is null', [
-        slotId,
-        outcome,
-      ]);
+    /** How the call of a granted slot ended; `taskId` when KIE accepted it. */
+    async recordKieSubmission(slotId: number, outcome: KieSubmissionOutcome, taskId?: string): Promise<void> {
+      await db.query(
+        'update kie_submissions set outcome = $2, task_id = $3 where id = $1 and outcome is null',
+        [slotId, outcome, taskId ?? null],
+      );
     },
   };
 }

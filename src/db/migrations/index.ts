@@ -5,6 +5,7 @@ import { reconciliations } from './003-reconciliations.js';
 import { creditParts } from './004-credit-parts.js';
 import { customerWebhooks } from './005-customer-webhooks.js';
 import { kiePacing } from './006-kie-pacing.js';
+import { kieSubmissionTask } from './007-kie-submission-task.js';
 import type { Migration } from './migration.js';
 
 export type { Migration } from './migration.js';
@@ -16,4 +17,5 @@ export const MIGRATIONS: readonly Migration[] = [
   creditParts,
   customerWebhooks,
   kiePacing,
+  kieSubmissionTask,
 ];
