@@ -35,6 +35,8 @@ const HELP = `Usage: npm run chaos -- [options]
   --mix <spec>             the simulator's per-task faults (default callbackDrop=0.3,callbackDuplicate=0.3,failure=0.1)
   --hd-every <n>           every n-th job asks for 1080p (default 10; 0 = none)
   --kill-every-s <n>       SIGKILL a worker this often while jobs are submitted (default 20)
+  --max-kills <n>          at most this many worker kills (default: no limit; each delays the jobs
+                           it cut off by up to the activities' timeouts, 1–2 min)
   --temporal-restart-at <f>  restart Temporal when this fraction of the jobs is submitted (default 0.5; 0 = never)
   --terminate <n>          workflows terminated with the Temporal CLI (default 10)
   --cancel <n>             jobs canceled through the API (default 20)
@@ -56,6 +58,7 @@ const { values } = parseArgs({
     mix: { type: 'string', default: 'callbackDrop=0.3,callbackDuplicate=0.3,failure=0.1' },
     'hd-every': { type: 'string', default: '10' },
     'kill-every-s': { type: 'string', default: '20' },
+    'max-kills': { type: 'string', default: String(Number.MAX_SAFE_INTEGER) },
     'temporal-restart-at': { type: 'string', default: '0.5' },
     terminate: { type: 'string', default: '10' },
     cancel: { type: 'string', default: '20' },
@@ -81,6 +84,7 @@ const mix = parseMixSpec(values.mix);
 if (typeof mix === 'string') usageError(HELP, `--mix: ${mix}`);
 const plan = {
   killEveryMs: int('kill-every-s', values['kill-every-s'], 1) * 1000,
+  maxKills: int('max-kills', values['max-kills'], 0),
   restartAtFraction: restartAt,
   terminations: int('terminate', values.terminate, 0),
   cancels: int('cancel', values.cancel, 0),

@@ -1,8 +1,8 @@
 /**
  * The faults of a chaos run, injected from a single loop (at most one worker down at once, and
  * Temporal never restarted while a worker is starting):
- *   - every killEveryMs, a worker SIGKILLed (the two take turns) and started again at once (it comes
- *     back in the background while the other faults go on);
+ *   - every killEveryMs (up to maxKills times), a worker SIGKILLed (the two take turns) and started
+ *     again at once (it comes back in the background while the other faults go on);
  *   - once, when restartAtFraction of the jobs are submitted, the Temporal dev server restarted;
  *   - terminations and cancels spread over the submissions: a random job still in flight is
  *     terminated with the real `temporal workflow terminate`, or canceled with POST /v1/videos/:id/cancel;
@@ -24,6 +24,8 @@ const exec = promisify(execFile);
 
 export interface FaultPlan {
   killEveryMs: number;
+  /** At most this many worker kills (a short run: each kill delays the jobs it cut off by minutes). */
+  maxKills: number;
   restartAtFraction: number;
   terminations: number;
   cancels: number;
@@ -105,7 +107,7 @@ export async function runFaultLoop(plan: FaultPlan, deps: FaultLoopDeps): Promis
 
   while (!deps.aborted() && !planDone()) {
     const now = Date.now();
-    if (!allSubmitted() && now >= nextKill && !worker.restarting) {
+    if (!allSubmitted() && tally.workerKills < plan.maxKills && now >= nextKill && !worker.restarting) {
       const i = tally.workerKills % cluster.workers.length;
       const w = cluster.workers[i]!;
       log(`[${at()}] SIGKILL ${w.process.name} (${inFlight(deps.jobs).length} jobs in flight)`);
