@@ -19,6 +19,7 @@ import { startCluster } from '../src/cluster/topology.js';
 import { parseMixSpec } from '../src/kie-sim/fault-mix.js';
 import { createRandom } from '../src/kie-sim/prng.js';
 import { provisionTemporalCli } from '../src/temporal/cli-provision.js';
+import { sleep } from './cluster-run/api.js';
 import { exitOnHelp, intOption, runOptions, usageError } from './cluster-run/args.js';
 import { submitVideo } from './cluster-run/submit.js';
 import { createUsers } from './cluster-run/users.js';
@@ -162,6 +163,8 @@ try {
     log,
     aborted: () => Date.now() >= deadline,
   });
+  // A fault that could not be injected ends the run (the error is reported when awaited below).
+  faults.catch(abort);
   await Promise.all(
     Array.from({ length: Math.min(concurrency, jobCount) }, async () => {
       while (next < jobCount && Date.now() < deadline) {
@@ -197,13 +200,12 @@ try {
           cancelRequested: false,
         };
         jobs.push(job);
-        while (job.finishedAt === null && Date.now() < deadline)
-          await new Promise((res) => setTimeout(res, 200));
+        while (job.finishedAt === null && Date.now() < deadline) await sleep(200);
       }
     }),
   );
   const tally = await faults;
-  while (inFlight(jobs).length && Date.now() < deadline) await new Promise((res) => setTimeout(res, 250));
+  while (inFlight(jobs).length && Date.now() < deadline) await sleep(250);
   following = false;
   await follower;
   const lastTerminal = Math.max(0, ...jobs.map((j) => j.finishedAt ?? 0));
