@@ -20,7 +20,7 @@ import { parseMixSpec } from '../src/kie-sim/fault-mix.js';
 import { createRandom } from '../src/kie-sim/prng.js';
 import { provisionTemporalCli } from '../src/temporal/cli-provision.js';
 import { sleep } from './cluster-run/api.js';
-import { exitOnHelp, intOption, runOptions, usageError } from './cluster-run/args.js';
+import { exitOnHelp, intOption, runOptions, runOptionsHelp, usageError } from './cluster-run/args.js';
 import { submitVideo } from './cluster-run/submit.js';
 import { createUsers } from './cluster-run/users.js';
 import { runFaultLoop, type FaultTally } from './chaos/fault-loop.js';
@@ -45,10 +45,8 @@ const HELP = `Usage: npm run chaos -- [options]
   --reconcile-every-s <n>  the reconciler's sweep period (default 5)
   --seed <n>               the simulator's and the chaos's PRNG seed (default 1)
   --timeout-s <n>          give up (and fail) after this long (default 1800)
-  --postgres <url>         Postgres server (env CHAOS_POSTGRES_URL; default postgres://postgres@127.0.0.1:5432)
   --db <name>              the ledger database, dropped and re-created (default veo_chaos)
-  --keep-logs              keep the processes' logs (printed path) after a passing run
-  --help`;
+${runOptionsHelp('CHAOS_POSTGRES_URL', 24)}`;
 
 const { values } = parseArgs({
   options: {

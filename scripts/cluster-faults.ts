@@ -24,7 +24,7 @@ import { postgresTarget } from '../src/cluster/postgres-target.js';
 import { startCluster } from '../src/cluster/topology.js';
 import { waitForFrontend } from '../src/cluster/temporal-cluster.js';
 import { api, sleep } from './cluster-run/api.js';
-import { exitOnHelp, intOption, runOptions, usageError } from './cluster-run/args.js';
+import { exitOnHelp, intOption, runOptions, runOptionsHelp, usageError } from './cluster-run/args.js';
 import { kieGenerations } from './cluster-run/kie-generations.js';
 import { auditLedger } from './cluster-run/ledger-audit.js';
 import { submitVideo } from './cluster-run/submit.js';
@@ -45,11 +45,9 @@ const HELP = `Usage: npm run cluster:faults -- [options]
   --kie-rate-limit <r>   the simulator's limit, n/ms or "off" (default off: measure our side, not KIE's)
   --hd-every <n>         every n-th job asks for 1080p (default 4; 0 = none)
   --timeout-s <n>        give up (and fail) after this long (default 420)
-  --postgres <url>       Postgres server (env CLUSTER_POSTGRES_URL; default postgres://postgres@127.0.0.1:5432)
   --db-prefix <name>     databases, dropped and re-created (default veo_faults)
   --pg-restart <cmd>     how to restart Postgres (default: pg_ctlcluster --skip-systemctl-redirect <ver> main restart)
-  --keep-logs            keep the processes' logs (printed path) after a passing run
-  --help`;
+${runOptionsHelp('CLUSTER_POSTGRES_URL', 22)}`;
 
 const { values } = parseArgs({
   options: {

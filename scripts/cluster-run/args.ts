@@ -13,16 +13,25 @@ export function usageError(help: string, message: string): never {
   process.exit(2);
 }
 
+const DEFAULT_POSTGRES = 'postgres://postgres@127.0.0.1:5432';
+
 /** The options every run against the local cluster has: its Postgres server, --keep-logs, --help. */
 export function runOptions(postgresEnvVar: string) {
   return {
-    postgres: {
-      type: 'string',
-      default: process.env[postgresEnvVar] ?? 'postgres://postgres@127.0.0.1:5432',
-    },
+    postgres: { type: 'string', default: process.env[postgresEnvVar] ?? DEFAULT_POSTGRES },
     'keep-logs': { type: 'boolean', default: false },
     help: { type: 'boolean', default: false },
   } as const;
+}
+
+/** Their lines of the usage text, the flags padded to `width`. */
+export function runOptionsHelp(postgresEnvVar: string, width: number): string {
+  const row = (flag: string, what: string) => `  ${flag.padEnd(width)} ${what}`;
+  return [
+    row('--postgres <url>', `Postgres server (env ${postgresEnvVar}; default ${DEFAULT_POSTGRES})`),
+    row('--keep-logs', "keep the processes' logs (printed path) after a passing run"),
+    '  --help',
+  ].join('\n');
 }
 
 /** --help: the usage text, exit 0. */
