@@ -53,5 +53,5 @@ export function parseMixSpec(spec: string): FaultMix | string {
     const [key, raw] = part.split('=').map((x) => x.trim());
     mix[key ?? ''] = raw === undefined || raw === '' ? Number.NaN : Number(raw);
   }
-  return mixProblem(mix) ?? (mix as FaultMix);
+  return mixProblem(mix) ?? mix;
 }

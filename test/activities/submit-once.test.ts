@@ -34,7 +34,8 @@ void describe('submitToKie, run again after a lost completion', () => {
       webhookSecret: 'submit-once-test-secret-0123456789abcdef',
       kiePace: { max: 100, windowMs: 10_000 },
     } as unknown as ActivityDeps;
-    const { submitToKie } = createKieActivities(deps);
+    const activities = createKieActivities(deps);
+    const submitToKie = (a: Parameters<typeof activities.submitToKie>[0]) => activities.submitToKie(a);
     const args = { jobId: 'job_submit_once', request: videoRequest() };
 
     type Submitted = Awaited<ReturnType<typeof submitToKie>>;
