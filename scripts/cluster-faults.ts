@@ -23,12 +23,16 @@ import { provisionClusterBinaries } from '../src/cluster/binaries.js';
 import { postgresTarget } from '../src/cluster/postgres-target.js';
 import { startCluster } from '../src/cluster/topology.js';
 import { waitForFrontend } from '../src/cluster/temporal-cluster.js';
-import { openDatabase } from '../src/db/index.js';
-import { checkInvariants } from '../src/ledger/invariants.js';
+import { api, sleep } from './cluster-run/api.js';
+import { exitOnHelp, intOption, runOptions, runOptionsHelp, usageError } from './cluster-run/args.js';
+import { kieGenerations } from './cluster-run/kie-generations.js';
+import { auditLedger } from './cluster-run/ledger-audit.js';
+import { submitVideo } from './cluster-run/submit.js';
+import { createUsers, type RunUser as User } from './cluster-run/users.js';
+import { followStates } from './cluster-run/job-states.js';
 
 const FAULTS = ['worker', 'temporal', 'postgres'] as const;
 type Fault = (typeof FAULTS)[number];
-const TERMINAL = new Set(['succeeded', 'failed', 'canceled', 'timed_out', 'rejected']);
 
 const HELP = `Usage: npm run cluster:faults -- [options]
   --jobs <n>             jobs to run (default 200)
@@ -41,11 +45,9 @@ const HELP = `Usage: npm run cluster:faults -- [options]
   --kie-rate-limit <r>   the simulator's limit, n/ms or "off" (default off: measure our side, not KIE's)
   --hd-every <n>         every n-th job asks for 1080p (default 4; 0 = none)
   --timeout-s <n>        give up (and fail) after this long (default 420)
-  --postgres <url>       Postgres server (env CLUSTER_POSTGRES_URL; default postgres://postgres@127.0.0.1:5432)
   --db-prefix <name>     databases, dropped and re-created (default veo_faults)
   --pg-restart <cmd>     how to restart Postgres (default: pg_ctlcluster --skip-systemctl-redirect <ver> main restart)
-  --keep-logs            keep the processes' logs (printed path) after a passing run
-  --help`;
+${runOptionsHelp('CLUSTER_POSTGRES_URL', 22)}`;
 
 const { values } = parseArgs({
   options: {
@@ -60,29 +62,14 @@ const { values } = parseArgs({
     'kie-rate-limit': { type: 'string', default: 'off' },
     'hd-every': { type: 'string', default: '4' },
     'timeout-s': { type: 'string', default: '420' },
-    postgres: {
-      type: 'string',
-      default: process.env.CLUSTER_POSTGRES_URL ?? 'postgres://postgres@127.0.0.1:5432',
-    },
     'db-prefix': { type: 'string', default: 'veo_faults' },
     'pg-restart': { type: 'string' },
-    'keep-logs': { type: 'boolean', default: false },
-    help: { type: 'boolean', default: false },
+    ...runOptions('CLUSTER_POSTGRES_URL'),
   },
 });
-if (values.help) {
-  console.log(HELP);
-  process.exit(0);
-}
-function int(name: string, raw: string, min: number): number {
-  const n = Number(raw);
-  if (!Number.isInteger(n) || n < min) usage(`--${name} must be an integer ≥ ${min}, got "${raw}"`);
-  return n;
-}
-function usage(message: string): never {
-  console.error(`${message}\n\n${HELP}`);
-  process.exit(2);
-}
+exitOnHelp(values.help, HELP);
+const int = intOption(HELP);
+const usage = (message: string) => usageError(HELP, message);
 const jobCount = int('jobs', values.jobs, 1);
 const concurrency = int('concurrency', values.concurrency, 1);
 const apiCount = int('apis', values.apis, 1);
@@ -178,11 +165,21 @@ function abortRun(): void {
 
 let exitCode = 1;
 try {
-  const users = await createUsers();
+  const users = await createUsers(
+    cluster.apis.map((a) => a.url!),
+    cluster.adminApiKey,
+    userCount,
+    'faults',
+  );
   const started = Date.now();
   runStarted = started;
   deadline = started + timeoutMs;
-  const poller = pollStates();
+  const poller = followStates(
+    cluster.databaseUrl,
+    jobs,
+    () => stopPolling || Date.now() >= deadline,
+    onJobFinished,
+  );
   const faulting = injectFaults();
   let next = 0;
   await Promise.all(
@@ -230,60 +227,8 @@ function defaultPgRestart(): string {
   return '';
 }
 
-async function api(
-  base: string,
-  method: string,
-  route: string,
-  key: string,
-  body?: unknown,
-  headers: Record<string, string> = {},
-): Promise<{ status: number; json: unknown }> {
-  const res = await fetch(`${base}${route}`, {
-    method,
-    headers: {
-      authorization: `Bearer ${key}`,
-      ...(body === undefined ? {} : { 'content-type': 'application/json' }),
-      ...headers,
-    },
-    body: body === undefined ? undefined : JSON.stringify(body),
-    signal: AbortSignal.timeout(30_000),
-  });
-  const text = await res.text();
-  let json: unknown = text;
-  try {
-    json = JSON.parse(text);
-  } catch {
-    // not JSON: keep the text for the message
-  }
-  return { status: res.status, json };
-}
-
-interface User {
-  id: string;
-  key: string;
-  granted: number;
-}
-
-async function createUsers(): Promise<User[]> {
-  const users: User[] = [];
-  const credits = 1_000_000;
-  for (let u = 0; u < userCount; u++) {
-    const base = cluster.apis[u % cluster.apis.length]!.url!;
-    const r = await api(base, 'POST', '/admin/users', cluster.adminApiKey, { name: `faults-${u}`, credits });
-    if (r.status !== 201 && r.status !== 200)
-      throw new Error(`POST /admin/users: ${r.status} ${JSON.stringify(r.json)}`);
-    const { id, apiKey } = r.json as { id: string; apiKey: string };
-    users.push({ id, key: apiKey, granted: credits });
-  }
-  return users;
-}
-
-/**
- * POST /v1/videos through API (i mod n), retried with the same Idempotency-Key on 5xx and network
- * errors (Temporal or Postgres down): a retry must find the first attempt's job, never make a second.
- */
+/** POST /v1/videos through API (i mod n), under the faults (cluster-run/submit.ts). */
 async function submit(i: number, user: User): Promise<Job | null> {
-  const base = cluster.apis[i % cluster.apis.length]!.url!;
   const body = {
     prompt: `fault test clip ${i}`,
     model: 'veo3_fast',
@@ -291,28 +236,20 @@ async function submit(i: number, user: User): Promise<Job | null> {
     hd: hdEvery > 0 && i % hdEvery === 0,
   };
   const submittedAt = Date.now();
-  let last = '';
-  while (Date.now() < deadline) {
-    try {
-      const r = await api(base, 'POST', '/v1/videos', user.key, body, { 'idempotency-key': `faults-${i}` });
-      if (r.status === 202 || r.status === 200) {
-        const { id, state } = r.json as { id: string; state: string };
-        const job: Job = { index: i, id, userKey: user.key, submittedAt, finishedAt: null, state };
-        jobs.push(job);
-        return job;
-      }
-      last = `${r.status} ${JSON.stringify(r.json).slice(0, 200)}`;
-      if (r.status < 500) {
-        violations.push(`job ${i}: POST /v1/videos answered ${last}`);
-        return null;
-      }
-    } catch (err) {
-      last = (err as Error).message;
-    }
-    await sleep(500);
+  const r = await submitVideo({
+    base: cluster.apis[i % cluster.apis.length]!.url!,
+    key: user.key,
+    body,
+    idempotencyKey: `faults-${i}`,
+    deadline: () => deadline,
+  });
+  if (!r.ok) {
+    violations.push(`job ${i}: ${r.error}`);
+    return null;
   }
-  violations.push(`job ${i}: not accepted before the deadline (last answer: ${last})`);
-  return null;
+  const job: Job = { index: i, id: r.id, userKey: user.key, submittedAt, finishedAt: null, state: r.state };
+  jobs.push(job);
+  return job;
 }
 
 function waitTerminal(job: Job): Promise<void> {
@@ -329,40 +266,16 @@ function waitTerminal(job: Job): Promise<void> {
   });
 }
 
-async function pollStates(): Promise<void> {
-  while (!stopPolling && Date.now() < deadline) {
-    const pending = jobs.filter((j) => j.finishedAt === null);
-    if (pending.length) {
-      try {
-        const { rows } = await pool.query<{ id: string; state: string }>(
-          'select id, state from jobs where id = any($1)',
-          [pending.map((j) => j.id)],
-        );
-        const now = Date.now();
-        const byId = new Map(rows.map((r) => [r.id, r.state]));
-        for (const j of pending) {
-          const state = byId.get(j.id);
-          if (!state) continue;
-          j.state = state;
-          if (TERMINAL.has(state)) {
-            j.finishedAt = now;
-            finishedAt.push(now);
-            for (const rec of records) {
-              if (rec.firstCompletionMs === null && rec.recovered)
-                rec.firstCompletionMs = now - rec.injectedAt;
-              rec.inFlight.delete(j.id);
-              if (rec.drainedMs === null && rec.inFlight.size === 0) rec.drainedMs = now - rec.injectedAt;
-            }
-            waiters.get(j.id)?.();
-            waiters.delete(j.id);
-          }
-        }
-      } catch {
-        // Postgres restarting: try again
-      }
-    }
-    await sleep(250);
+/** Each job's end counts against the faults injected before it (first completion, drain). */
+function onJobFinished(j: Job, now: number): void {
+  finishedAt.push(now);
+  for (const rec of records) {
+    if (rec.firstCompletionMs === null && rec.recovered) rec.firstCompletionMs = now - rec.injectedAt;
+    rec.inFlight.delete(j.id);
+    if (rec.drainedMs === null && rec.inFlight.size === 0) rec.drainedMs = now - rec.injectedAt;
   }
+  waiters.get(j.id)?.();
+  waiters.delete(j.id);
 }
 
 async function injectFaults(): Promise<void> {
@@ -503,14 +416,9 @@ async function verify(users: User[]): Promise<void> {
   console.log(`  detected by       ${JSON.stringify(channels)}`);
 
   // 2. The ledger's invariants, re-derived from its entries.
-  const db = await openDatabase({ url: cluster.databaseUrl });
-  try {
-    const broken = await checkInvariants(db);
-    for (const b of broken) violations.push(`ledger: ${b}`);
-    console.log(`  ledger invariants ${broken.length === 0 ? 'hold' : `${broken.length} violated`}`);
-  } finally {
-    await db.close();
-  }
+  const broken = (await auditLedger(cluster.databaseUrl)).violations;
+  for (const b of broken) violations.push(`ledger: ${b}`);
+  console.log(`  ledger invariants ${broken.length === 0 ? 'hold' : `${broken.length} violated`}`);
 
   // 3. No credit lost or moved twice: balance = grant − what the user's jobs were charged, none held.
   let creditsOk = true;
@@ -528,13 +436,7 @@ async function verify(users: User[]): Promise<void> {
   );
 
   // 4. KIE received exactly one generation per job, and it is the one the job recorded.
-  const res = await fetch(`${cluster.simulator.url}/_sim/tasks`);
-  const { tasks } = (await res.json()) as { tasks: Array<{ taskId: string; request: { prompt?: string } }> };
-  const byPrompt = new Map<string, string[]>();
-  for (const t of tasks) {
-    const p = String(t.request.prompt);
-    byPrompt.set(p, [...(byPrompt.get(p) ?? []), t.taskId]);
-  }
+  const { byPrompt, total } = await kieGenerations(cluster.simulator.url);
   let kieOk = true;
   for (const [prompt, ids] of byPrompt) {
     if (ids.length > 1) {
@@ -547,12 +449,12 @@ async function verify(users: User[]): Promise<void> {
       );
     }
   }
-  if (tasks.length !== jobs.length) {
+  if (total !== jobs.length) {
     kieOk = false;
-    violations.push(`KIE received ${tasks.length} generations for ${jobs.length} jobs`);
+    violations.push(`KIE received ${total} generations for ${jobs.length} jobs`);
   }
   console.log(
-    `  KIE generations   ${tasks.length} for ${jobs.length} jobs${kieOk ? ', none twice' : ' — MISMATCH'}`,
+    `  KIE generations   ${total} for ${jobs.length} jobs${kieOk ? ', none twice' : ' — MISMATCH'}`,
   );
 
   // 5. Callbacks reached every API through the load balancer (PUBLIC_BASE_URL).
@@ -572,8 +474,4 @@ async function verify(users: User[]): Promise<void> {
     if (p !== killed && !p.running()) violations.push(`${p.name} is not running`);
   if (unexpectedExits === 0)
     console.log(`  processes         all up${killed ? ` (except ${killed.name}, killed)` : ''}`);
-}
-
-function sleep(ms: number): Promise<void> {
-  return new Promise((r) => setTimeout(r, ms));
 }

@@ -101,11 +101,9 @@ export async function startTemporalCluster(opts: TemporalClusterOptions): Promis
     logFile: path.join(opts.logDir, 'temporal.log'),
   });
 
-  const startAndWait = async () => {
-    server.start();
-    await waitForFrontend(address, server);
-  };
-  await startAndWait();
+  const temporal = await startRestartable(server, address, `http://127.0.0.1:${metricsPort}/metrics`, () =>
+    waitForFrontend(address, server),
+  );
   try {
     await runScript(path.join(deploy, 'setup-namespace.sh'), {
       ...inheritedEnv(),
@@ -117,10 +115,27 @@ export async function startTemporalCluster(opts: TemporalClusterOptions): Promis
     await server.stop();
     throw err;
   }
+  return temporal;
+}
 
+/**
+ * Starts a Temporal server process and waits until `ready`; restart() is the same after a graceful
+ * stop. Shared by the real server and the dev server (temporal-dev-process.ts).
+ */
+export async function startRestartable(
+  server: SupervisedProcess,
+  address: string,
+  metricsUrl: string,
+  ready: () => Promise<void>,
+): Promise<TemporalCluster> {
+  const startAndWait = async () => {
+    server.start();
+    await ready();
+  };
+  await startAndWait();
   return {
     address,
-    metricsUrl: `http://127.0.0.1:${metricsPort}/metrics`,
+    metricsUrl,
     process: server,
     async restart() {
       await server.stop();

@@ -2,7 +2,8 @@
  * The production topology on one machine, as separate OS processes: a Temporal cluster on Postgres,
  * N API processes behind a round-robin load balancer, M worker processes, one shared KIE simulator,
  * optionally the Temporal Web UI. Every process shares WEBHOOK_SECRET, DATABASE_URL and the archive
- * folder, exactly as separate machines would share them. `npm run cluster` and its fault test start it.
+ * folder, exactly as separate machines would share them. `npm run cluster` and its fault test start it;
+ * `npm run chaos` starts it with the dev server as its Temporal side (`temporal: 'dev-server'`).
  */
 import { randomBytes } from 'node:crypto';
 import { mkdirSync } from 'node:fs';
@@ -12,17 +13,26 @@ import { startBalancer, type Balancer } from './balancer.js';
 import { dropDatabase, ensureDatabase, type PostgresTarget } from './postgres-target.js';
 import { inheritedEnv, supervise, type SupervisedProcess } from './supervised-process.js';
 import { deployDir, startTemporalCluster, type TemporalCluster } from './temporal-cluster.js';
+import { startTemporalDevProcess } from './temporal-dev-process.js';
 
 export interface ClusterOptions {
   projectRoot: string;
   /** Logs (logs/<process>.log) and the shared archive (videos/) go here. */
   dataDir: string;
   postgres: PostgresTarget;
-  /** Databases: <prefix> (ledger), <prefix>_temporal, <prefix>_temporal_visibility. */
+  /**
+   * Databases: <prefix> (ledger), and for the real Temporal server <prefix>_temporal and
+   * <prefix>_temporal_visibility.
+   */
   dbPrefix: string;
-  /** Drop the three databases first (a clean run). */
+  /** Drop those databases first (a clean run). */
   fresh?: boolean;
-  binaries: { server: string; sqlTool: string; cli: string; uiServer?: string | null };
+  /**
+   * The Temporal side: the real server on Postgres (default; needs binaries.server and sqlTool), or
+   * the CLI's dev server as a restartable process with its state in dataDir (temporal-dev-process.ts).
+   */
+  temporal?: 'cluster' | 'dev-server';
+  binaries: { server?: string; sqlTool?: string; cli: string; uiServer?: string | null };
   apis: number;
   workers: number;
   /** The load balancer's port (0 = free); API, Temporal and simulator ports are always picked free. */
@@ -30,7 +40,14 @@ export interface ClusterOptions {
   temporalPort?: number;
   uiPort?: number;
   namespace?: string;
-  kie: { durationMs: number; hd1080DelayMs: number; rateLimit: string };
+  kie: {
+    durationMs: number;
+    hd1080DelayMs: number;
+    rateLimit: string;
+    /** The simulator's per-task fault mix, as its --fault-mix spec (src/kie-sim/fault-mix.ts). */
+    faultMix?: string;
+    seed?: number;
+  };
   webhookSecret?: string;
   adminApiKey?: string;
   /** More variables for the API and worker processes (RATE_LIMIT_PER_MINUTE, USER_CONCURRENCY_CAP…). */
@@ -71,11 +88,13 @@ export async function startCluster(opts: ClusterOptions): Promise<Cluster> {
   mkdirSync(logDir, { recursive: true });
   mkdirSync(archiveDir, { recursive: true });
   const namespace = opts.namespace ?? 'default';
+  const devServer = opts.temporal === 'dev-server';
   const dbs = {
     app: opts.dbPrefix,
     temporal: `${opts.dbPrefix}_temporal`,
     visibility: `${opts.dbPrefix}_temporal_visibility`,
   };
+  const ownDbs = devServer ? [dbs.app] : Object.values(dbs);
   const stoppers: Array<() => Promise<void>> = [];
   const stop = async () => {
     for (const fn of stoppers.splice(0).reverse()) {
@@ -88,22 +107,11 @@ export async function startCluster(opts: ClusterOptions): Promise<Cluster> {
   };
 
   try {
-    if (opts.fresh) for (const db of Object.values(dbs)) await dropDatabase(opts.postgres, db);
+    if (opts.fresh) for (const db of ownDbs) await dropDatabase(opts.postgres, db);
     await ensureDatabase(opts.postgres, dbs.app);
     const databaseUrl = opts.postgres.url(dbs.app);
 
-    log(`Temporal: schema, server, namespace on ${opts.postgres.host}:${opts.postgres.port}…`);
-    const temporal = await startTemporalCluster({
-      projectRoot: opts.projectRoot,
-      serverPath: opts.binaries.server,
-      sqlToolPath: opts.binaries.sqlTool,
-      cliPath: opts.binaries.cli,
-      postgres: opts.postgres,
-      databases: { temporal: dbs.temporal, visibility: dbs.visibility },
-      namespace,
-      logDir,
-      port: opts.temporalPort,
-    });
+    const temporal = await startTemporalSide(opts, { ...dbs, namespace, logDir, log });
     stoppers.push(() => temporal.stop());
 
     let ui: Cluster['ui'] = null;
@@ -147,6 +155,8 @@ export async function startCluster(opts: ClusterOptions): Promise<Cluster> {
         opts.kie.rateLimit,
         '--credits',
         '100000000',
+        ...(opts.kie.faultMix ? ['--fault-mix', opts.kie.faultMix] : []),
+        ...(opts.kie.seed !== undefined ? ['--seed', String(opts.kie.seed)] : []),
         '--quiet',
       ],
       // The key goes by environment, not argv: argv is readable by anyone on the box (ps), and a
@@ -253,6 +263,36 @@ export async function startCluster(opts: ClusterOptions): Promise<Cluster> {
     await stop();
     throw err;
   }
+}
+
+async function startTemporalSide(
+  opts: ClusterOptions,
+  side: { temporal: string; visibility: string; namespace: string; logDir: string; log: (l: string) => void },
+): Promise<TemporalCluster> {
+  if (opts.temporal === 'dev-server') {
+    side.log('Temporal: dev server…');
+    return startTemporalDevProcess({
+      cliPath: opts.binaries.cli,
+      dataDir: opts.dataDir,
+      logDir: side.logDir,
+      namespace: side.namespace,
+      port: opts.temporalPort,
+    });
+  }
+  const { server, sqlTool } = opts.binaries;
+  if (!server || !sqlTool) throw new Error('the Temporal cluster needs the server and SQL tool binaries');
+  side.log(`Temporal: schema, server, namespace on ${opts.postgres.host}:${opts.postgres.port}…`);
+  return startTemporalCluster({
+    projectRoot: opts.projectRoot,
+    serverPath: server,
+    sqlToolPath: sqlTool,
+    cliPath: opts.binaries.cli,
+    postgres: opts.postgres,
+    databases: { temporal: side.temporal, visibility: side.visibility },
+    namespace: side.namespace,
+    logDir: side.logDir,
+    port: opts.temporalPort,
+  });
 }
 
 /** Until GET url answers 200, or the process dies, or 120 s pass. */

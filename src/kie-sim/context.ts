@@ -18,9 +18,10 @@ export interface SimContext {
   scheduler: Scheduler;
   /**
    * Separate streams, so that how often a test polls (which mints URL tokens) never shifts the
-   * task ids: `ids` is drawn only when a task is created.
+   * task ids: `ids` is drawn only when a task is created; `faults` only for a task's fault mix, so
+   * turning the mix on does not change the ids either.
    */
-  rng: { ids: Random; tokens: Random; misc: Random };
+  rng: { ids: Random; tokens: Random; misc: Random; faults: Random };
   files: FileStore;
   callbacks: CallbackSender;
   rateLimiter: RateLimiter;

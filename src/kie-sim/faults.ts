@@ -9,9 +9,13 @@
  * - Faults that describe a later request (hd1080, download, slowBytesPerSec) are read when that
  *   request arrives: the scenario of the moment, overridden by the task's header.
  * - maintenance, responses and generateResponses are global; in a header they answer only that request.
+ * - mix (per-task random faults, fault-mix.ts) is drawn at creation, between the scenario and the
+ *   header; a header's mix is ignored.
  */
 import { fail, HD_PROCESSING, type Reply } from './envelope.js';
 import { ENDPOINTS, isSimEndpoint } from './endpoints.js';
+import { drawMixedFaults, mixProblem } from './fault-mix.js';
+import type { Random } from './prng.js';
 import type { ScriptedReply, SimEndpoint, SimFaults } from './types.js';
 
 const CALLBACK_MODES = ['normal', 'drop', 'duplicate', 'delay', 'early', 'reorder'];
@@ -37,14 +41,18 @@ export function copyFaults(f: SimFaults | undefined): SimFaults {
       : {}),
     ...(f.generateResponses ? { generateResponses: copyQueue(f.generateResponses) } : {}),
     ...(typeof f.outcome === 'object' ? { outcome: { ...f.outcome } } : {}),
+    ...(f.mix ? { mix: { ...f.mix } } : {}),
   };
 }
 
-/** The faults fixed on a task at creation. */
-export function fixedTaskFaults(scenario: SimFaults, header: SimFaults): SimFaults {
-  const { generateResponses: _g, responses: _r, maintenance: _m, ...rest } = scenario;
-  const { generateResponses: _hg, responses: _hr, ...own } = header;
-  return copyFaults({ ...rest, ...own });
+/**
+ * The faults fixed on a task at creation: the scenario's, then what its mix draws for this task (from
+ * `rng`), then the task's own header.
+ */
+export function fixedTaskFaults(scenario: SimFaults, header: SimFaults, rng: Random): SimFaults {
+  const { generateResponses: _g, responses: _r, maintenance: _m, mix, ...rest } = scenario;
+  const { generateResponses: _hg, responses: _hr, mix: _hm, ...own } = header;
+  return copyFaults({ ...rest, ...drawMixedFaults(mix, rng), ...own });
 }
 
 /** KIE's text for a code on one endpoint, where it differs from CODE_MESSAGES. */
@@ -116,6 +124,7 @@ export function parseFaults(value: unknown): SimFaults | string {
   if (f.generateResponses !== undefined && !isQueue(f.generateResponses))
     problems.push(`generateResponses ${QUEUE_SHAPE}`);
   problems.push(responsesProblem(f.responses));
+  problems.push(mixProblem(f.mix));
   const problem = problems.find((p) => p !== null);
   return problem ?? copyFaults(f);
 }

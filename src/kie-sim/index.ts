@@ -5,12 +5,14 @@
  *   veo-tasks.ts     Veo task lifecycle, 1080p, 4K       validation.ts  KIE's 422 rules
  *   callbacks.ts     signed delivery with retries        callback-bodies.ts / callback-dispatch.ts  shapes, faults
  *   files.ts         expiring URLs, Range, truncation, pacing        media.ts  MP4/JPEG bytes
- *   faults.ts        which faults apply when         rate-limit.ts, account.ts, scheduler.ts, prng.ts, options.ts
+ *   faults.ts        which faults apply when         fault-mix.ts  per-task random faults (SimFaults.mix)
+ *   rate-limit.ts, account.ts, scheduler.ts, prng.ts, options.ts
  *   main.ts          `npm run kie-sim`
  */
 export { startKieSimulator } from './server.js';
 export { signCallback } from './callbacks.js';
 export type {
+  FaultMix,
   KieSimulator,
   ScriptedReply,
   SentCallback,

@@ -7,6 +7,7 @@
  * app's config module; flags win over them.
  */
 import { parseArgs } from 'node:util';
+import { parseMixSpec } from './fault-mix.js';
 import { startKieSimulator } from './server.js';
 import type { SimOptions } from './types.js';
 
@@ -21,6 +22,8 @@ const HELP = `Usage: npm run kie-sim -- [options]
   --credits <n>         account credits (env KIE_SIM_CREDITS; default 100000)
   --rate-limit <n/ms>   at most n generations per ms-long window, else 429 (env KIE_SIM_RATE_LIMIT;
                         default 20/10000 as on KIE; "off" = no limit, e.g. to load-test our side)
+  --fault-mix <spec>    per-task random faults, e.g. callbackDrop=0.3,callbackDuplicate=0.3,failure=0.1
+                        (env KIE_SIM_FAULT_MIX; see SimFaults.mix; POST /_sim/faults replaces it)
   --mirror-http-status  answer non-200 codes with that HTTP status too
   --relaxed-reference   allow 9:16 and veo3_lite for REFERENCE_2_VIDEO
   --quiet               no request log
@@ -58,6 +61,7 @@ const { values } = parseArgs({
     'hd1080-delay-ms': { type: 'string' },
     credits: { type: 'string' },
     'rate-limit': { type: 'string' },
+    'fault-mix': { type: 'string' },
     'mirror-http-status': { type: 'boolean' },
     'relaxed-reference': { type: 'boolean' },
     quiet: { type: 'boolean' },
@@ -78,6 +82,12 @@ const apiKeys =
     .filter(Boolean);
 const hmacKey = values['hmac-key'] ?? env.KIE_SIM_HMAC_KEY;
 const rateLimit = parseRateLimit(values['rate-limit'] ?? env.KIE_SIM_RATE_LIMIT);
+const mixSpec = values['fault-mix'] ?? env.KIE_SIM_FAULT_MIX;
+const mix = mixSpec ? parseMixSpec(mixSpec) : undefined;
+if (typeof mix === 'string') {
+  process.stderr.write(`kie-sim: --fault-mix: ${mix}\n`);
+  process.exit(2);
+}
 const options: SimOptions = {
   port: int('--port', values.port ?? env.KIE_SIM_PORT) ?? 4010,
   host: values.host ?? env.KIE_SIM_HOST ?? '127.0.0.1',
@@ -98,6 +108,7 @@ const options: SimOptions = {
   hd1080DelayMs: int('--hd1080-delay-ms', values['hd1080-delay-ms'] ?? env.KIE_SIM_HD1080_DELAY_MS),
   credits: int('--credits', values.credits ?? env.KIE_SIM_CREDITS),
   ...(rateLimit ? { rateLimit } : {}),
+  ...(mix ? { faults: { mix } } : {}),
   mirrorHttpStatus: values['mirror-http-status'] ?? false,
   relaxedReference: values['relaxed-reference'] ?? false,
   log: values.quiet ? undefined : (line) => process.stderr.write(`[kie-sim] ${line}\n`),

@@ -115,7 +115,7 @@ export function createMarket(ctx: SimContext) {
       const vendor = v.model.split('/')[0]!.replace(/[^a-z0-9]/gi, '');
       const taskId = `task_${vendor}_${ctx.rng.ids.hex(24)}`;
       const now = Date.now();
-      const faults = fixedTaskFaults(ctx.scenario.faults, header);
+      const faults = fixedTaskFaults(ctx.scenario.faults, header, ctx.rng.faults);
       const duration = ctx.o.durationsMs.market;
       const t: MarketTask = {
         taskId,

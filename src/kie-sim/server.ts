@@ -36,7 +36,12 @@ export async function startKieSimulator(options: SimOptions = {}): Promise<KieSi
     account: createAccount(o.credits),
     counters: { generateCalls: 0, recordInfoCalls: 0, downloads: 0, rateLimited: 0 },
     scheduler,
-    rng: { ids: createRandom(o.seed), tokens: rngTokens, misc: createRandom(o.seed ^ 0x27d4eb2f) },
+    rng: {
+      ids: createRandom(o.seed),
+      tokens: rngTokens,
+      misc: createRandom(o.seed ^ 0x27d4eb2f),
+      faults: createRandom(o.seed ^ 0x165667b1),
+    },
     files: createFileStore(() => baseUrl, rngTokens),
     callbacks: createCallbackSender({
       hmacKey: o.hmacKey,

@@ -21,6 +21,12 @@ export interface ScriptedReply {
   msg?: string;
 }
 
+export interface FaultMix {
+  callbackDrop?: number;
+  callbackDuplicate?: number;
+  failure?: number;
+}
+
 export interface SimFaults {
   /**
    * Per endpoint, consumed FIFO by its next calls (after the key check), each answered instead of
@@ -44,6 +50,14 @@ export interface SimFaults {
    * the real callback, a stale one with the opposite outcome arrives.
    */
   callback?: 'normal' | 'drop' | 'duplicate' | 'delay' | 'early' | 'reorder';
+  /**
+   * Per-task random faults, for soak and chaos runs: when a task is created, whether its callback is
+   * dropped or duplicated, and whether it fails, are drawn from the simulator's seeded PRNG with these
+   * probabilities (each in [0, 1]; callbackDrop + callbackDuplicate ≤ 1). A drawn failure ends as KIE's
+   * "created, upstream generation failed" (successFlag 3, errorCode 501). The task's own X-Sim-Faults
+   * `callback` or `outcome` wins over a draw. Scenario only (not in X-Sim-Faults).
+   */
+  mix?: FaultMix;
   /** For callback 'delay' (default 2000 ms). */
   callbackDelayMs?: number;
   /** Also POST a well-formed, signed callback for a task id that does not exist to the same callBackUrl. */

@@ -32,7 +32,7 @@ export function createVeoApi(ctx: SimContext, tasks: VeoTasks) {
     ctx.account.charge(n.price);
     const { task, ready } = tasks.create({
       ...n,
-      faults: fixedTaskFaults(ctx.scenario.faults, header),
+      faults: fixedTaskFaults(ctx.scenario.faults, header, ctx.rng.faults),
       headerFaults: header,
     });
     await ready;

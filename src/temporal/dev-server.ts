@@ -16,6 +16,7 @@ export interface DevServerOptions {
   port?: number; // 0 or undefined = a free port
   uiPort?: number | null; // null = headless
   dbFile?: string; // omitted = in-memory
+  metricsPort?: number; // omitted = a dynamic one
   namespace?: string;
   logLevel?: 'debug' | 'info' | 'warn' | 'error';
   /** Forwarded server output (quiet by default). */
@@ -37,11 +38,16 @@ export interface DevServer {
   unref(): void;
 }
 
-export async function startDevServer(opts: DevServerOptions): Promise<DevServer> {
+/**
+ * The CLI's arguments for a dev server on this port: our namespace, search attributes and settings.
+ * Also used by the local cluster's restartable dev server (src/cluster/temporal-dev-process.ts).
+ */
+export function devServerArgs(
+  opts: Omit<DevServerOptions, 'cliPath' | 'onOutput'> & { port: number },
+): string[] {
   const ip = opts.ip ?? '127.0.0.1';
-  const port = opts.port || (await freePort(ip));
   const namespace = opts.namespace ?? 'default';
-  const args = ['server', 'start-dev', '--ip', ip, '--port', String(port), '--namespace', namespace];
+  const args = ['server', 'start-dev', '--ip', ip, '--port', String(opts.port), '--namespace', namespace];
   args.push('--log-level', opts.logLevel ?? 'error');
   if (opts.uiPort === null || opts.uiPort === undefined) args.push('--headless');
   else args.push('--ui-port', String(opts.uiPort));
@@ -49,9 +55,18 @@ export async function startDevServer(opts: DevServerOptions): Promise<DevServer>
     mkdirSync(path.dirname(opts.dbFile), { recursive: true });
     args.push('--db-filename', opts.dbFile);
   }
+  if (opts.metricsPort) args.push('--metrics-port', String(opts.metricsPort));
   for (const key of videoSearchAttributes) args.push('--search-attribute', `${key.name}=Keyword`);
   // Workflow tests set short timers; let the dev server fire them promptly and accept our query volume.
   args.push('--dynamic-config-value', 'frontend.enableUpdateWorkflowExecution=true');
+  return args;
+}
+
+export async function startDevServer(opts: DevServerOptions): Promise<DevServer> {
+  const ip = opts.ip ?? '127.0.0.1';
+  const port = opts.port || (await freePort(ip));
+  const namespace = opts.namespace ?? 'default';
+  const args = devServerArgs({ ...opts, port });
 
   // Under a watchdog: if this process dies without cleaning up, no orphan `temporal` survives.
   const child = spawnWatched(opts.cliPath, args);
@@ -99,7 +114,8 @@ export async function startDevServer(opts: DevServerOptions): Promise<DevServer>
   };
 }
 
-async function waitForServer(address: string, hasExited: () => boolean): Promise<void> {
+/** Until the server answers and its default namespace exists (or it exits, or 60 s pass). */
+export async function waitForServer(address: string, hasExited: () => boolean): Promise<void> {
   const deadline = Date.now() + 60_000;
   let lastError: unknown;
   while (Date.now() < deadline) {
