@@ -191,8 +191,11 @@ describe('generateVideo: deadline and cancellation', () => {
     const stack = await startTestStack(t, { env: { KIE_GENERATIONS_PER_10S: '1' } });
     const user = await stack.user(200);
     const blocker = await stack.start(user.id);
+    // The first job holds the window's one slot (its record leaves `queued` when it gets it)…
+    await until(async () => (await stack.ledger.getJob(blocker.jobId))?.state !== 'queued', 30_000);
+    // …so the second waits at least ~10 s for its own: the cancel lands long before.
     const { jobId, handle } = await stack.start(user.id);
-    await until(async () => (await handle!.query(progressQuery)).state === 'queued');
+    assert.equal((await stack.ledger.getJob(jobId))?.state, 'queued');
     await handle!.cancel();
     assert.equal((await stack.wait(jobId)).state, 'canceled');
     assert.equal((await stack.ledger.getJob(jobId))?.charged, null);
