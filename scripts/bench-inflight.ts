@@ -1,18 +1,27 @@
 /**
- * Many jobs in flight at once (measured, not asserted): the `npm start` assembly in one process (API,
- * worker, PGlite, simulator) takes jobs in steps until N wait on KIE, which never finishes during
- * the run. After each step it prints the jobs in flight, the process RSS (worker + API + database,
- * so the worker alone is below it), and `GET /v1/videos/:id` latency measured meanwhile.
+ * Many jobs in flight at once (measured, not asserted): jobs are taken in steps until N wait on KIE,
+ * which never finishes during the run. After each step it prints the jobs in flight, RSS, and
+ * `GET /v1/videos/:id` latency measured meanwhile.
+ *
+ * Default: the `npm start` assembly in one process (API, worker, PGlite, simulator): its RSS is worker +
+ * API + database. `--worker-process`: the production split — this process runs the API, the embedded
+ * Temporal dev server and the simulator, the ledger is on the Postgres server, and the worker is
+ * `src/worker-main.ts` in a process of its own, whose RSS is printed alone.
  *
  * KIE's account limit is lifted for the run (simulator and pacing alike) so every job gets its task
  * and waits in `generating`, and polling is stretched to 10 min: the jobs wait on timers and
  * callbacks, as they do while KIE works.
  *
  *   npm run bench:inflight -- [--jobs 10000] [--step 1000] [--concurrency 32]
+ *                             [--worker-process] [--postgres postgres://postgres@127.0.0.1:5432]
  */
+import { spawn, type ChildProcess } from 'node:child_process';
+import { readFileSync } from 'node:fs';
 import { rm } from 'node:fs/promises';
 import path from 'node:path';
 import { parseArgs } from 'node:util';
+import { dropDatabase, ensureDatabase, postgresTarget } from '../src/cluster/postgres-target.js';
+import { startKieSimulator } from '../src/kie-sim/index.js';
 import { createLogger } from '../src/observability/logger.js';
 import { apiCall, BENCH_ADMIN_KEY, benchConfig } from './bench/harness.js';
 import { startStack } from '../src/runtime/stack.js';
@@ -23,31 +32,78 @@ const { values } = parseArgs({
     jobs: { type: 'string', default: '10000' },
     step: { type: 'string', default: '1000' },
     concurrency: { type: 'string', default: '32' },
+    'worker-process': { type: 'boolean', default: false },
+    postgres: { type: 'string', default: 'postgres://postgres@127.0.0.1:5432' },
   },
 });
 const total = Number(values.jobs);
 const step = Number(values.step);
 const concurrency = Number(values.concurrency);
+const split = values['worker-process'];
+const root = path.resolve(import.meta.dirname, '..');
 
-const { dataDir, config } = await benchConfig('inflight', {
+const simOptions = {
+  seed: 1,
+  durationsMs: { veo3_fast: 6 * 3600_000 },
+  rateLimit: { max: 1_000_000, windowMs: 10_000 },
+  // Enough KIE credits on the simulated account for every generation of the run.
+  credits: 1_000_000_000,
+};
+const limits = {
   USER_CONCURRENCY_CAP: String(total),
   RATE_LIMIT_PER_MINUTE: '10000000',
   KIE_GENERATIONS_PER_10S: '10000',
   KIE_SUBMIT_CONCURRENCY: '16',
-});
+};
+// Split: one simulator and one Postgres database shared by this process and the worker's.
+const pg = postgresTarget(values.postgres);
+const dbName = 'veo_bench_inflight';
+const sim = split ? await startKieSimulator({ ...simOptions, apiKeys: ['sim-key'] }) : null;
+if (split) {
+  await dropDatabase(pg, dbName);
+  await ensureDatabase(pg, dbName);
+}
+const splitEnv: Record<string, string> = sim
+  ? {
+      DATABASE_URL: pg.url(dbName),
+      KIE_API_KEY: 'sim-key',
+      KIE_BASE_URL: sim.url,
+      WEBHOOK_SECRET: 'bench-inflight-webhook-secret-0123456789abcdef',
+    }
+  : {};
+
+const { dataDir, config } = await benchConfig('inflight', { ...limits, ...splitEnv });
 const stack = await startStack({
   config,
   logger: createLogger('error'),
-  projectRoot: path.resolve(import.meta.dirname, '..'),
-  simulator: {
-    seed: 1,
-    durationsMs: { veo3_fast: 6 * 3600_000 },
-    rateLimit: { max: 1_000_000, windowMs: 10_000 },
-    // Enough KIE credits on the simulated account for every generation of the run.
-    credits: 1_000_000_000,
-  },
+  projectRoot: root,
+  roles: { api: true, worker: !split },
+  simulator: simOptions,
   timing: { firstPollAfterMs: 600_000, pollIntervalMs: 600_000, generationDeadlineMs: 6 * 3600_000 },
 });
+
+let worker: ChildProcess | null = null;
+if (split) {
+  worker = spawn(process.execPath, ['--import', 'tsx', 'src/worker-main.ts'], {
+    cwd: root,
+    env: {
+      ...process.env,
+      ...limits,
+      ...splitEnv,
+      TEMPORAL_ADDRESS: stack.temporal.address,
+      PUBLIC_BASE_URL: stack.apiUrl!,
+      DATA_DIR: dataDir,
+      LOG_LEVEL: 'error',
+    },
+    stdio: ['ignore', 'ignore', 'inherit'],
+  });
+}
+/** The worker's RSS: its own process when split, else this process (worker + API + database). */
+const workerRss = () => {
+  if (!worker?.pid) return process.memoryUsage().rss;
+  const kib = /VmRSS:\s+(\d+) kB/.exec(readFileSync(`/proc/${worker.pid}/status`, 'utf8'))?.[1];
+  return Number(kib) * 1024;
+};
 
 try {
   const api = stack.apiUrl!;
@@ -60,7 +116,7 @@ try {
     `${total} jobs in steps of ${step}, ${concurrency} creates at a time; KIE never finishes during the run`,
   );
   console.log(
-    '  in flight   generating   RSS        heap       GET p50   GET p99   (200 GETs, 8 at a time, while jobs wait)',
+    `  in flight   generating   ${split ? 'worker RSS' : 'RSS       '} heap       GET p50   GET p99   (200 GETs, 8 at a time, while jobs wait)`,
   );
   const t0 = Date.now();
   while (ids.length < total) {
@@ -88,8 +144,9 @@ try {
       await apiCall('GET', api, `/v1/videos/${ids[(i * 7919) % ids.length]}`, user.apiKey);
     });
     const mem = process.memoryUsage();
+    const heap = split ? '(worker)' : mib(mem.heapUsed);
     console.log(
-      `  ${String(ids.length).padStart(9)}   ${String(generating).padStart(10)}   ${mib(mem.rss).padEnd(9)}  ${mib(mem.heapUsed).padEnd(9)}  ${Math.round(pct(gets.latencies, 50))} ms`.padEnd(
+      `  ${String(ids.length).padStart(9)}   ${String(generating).padStart(10)}   ${mib(workerRss()).padEnd(9)}  ${heap.padEnd(9)}  ${Math.round(pct(gets.latencies, 50))} ms`.padEnd(
         78,
       ) + `${Math.round(pct(gets.latencies, 99))} ms`,
     );
@@ -98,6 +155,14 @@ try {
   const invariants = await stack.ledger.checkInvariants();
   console.log(`  ledger invariants   ${invariants.length === 0 ? 'hold' : invariants.join('; ')}`);
 } finally {
+  const w = worker;
+  if (w && w.exitCode === null) {
+    const exited = new Promise((r) => w.once('exit', r));
+    w.kill('SIGTERM');
+    await exited;
+  }
   await stack.close();
+  await sim?.close();
+  if (split) await dropDatabase(pg, dbName);
   await rm(dataDir, { recursive: true, force: true });
 }
