@@ -12,18 +12,16 @@
  *   npm run fuzz -- [--requests 10000] [--seed 1] [--concurrency 12]
  */
 import http from 'node:http';
-import { mkdtemp, rm } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
+import { rm } from 'node:fs/promises';
 import path from 'node:path';
 import { Writable } from 'node:stream';
 import { parseArgs } from 'node:util';
 import fc from 'fast-check';
-import { loadConfig } from '../src/config.js';
 import { jobCallbackToken, signKieCallback } from '../src/kie/index.js';
 import { createLogger } from '../src/observability/logger.js';
 import { loadOrCreateSecret } from '../src/runtime/secrets.js';
 import { startStack, type Stack } from '../src/runtime/stack.js';
-import { freePort } from '../src/temporal/dev-server.js';
+import { BENCH_ADMIN_KEY, benchConfig } from './bench/harness.js';
 import {
   fuzzRequests,
   operationsOf,
@@ -61,15 +59,9 @@ const logSink = new Writable({
   },
 });
 
-const dataDir = await mkdtemp(path.join(tmpdir(), 'veo-fuzz-'));
-const adminKey = `fuzz-admin-${'k'.repeat(32)}`;
-const config = loadConfig({
-  DATA_DIR: dataDir,
-  PORT: '0',
-  TEMPORAL_DEV_PORT: String(await freePort()),
-  TEMPORAL_UI_PORT: String(await freePort()),
-  LOG_LEVEL: 'error',
-  ADMIN_API_KEY: adminKey,
+// The one-process stack of the benchmarks (scripts/bench/harness.ts), with the fuzz's own settings.
+const adminKey = BENCH_ADMIN_KEY;
+const { dataDir, config } = await benchConfig('fuzz', {
   // The limiter answers 429 before anything else runs: keep it out of the way (its own test covers it).
   RATE_LIMIT_PER_MINUTE: '100000000',
   // Generated webhook URLs (a job's, a user's default) must never reach a host beyond this machine.

@@ -45,7 +45,7 @@ export function createKieSubmissionStore(db: Db) {
           [jobId],
         );
         if (job?.finished) return { kind: 'ended' };
-        const earlier = await tx.query<{
+        const [sent] = await tx.query<{
           id: number;
           outcome: KieSubmissionOutcome | null;
           kie_task_id: string | null;
@@ -54,7 +54,6 @@ export function createKieSubmissionStore(db: Db) {
             where job_id = $1 and outcome is distinct from 'refused' order by id limit 1`,
           [jobId],
         );
-        const [sent] = earlier;
         if (sent?.outcome === 'accepted' && sent.kie_task_id)
           return { kind: 'accepted', taskId: sent.kie_task_id };
         if (sent) {
