@@ -30,6 +30,57 @@ const credits = z.coerce.number().int().nonnegative().max(MAX_CREDITS);
 // it must be positive, since the ledger holds and captures positive amounts only.
 const modelPrice = z.coerce.number().int().positive().max(MAX_CREDITS);
 
+/** The price variable of each model we sell (src/domain's model ids; a test keeps the two in step). */
+export const PRICE_VARIABLES = {
+  veo3: 'PRICE_VEO3',
+  veo3_fast: 'PRICE_VEO3_FAST',
+  veo3_lite: 'PRICE_VEO3_LITE',
+  'nano-banana': 'PRICE_NANO_BANANA',
+  imagen4: 'PRICE_IMAGEN4',
+  'kling-2.6': 'PRICE_KLING_2_6',
+  'sora-2': 'PRICE_SORA_2',
+} as const;
+export type PricedModel = keyof typeof PRICE_VARIABLES;
+
+/**
+ * What KIE charges us, in KIE credits, per model (per the same unit as our price: a video, an image,
+ * 5 s of Kling…) and for a 1080p (`hd`): `model=credits` pairs, comma-separated. KIE publishes no
+ * price list in its API docs; the defaults are third-party measurements (docs/kie-api.md#pricing).
+ */
+const DEFAULT_KIE_PRICES =
+  'veo3=250,veo3_fast=60,veo3_lite=30,hd=5,nano-banana=4,imagen4=8,kling-2.6=55,sora-2=30';
+const kiePrices = z
+  .string()
+  .default(DEFAULT_KIE_PRICES)
+  .transform((text, ctx) => {
+    const table = Object.fromEntries(
+      DEFAULT_KIE_PRICES.split(',').map((pair) => [pair.split('=')[0]!, Number(pair.split('=')[1])]),
+    ) as Record<PricedModel | 'hd', number>;
+    for (const pair of text
+      .split(',')
+      .map((p) => p.trim())
+      .filter(Boolean)) {
+      const [name, value, ...rest] = pair.split('=').map((p) => p.trim());
+      const n = Number(value);
+      if (
+        !name ||
+        !Object.hasOwn(table, name) ||
+        rest.length ||
+        !Number.isInteger(n) ||
+        n < 0 ||
+        n > MAX_CREDITS
+      ) {
+        ctx.addIssue({
+          code: 'custom',
+          message: `"${pair}": expected model=credits with a model among ${Object.keys(table).join(', ')}`,
+        });
+        return z.NEVER;
+      }
+      table[name as PricedModel] = n;
+    }
+    return table;
+  });
+
 const envSchema = z.object({
   LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
   PORT: z.coerce.number().int().min(0).max(65535).default(3000),
@@ -118,6 +169,13 @@ const envSchema = z.object({
   PRICE_VEO3_FAST: modelPrice.default(80),
   PRICE_VEO3_LITE: modelPrice.default(30),
   PRICE_HD: credits.default(5),
+  // Market models (docs/kie-api.md#market), per the unit GET /v1/models names: an image, a 5 s Kling
+  // video (×2 for 10 s, ×2 with sound), a 10 s Sora video (×1.25 for 15 s).
+  PRICE_NANO_BANANA: modelPrice.default(4),
+  PRICE_IMAGEN4: modelPrice.default(8),
+  PRICE_KLING_2_6: modelPrice.default(55),
+  PRICE_SORA_2: modelPrice.default(30),
+  KIE_PRICES: kiePrices,
   // A job canceled after KIE accepted its task (KIE has charged us for the generation): charge-model
   // captures the model's price and gives back the 1080p part; refund gives everything back
   // (docs/architecture.md#cancel-policy). Before the task exists, a cancel is always a full refund.
@@ -154,6 +212,15 @@ const envSchema = z.object({
 /** Rules across variables. Half an S3 key pair would silently fall back to the default chain. */
 const checkedEnvSchema = envSchema.superRefine((env, ctx) => {
   // A job holds its model's price plus the 1080p price in one int4 amount.
+  // (A Market job's price, up to 4× its model's, must fit too: at most MAX_CREDITS / 4 each.)
+  for (const key of ['PRICE_NANO_BANANA', 'PRICE_IMAGEN4', 'PRICE_KLING_2_6', 'PRICE_SORA_2'] as const) {
+    if (env[key] > MAX_CREDITS / 4)
+      ctx.addIssue({
+        code: 'custom',
+        path: [key],
+        message: `must not exceed ${Math.floor(MAX_CREDITS / 4)}`,
+      });
+  }
   for (const key of ['PRICE_VEO3', 'PRICE_VEO3_FAST', 'PRICE_VEO3_LITE'] as const) {
     if (env[key] + env.PRICE_HD > MAX_CREDITS)
       ctx.addIssue({
@@ -179,14 +246,14 @@ export interface Config {
   usingSimulator: boolean;
 }
 
-export interface Prices {
-  veo3: number;
-  veo3_fast: number;
-  veo3_lite: number;
+/** Our prices in credits: per model (per its unit), and the 1080p. */
+export interface Prices extends Record<PricedModel, number> {
   /** Added to the model's price when the request asks for the 1080p version. */
   hd: number;
   /** What a job canceled after KIE accepted its task pays (CANCEL_AFTER_SUBMIT). */
   cancelAfterSubmit: 'charge-model' | 'refund';
+  /** What KIE charges us, in KIE credits, per model and for a 1080p (KIE_PRICES). */
+  kie: Record<PricedModel | 'hd', number>;
 }
 
 export class ConfigError extends Error {
@@ -209,8 +276,13 @@ export function loadConfig(source: NodeJS.ProcessEnv = process.env): Config {
       veo3: env.PRICE_VEO3,
       veo3_fast: env.PRICE_VEO3_FAST,
       veo3_lite: env.PRICE_VEO3_LITE,
+      'nano-banana': env.PRICE_NANO_BANANA,
+      imagen4: env.PRICE_IMAGEN4,
+      'kling-2.6': env.PRICE_KLING_2_6,
+      'sora-2': env.PRICE_SORA_2,
       hd: env.PRICE_HD,
       cancelAfterSubmit: env.CANCEL_AFTER_SUBMIT,
+      kie: env.KIE_PRICES,
     },
     usingSimulator: !env.KIE_API_KEY,
   };

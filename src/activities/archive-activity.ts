@@ -4,8 +4,8 @@ import { TemporalFailure } from '@temporalio/common';
 import { archiveFromUrl, ArchiveError } from '../archive/index.js';
 import { KieError } from '../kie/index.js';
 import { newErrorRef } from '../observability/error-ref.js';
-import { videoKey } from '../storage/index.js';
-import { isFinalState, type ArchivedFile, type Variant } from '../domain/index.js';
+import { isFinalState, type ArchivedFile, type MediaKind, type Variant } from '../domain/index.js';
+import { jobFileKey } from './job-files.js';
 import type { ActivityDeps } from './deps.js';
 import { internalFailure, kieErrorFailure } from './public-failures.js';
 
@@ -20,9 +20,16 @@ export function createArchiveActivity({
   metrics,
 }: ActivityDeps) {
   return {
-    async archiveFile(args: { jobId: string; variant: Variant; url: string }): Promise<ArchivedFile> {
+    /** `media`: what the file must be (its signature is checked); absent = a video, as before images. */
+    async archiveFile(args: {
+      jobId: string;
+      variant: Variant;
+      url: string;
+      media?: MediaKind;
+    }): Promise<ArchivedFile> {
       const ctx = Context.current();
-      const key = videoKey(args.jobId, args.variant);
+      const media = args.media ?? 'video';
+      const key = jobFileKey(args.jobId, args.variant, media);
       const started = Date.now();
       try {
         const result = await archiveFromUrl({
@@ -36,6 +43,7 @@ export function createArchiveActivity({
           refreshUrl: (expired) => kie.downloadUrl(expired),
           onProgress: (p) => ctx.heartbeat(p),
           signal: ctx.cancellationSignal,
+          expect: media,
         });
         // The job may have ended while we downloaded (a cancel does not wait for this activity): its
         // release already removed its files, so remove this late one too — only a succeeded job keeps

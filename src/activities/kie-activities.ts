@@ -1,13 +1,17 @@
-/** Activities that talk to KIE: submit, record-info, 1080p. Each classifies KIE's answer for Temporal. */
+/**
+ * Activities that talk to KIE: submit, task status, 1080p — for Veo and for the Market models (KIE's
+ * jobs API), whose answers are turned into one KieTaskStatus. Each classifies KIE's answer for Temporal.
+ */
 import { ApplicationFailure, Context } from '@temporalio/activity';
 import {
   isAmbiguousSubmitFailure,
   jobCallbackToken,
   KieError,
   type KieClient,
+  type MarketTaskRecord,
   type VeoGenerateRequest,
 } from '../kie/index.js';
-import type { VideoRequest } from '../domain/index.js';
+import { isMarketRequest, marketTaskOf, type JobRequest, type VideoRequest } from '../domain/index.js';
 import { SUBMIT_HEARTBEAT_MS } from '../workflows/job-types.js';
 import type { ActivityDeps } from './deps.js';
 import { kieErrorFailure } from './public-failures.js';
@@ -15,7 +19,8 @@ import { kieErrorFailure } from './public-failures.js';
 export interface KieTaskStatus {
   state: 'generating' | 'succeeded' | 'failed';
   resultUrls: string[];
-  errorCode: number | null;
+  /** KIE's code: a number for Veo; a Market task's failCode as KIE wrote it (a string). */
+  errorCode: number | string | null;
   errorMessage: string | null;
   fallbackFlag: boolean | null;
   completeTime: string | null;
@@ -33,7 +38,7 @@ export function createKieActivities(deps: ActivityDeps) {
      */
     async submitToKie(args: {
       jobId: string;
-      request: VideoRequest;
+      request: JobRequest;
     }): Promise<{ taskId: string; submittedAt?: string }> {
       const slot = await waitForKieSlot(deps, args.jobId);
       if ('taskId' in slot) {
@@ -49,7 +54,13 @@ export function createKieActivities(deps: ActivityDeps) {
       const ctx = Context.current();
       const beat = setInterval(() => ctx.heartbeat(), SUBMIT_HEARTBEAT_MS);
       try {
-        const { taskId } = await kie.generate(toKieRequest(args.request, callbackUrl(deps, args.jobId)));
+        const callBackUrl = callbackUrl(deps, args.jobId);
+        const { taskId } = isMarketRequest(args.request)
+          ? await kie.marketCreateTask({
+              ...marketTaskOf(args.request),
+              ...(callBackUrl ? { callBackUrl } : {}),
+            })
+          : await kie.generate(toKieRequest(args.request, callBackUrl));
         await ledger.recordKieSubmission(slotId, 'accepted', taskId);
         logger.info({ jobId: args.jobId, taskId }, 'submitted to KIE');
         return { taskId, submittedAt: new Date().toISOString() };
@@ -76,8 +87,10 @@ export function createKieActivities(deps: ActivityDeps) {
       }
     },
 
-    async checkKieTask(args: { taskId: string }): Promise<KieTaskStatus> {
+    /** `api: 'market'` for a Market task (absent: Veo's record-info, as before Market jobs). */
+    async checkKieTask(args: { taskId: string; api?: 'market' }): Promise<KieTaskStatus> {
       try {
+        if (args.api === 'market') return marketStatus(await kie.marketRecordInfo(args.taskId));
         const r = await kie.recordInfo(args.taskId);
         return {
           state: r.state,
@@ -129,6 +142,22 @@ function toKieRequest(r: VideoRequest, callBackUrl: string | undefined): VeoGene
 }
 
 export type { KieClient };
+
+/**
+ * A Market task's record as the workflow reads a Veo one. A Sora-type result without clean URLs falls
+ * back to its watermarked ones (docs/kie-api.md#market).
+ */
+function marketStatus(r: MarketTaskRecord): KieTaskStatus {
+  const urls = r.resultUrls.length ? r.resultUrls : r.resultWaterMarkUrls;
+  return {
+    state: r.state === 'success' ? 'succeeded' : r.state === 'fail' ? 'failed' : 'generating',
+    resultUrls: r.state === 'success' ? urls : [],
+    errorCode: r.failCode,
+    errorMessage: r.failMsg,
+    fallbackFlag: null,
+    completeTime: r.completeTime ? r.completeTime.toISOString() : null,
+  };
+}
 
 function submitAmbiguous(): ApplicationFailure {
   return ApplicationFailure.nonRetryable(

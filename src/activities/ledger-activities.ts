@@ -1,12 +1,11 @@
 /** Credit and job-record activities: thin, idempotent wrappers over the ledger's transactions. */
 import {
-  VariantSchema,
   type ArchivedFile,
   type JobProgress,
   type ReservationResult,
   type VideoRequest,
 } from '../domain/index.js';
-import { videoKey } from '../storage/index.js';
+import { discardJobFiles } from './job-files.js';
 import type { HdReservation } from '../workflows/job-types.js';
 import type { ActivityDeps } from './deps.js';
 import { recordJobMetrics } from './job-metrics.js';
@@ -95,7 +94,7 @@ export function createLedgerActivities({ ledger, metrics, storage }: ActivityDep
       // (src/activities/archive-activity.ts), so no order of the two leaves one behind.
       // (A job that succeeded first keeps its files: this call then changed nothing.)
       const record = await ledger.getJob(args.jobId);
-      if (record?.state !== 'succeeded') await discardJobFiles(storage, args.jobId);
+      if (record?.state !== 'succeeded') await discardJobFiles(storage, args.jobId, record?.request ?? null);
     },
   };
 }
@@ -110,9 +109,4 @@ function finalPatch(p: JobProgress) {
     error: p.error,
     progress: p,
   };
-}
-
-/** Every file a job may have archived (idempotent: a missing file is no error). */
-export async function discardJobFiles(storage: ActivityDeps['storage'], jobId: string): Promise<void> {
-  for (const variant of VariantSchema.options) await storage.delete(videoKey(jobId, variant));
 }

@@ -8,7 +8,7 @@
 import { Context } from '@temporalio/activity';
 import { WorkflowNotFoundError } from '@temporalio/client';
 import type { ReconcileCandidate, ReconcileKind } from '../ledger/index.js';
-import { videoKey } from '../storage/index.js';
+import { discardJobFiles } from './job-files.js';
 import type { JobError, JobProgress } from '../domain/index.js';
 import { videoWorkflowId } from '../workflows/job-types.js';
 import type { ActivityDeps } from './deps.js';
@@ -65,7 +65,7 @@ export function createReconcileActivity({
 
   async function settle(c: ReconcileCandidate, v: NonNullable<Verdict>): Promise<boolean> {
     // No free videos: whatever was archived goes, before the record says the job failed.
-    await Promise.all(['original', '1080p'].map((variant) => storage.delete(videoKey(c.jobId, variant))));
+    await discardJobFiles(storage, c.jobId, c.job?.request ?? null);
     const error: JobError = {
       source: 'operator',
       code: v.reason,

@@ -6,11 +6,15 @@ import {
   JobListViewSchema,
   JobStateSchema,
   JobViewSchema,
+  MarketModeSchema,
+  MediaKindSchema,
+  ModelIdSchema,
   VariantSchema,
   VeoModelSchema,
   type VideoRequest,
 } from '../domain/index.js';
 import { MAX_CREDITS } from '../ledger/index.js';
+import { marketBodies, marketModelIds } from './market-bodies.js';
 import { MAX_WEBHOOK_URL_LENGTH } from '../security/webhook-target.js';
 
 /** A job and a page of jobs, as every route returns them: the domain's view, one schema. */
@@ -43,7 +47,8 @@ const webhookUrl = z
   .url({ protocol: /^https?$/, error: 'must be an http(s) URL' })
   .max(MAX_WEBHOOK_URL_LENGTH);
 
-export const CreateVideoBody = z
+/** A Veo video (the body of POST /v1/videos without a Market model; the seed app's route maps onto it). */
+export const VeoVideoBody = z
   .strictObject({
     prompt: z.string().trim().min(1, 'prompt must not be empty').max(VIDEO_LIMITS.promptMaxLength),
     model: VeoModelSchema.default('veo3_fast'),
@@ -111,6 +116,32 @@ export const CreateVideoBody = z
     };
   });
 
+const optionalWebhookUrl = webhookUrl.optional().meta({
+  description: "POSTed to when the job ends (as for Veo videos); absent = the user's default webhook, if any",
+});
+
+const modelError = (models: readonly string[]) => ({
+  error: (issue: { code?: string }) =>
+    issue.code === 'invalid_union' ? `must be one of ${models.join(', ')}` : undefined,
+});
+
+/** POST /v1/videos: a Veo video (`model` absent or a Veo model), or a Market video model's. */
+export const CreateVideoBody = z.discriminatedUnion(
+  'model',
+  [VeoVideoBody, ...marketBodies('video', optionalWebhookUrl)],
+  modelError([...VeoModelSchema.options, ...marketModelIds('video')]),
+);
+
+/** POST /v1/images: a Market image model's request (GET /v1/models lists their inputs). */
+export const CreateImageBody = z.discriminatedUnion(
+  'model',
+  marketBodies('image', optionalWebhookUrl) as [
+    ReturnType<typeof marketBodies>[number],
+    ...ReturnType<typeof marketBodies>,
+  ],
+  modelError(marketModelIds('image')),
+);
+
 export const ListQuery = z.object({
   state: JobStateSchema.optional(),
   cursor: z.string().max(200).optional(),
@@ -141,12 +172,37 @@ export const CreditsSchema = z.object({
 });
 export type Credits = z.infer<typeof CreditsSchema>;
 
+const CatalogOptionSchema = z.object({
+  name: z.string().meta({ description: "The key in the request's `options`" }),
+  type: z.enum(['enum', 'integer', 'boolean', 'text']),
+  description: z.string(),
+  values: z.array(z.string()).optional(),
+  min: z.int().optional(),
+  max: z.int().optional(),
+  maxLength: z.int().optional(),
+  default: z.union([z.string(), z.number(), z.boolean()]).optional(),
+  modes: z.array(MarketModeSchema).optional().meta({ description: 'Only these modes use it' }),
+});
+
 export const CatalogSchema = z.object({
   models: z.array(
     z.object({
-      id: VeoModelSchema,
+      id: ModelIdSchema,
       name: z.string(),
-      price: z.int().meta({ description: 'Credits per video' }),
+      kind: MediaKindSchema,
+      endpoint: z.enum(['/v1/videos', '/v1/images']).meta({ description: 'Where its jobs are created' }),
+      price: z.int().meta({ description: 'Credits per priceUnit (Veo: per video, 1080p extra)' }),
+      priceUnit: z.string(),
+      modes: z.array(
+        z.object({
+          mode: MarketModeSchema,
+          images: z.object({ min: z.int(), max: z.int() }).meta({ description: 'How many imageUrls' }),
+        }),
+      ),
+      promptMaxLength: z.int(),
+      options: z
+        .array(CatalogOptionSchema)
+        .meta({ description: 'Market models: the `options` the request may set (Veo: see limits)' }),
     }),
   ),
   hdPrice: z.int().meta({ description: 'Credits added for the 1080p version, charged only when delivered' }),

@@ -5,7 +5,7 @@
  */
 import { z } from 'zod';
 import { VeoModelSchema, type JobState, type JobView } from '../domain/index.js';
-import { CreateVideoBody } from './schemas.js';
+import { VeoVideoBody } from './schemas.js';
 
 /** The seed's model names → KIE's. Our own names (veo3, veo3_fast, veo3_lite) are accepted too. */
 export const SEED_MODELS = { 'veo-3.1-quality': 'veo3', 'veo-3.1-fast': 'veo3_fast' } as const;
@@ -32,7 +32,7 @@ export const SEED_STATUS: Record<JobState, SeedStatus> = {
 export type SeedStatus = 'pending' | 'processing' | 'completed' | 'failed';
 const SeedStatusSchema = z.enum(['pending', 'processing', 'completed', 'failed']);
 
-const v1 = CreateVideoBody.in.shape;
+const v1 = VeoVideoBody.in.shape;
 const httpUrl = z.url({ protocol: /^https?$/, error: 'must be an http(s) URL' });
 
 /**
@@ -73,7 +73,7 @@ export const SeedCreateBody = z
     (
       { aspect_ratio, aspectRatio, seeds, model, mode, referenceImage, ...rest },
       ctx,
-    ): z.input<typeof CreateVideoBody> => {
+    ): z.input<typeof VeoVideoBody> => {
       const issue = (path: string, message: string) => {
         ctx.addIssue({ code: 'custom', path: [path], message });
         return z.NEVER;
@@ -106,10 +106,10 @@ export const SeedCreateBody = z
         ...(mode === 't2v' ? { generationType: 'TEXT_2_VIDEO' as const } : {}),
         ...((aspectRatio ?? aspect_ratio) ? { aspectRatio: aspectRatio ?? aspect_ratio } : {}),
         ...(seeds !== undefined ? { seed: seeds } : {}),
-      } as z.input<typeof CreateVideoBody>;
+      } as z.input<typeof VeoVideoBody>;
     },
   )
-  .pipe(CreateVideoBody);
+  .pipe(VeoVideoBody);
 
 const playable =
   'playable with no header until it expires (a signed link relative to the API, or a presigned URL)';

@@ -1,7 +1,7 @@
 /**
  * Streams a result file from KIE into storage with flat memory:
  *
- *   HTTP body ──► DownloadVerifier (SHA-256, byte count, size cap, MP4 signature, progress) ──► storage.put
+ *   HTTP body ──► DownloadVerifier (SHA-256, byte count, size cap, signature, progress) ──► storage.put
  *
  * `storage.put` writes a temporary name and only then makes the key visible, and discards the
  * temporary name when the stream errors, so nothing is left in storage unless every byte arrived
@@ -12,7 +12,7 @@ import type { IncomingMessage } from 'node:http';
 import { pipeline } from 'node:stream';
 import type { VideoStorage } from '../storage/index.js';
 import { ArchiveError } from './archive-error.js';
-import { DownloadVerifier, type Progress } from './download-verifier.js';
+import { DownloadVerifier, type ExpectedMedia, type Progress } from './download-verifier.js';
 import { hostOf } from './host-allow-list.js';
 import { IdleTimer } from './idle-timer.js';
 import { discardBody, openDownload, type Resolver } from './open-download.js';
@@ -37,6 +37,8 @@ export interface ArchiveOptions {
   onProgress?: (p: Progress) => void;
   /** Cancellation: the download stops, nothing is stored, and the signal's reason is thrown. */
   signal?: AbortSignal;
+  /** What the file must be (its signature is checked): a video (MP4, the default) or an image. */
+  expect?: ExpectedMedia;
 }
 
 export interface ArchivedObject {
@@ -51,7 +53,8 @@ export interface ArchivedObject {
 const DEFAULT_IDLE_TIMEOUT_MS = 60_000;
 /** What KIE's file hosts answer for a URL whose signature or lifetime ran out. */
 const EXPIRED_STATUSES = new Set([403, 404, 410]);
-const MP4 = 'video/mp4';
+/** Given to storage before the first byte is seen; the record keeps the type the signature showed. */
+const CONTENT_TYPE: Record<ExpectedMedia, string> = { video: 'video/mp4', image: 'application/octet-stream' };
 
 export async function archiveFromUrl(opts: ArchiveOptions): Promise<ArchivedObject> {
   opts.signal?.throwIfAborted();
@@ -127,6 +130,7 @@ async function store(attempt: Attempt, sourceUrl: string, opts: ArchiveOptions):
     expectedBytes,
     onProgress: opts.onProgress,
     onChunk: () => idle.touch(),
+    expect: opts.expect,
   });
   const source = res;
   // Only errors of the HTTP body end up here; storage and verifier errors come out of put().
@@ -136,13 +140,13 @@ async function store(attempt: Attempt, sourceUrl: string, opts: ArchiveOptions):
   // closes the connection, and a failed body fails the put.
   pipeline(source, verifier, () => undefined);
   try {
-    await opts.storage.put(opts.key, verifier, { contentType: MP4 });
+    await opts.storage.put(opts.key, verifier, { contentType: CONTENT_TYPE[opts.expect ?? 'video'] });
   } catch (err) {
     source.destroy();
     throw classifyStreamError(err, bodyError, attempt, opts.signal, host);
   }
-  const { size, sha256 } = verifier.result();
-  return { key: opts.key, size, sha256, contentType: MP4, sourceUrl };
+  const { size, sha256, contentType } = verifier.result();
+  return { key: opts.key, size, sha256, contentType, sourceUrl };
 }
 
 function statusError(status: number, host: string, refreshed: boolean): ArchiveError {

@@ -8,14 +8,17 @@ import {
   HdStateSchema,
   JobErrorSchema,
   JobStateSchema,
+  ModelIdSchema,
   VariantSchema,
-  VeoModelSchema,
   type JobProgress,
+  type JobRequest,
   type JobState,
-  type Variant,
-  type VeoModel,
-  type VideoRequest,
+  type ModelId,
 } from './job.js';
+import type { Variant } from './variants.js';
+import { isMarketRequest, mediaKindOf } from './market-catalog.js';
+import type { MarketMode } from './market-catalog.js';
+import { MarketModeSchema, MediaKindSchema } from './market-models.js';
 
 /** The stable API path of a job's file (its content route): in job views and in job events. */
 export const contentPath = (jobId: string, variant: Variant) =>
@@ -40,7 +43,9 @@ export type FileView = z.infer<typeof FileViewSchema>;
 export const JobViewSchema = z.object({
   id: z.string(),
   state: JobStateSchema,
-  model: VeoModelSchema,
+  model: ModelIdSchema,
+  kind: MediaKindSchema.meta({ description: 'Whether the job makes images or a video' }),
+  mode: MarketModeSchema,
   prompt: z.string(),
   price: z.int().meta({
     description:
@@ -81,8 +86,8 @@ export type JobListView = z.infer<typeof JobListViewSchema>;
 export interface JobViewSource {
   id: string;
   state: JobState;
-  model: VeoModel;
-  request: Pick<VideoRequest, 'prompt' | 'hd'>;
+  model: ModelId;
+  request: JobRequest;
   price: number;
   charged: number | null;
   kieTaskId: string | null;
@@ -104,12 +109,14 @@ export function jobViewOf<F>(record: JobViewSource, files: F[]): Omit<JobView, '
     id: record.id,
     state: record.state,
     model: record.model,
+    kind: mediaKindOf(record.request),
+    mode: modeOf(record.request),
     prompt: record.request.prompt,
     price: record.price,
     charged: record.charged,
     kieTaskId: progress.kieTaskId ?? record.kieTaskId ?? null,
     detection: progress.detection ?? null,
-    hd: progress.hd ?? (record.request.hd ? 'pending' : 'not_requested'),
+    hd: progress.hd ?? (!isMarketRequest(record.request) && record.request.hd ? 'pending' : 'not_requested'),
     hdNote: progress.hdNote ?? null,
     files,
     error: progress.error ?? null,
@@ -117,4 +124,10 @@ export function jobViewOf<F>(record: JobViewSource, files: F[]): Omit<JobView, '
     updatedAt: record.updatedAt.toISOString(),
     finishedAt: record.finishedAt?.toISOString() ?? null,
   };
+}
+
+/** A Market request's mode; a Veo one's, from its generation type (any images make it image-to-video). */
+function modeOf(request: JobRequest): MarketMode {
+  if (isMarketRequest(request)) return request.mode;
+  return request.generationType === 'TEXT_2_VIDEO' ? 'text-to-video' : 'image-to-video';
 }

@@ -4,6 +4,9 @@
  * Imported by the workflow too (types only today): keep this file deterministic, no Node built-ins.
  */
 import { z } from 'zod';
+import type { MarketRequest } from './market-catalog.js';
+import { VARIANT_PATTERN, type Variant } from './variants.js';
+import { MarketModelSchema, MarketRequestSchema } from './market-models.js';
 
 export const VeoModelSchema = z
   .enum(['veo3', 'veo3_fast', 'veo3_lite'])
@@ -39,6 +42,14 @@ export const VideoRequestSchema = z.object({
   webhookUrl: z.string().optional(),
 });
 export type VideoRequest = z.infer<typeof VideoRequestSchema>;
+
+/** Every model we sell: Veo's (KIE's Veo API) and the Market ones (src/domain/market-models.ts). */
+export const ModelIdSchema = z.enum([...VeoModelSchema.options, ...MarketModelSchema.options]);
+export type ModelId = z.infer<typeof ModelIdSchema>;
+
+/** What a job was asked to make: a Veo video, or a Market model's images or video. */
+export const JobRequestSchema = z.union([VideoRequestSchema, MarketRequestSchema]);
+export type JobRequest = VideoRequest | MarketRequest;
 
 /** A job's states, in the order a successful job enters them; the last five are final. */
 export const JobStateSchema = z.enum([
@@ -100,8 +111,13 @@ export type ErrorSource = z.infer<typeof ErrorSourceSchema>;
 export const JobErrorSchema = z.object({ source: ErrorSourceSchema, code: z.string(), message: z.string() });
 export type JobError = z.infer<typeof JobErrorSchema>;
 
-export const VariantSchema = z.enum(['original', '1080p']);
-export type Variant = z.infer<typeof VariantSchema>;
+/** A file's variant (src/domain/variants.ts). Typed as the template-literal type the pattern admits. */
+export const VariantSchema = z
+  .string()
+  .regex(VARIANT_PATTERN, 'must be original, 1080p or original-2 … original-16')
+  .meta({
+    description: 'original, 1080p, or original-2 … original-16 (further results of a Market task)',
+  }) as unknown as z.ZodType<Variant, string>;
 
 /** The 1080p version's fate: not asked for, impossible (aspect Auto, legacy task), awaited, archived, given up. */
 export const HdStateSchema = z.enum(['not_requested', 'not_supported', 'pending', 'ready', 'unavailable']);

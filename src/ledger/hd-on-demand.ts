@@ -7,7 +7,7 @@
  * part's single hold and settlement slot make a repeat change nothing.
  */
 import type { Db } from '../db/index.js';
-import type { ArchivedFile, VideoRequest } from '../domain/index.js';
+import { isMarketRequest, type ArchivedFile, type JobRequest } from '../domain/index.js';
 import type { HdReservation } from '../workflows/job-types.js';
 import { lockUser, insertHoldIn, refusalFor, settleIn } from './credit-operations.js';
 import { JobConflictError } from './errors.js';
@@ -20,15 +20,14 @@ export const ON_DEMAND_HD_ASPECT_RATIO = '16:9';
 interface JobFacts {
   user_id: string;
   state: string;
-  request: VideoRequest;
+  request: JobRequest;
   hd_state: string | null;
 }
 
 /** Why this job cannot have an on-demand 1080p, or null when it can. */
-export function onDemandHdIneligibility(job: {
-  state: string;
-  request: Pick<VideoRequest, 'hd' | 'aspectRatio'>;
-}): string | null {
+export function onDemandHdIneligibility(job: { state: string; request: JobRequest }): string | null {
+  if (isMarketRequest(job.request))
+    return `${job.request.model} is not a Veo model; 1080p versions are Veo's`;
   if (job.request.hd) return 'the job asked for its 1080p at creation';
   if (job.state !== 'succeeded') return `the job is ${job.state}, not succeeded`;
   if (job.request.aspectRatio !== ON_DEMAND_HD_ASPECT_RATIO)

@@ -1,15 +1,16 @@
 /** The jobs table ↔ JobRecord, and the one place that writes job columns from a patch. */
 import type { Db } from '../db/index.js';
-import type { ArchivedFile, HdState, JobState, VeoModel } from '../domain/index.js';
+import type { ArchivedFile, HdState, JobState, ModelId } from '../domain/index.js';
 import type { JobPatch, JobRecord } from './types.js';
 
 export interface JobRow {
   id: string;
   user_id: string;
   state: JobState;
-  model: VeoModel;
+  model: ModelId;
   request: JobRecord['request'];
   price: number;
+  kie_credits: number | null;
   charged: number | null;
   kie_task_id: string | null;
   detection_channel: string | null;
@@ -29,7 +30,7 @@ export interface JobRow {
  * video's, plus an on-demand 1080p's once delivered; null until the video's is made.
  */
 export const JOB_COLUMNS =
-  'id, user_id, state, model, request, price, kie_task_id, detection_channel, hd_state, files, error, progress, ' +
+  'id, user_id, state, model, request, price, kie_credits, kie_task_id, detection_channel, hd_state, files, error, progress, ' +
   'idempotency_key, request_hash, created_at, updated_at, finished_at, ' +
   "(select sum(c.amount)::int8 from credit_entries c where c.job_id = jobs.id and c.kind = 'capture') as charged";
 
@@ -40,6 +41,7 @@ export const toJobRecord = (r: JobRow): JobRecord => ({
   model: r.model,
   request: r.request,
   price: r.price,
+  kieCredits: r.kie_credits,
   charged: r.charged,
   kieTaskId: r.kie_task_id,
   detectionChannel: r.detection_channel,

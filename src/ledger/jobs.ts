@@ -25,8 +25,8 @@ export async function insertJobIn(
   let inserted: JobRow | undefined;
   try {
     [inserted] = await tx.query<JobRow>(
-      `insert into jobs (id, user_id, state, model, request, price, idempotency_key, request_hash, created_at, updated_at, finished_at, webhook_url)
-       values ($1, $2, $3, $4, $5, $6, $7, $8, $9, $9, $10, $11)
+      `insert into jobs (id, user_id, state, model, request, price, idempotency_key, request_hash, created_at, updated_at, finished_at, webhook_url, kie_credits)
+       values ($1, $2, $3, $4, $5, $6, $7, $8, $9, $9, $10, $11, $12)
        on conflict (id) do nothing
        returning ${JOB_COLUMNS}`,
       [
@@ -41,6 +41,7 @@ export async function insertJobIn(
         now,
         job.state && isFinalState(job.state) ? now : null,
         job.request.webhookUrl ?? null,
+        job.kieCredits ?? null,
       ],
     );
   } catch (err) {

@@ -3,9 +3,9 @@ import type {
   JobError,
   JobProgress,
   JobState,
+  JobRequest,
+  ModelId,
   RejectionReason,
-  VeoModel,
-  VideoRequest,
 } from '../domain/index.js';
 
 export interface User {
@@ -72,10 +72,12 @@ export interface JobRecord {
   id: string;
   userId: string;
   state: JobState;
-  model: VeoModel;
-  request: VideoRequest;
+  model: ModelId;
+  request: JobRequest;
   /** Credits held for the job. */
   price: number;
+  /** KIE's credits the job costs us once KIE takes its task (KIE_PRICES), for the spend report; null before they were recorded. */
+  kieCredits: number | null;
   /** Credits captured (at most `price`): null until the job succeeds, and for jobs that did not. */
   charged: number | null;
   kieTaskId: string | null;
@@ -96,8 +98,10 @@ export interface JobRecord {
 export interface NewJob {
   id: string;
   userId: string;
-  model: VeoModel;
-  request: VideoRequest;
+  model: ModelId;
+  request: JobRequest;
+  /** KIE's credits the job will cost us (KIE_PRICES). */
+  kieCredits?: number | undefined;
   /** Credits the job costs (from config). In reserveAndRecordJob it defaults to, and must equal, `amount`. */
   price?: number | undefined;
   /** Initial state; default 'reserving'. */

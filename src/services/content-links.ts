@@ -44,15 +44,18 @@ export function createContentLinks(opts: ContentLinkOptions) {
     ttlSeconds: opts.ttlSeconds,
     path: opts.path,
 
-    async link(jobId: string, file: Pick<ArchivedFile, 'variant' | 'key'>): Promise<ContentLink> {
+    async link(
+      jobId: string,
+      file: Pick<ArchivedFile, 'variant' | 'key' | 'contentType'>,
+    ): Promise<ContentLink> {
       const { start, expires } = period();
       const expiresAt = new Date(expires * 1000).toISOString();
       if (opts.storage.presign) {
         const url = await opts.storage.presign(file.key, {
           signedAt: new Date(start * 1000),
           expiresInSeconds: expires - start,
-          contentType: 'video/mp4',
-          filename: `${jobId}-${file.variant}.mp4`,
+          contentType: file.contentType,
+          filename: fileName(jobId, file.variant, file.contentType),
         });
         return { url: opts.cdnBaseUrl ? throughCdn(url, opts.cdnBaseUrl) : url, expiresAt };
       }
@@ -60,6 +63,18 @@ export function createContentLinks(opts: ContentLinkOptions) {
       return { url: `${opts.path(jobId, file.variant)}&expires=${expires}&sig=${sig}`, expiresAt };
     },
   };
+}
+
+const EXTENSIONS: Record<string, string> = {
+  'video/mp4': 'mp4',
+  'image/png': 'png',
+  'image/jpeg': 'jpg',
+  'image/webp': 'webp',
+};
+
+/** What a downloaded file is called: job, variant and the extension of its content type. */
+export function fileName(jobId: string, variant: string, contentType: string): string {
+  return `${jobId}-${variant}.${EXTENSIONS[contentType] ?? 'bin'}`;
 }
 
 function throughCdn(presigned: string, cdnBaseUrl: string): string {

@@ -5,7 +5,7 @@
  * KIE accepted its task.
  */
 import type { Prices } from '../config.js';
-import type { VideoRequest } from '../domain/index.js';
+import { isMarketRequest, MARKET_MODELS, type JobRequest } from '../domain/index.js';
 
 export interface JobPrice {
   /** Credits to hold: the model's price, plus the 1080p price when the request asks for it. */
@@ -19,12 +19,26 @@ export interface JobPrice {
   cancelCharge: number;
 }
 
-export function priceOf(prices: Prices, request: Pick<VideoRequest, 'model' | 'hd'>): JobPrice {
-  const hdPrice = request.hd ? prices.hd : 0;
-  const modelPrice = prices[request.model];
+export function priceOf(prices: Prices, request: JobRequest): JobPrice {
+  const hdPrice = !isMarketRequest(request) && request.hd ? prices.hd : 0;
+  const modelPrice = Math.ceil(prices[request.model] * priceFactor(request));
   return {
     price: modelPrice + hdPrice,
     hdPrice,
     cancelCharge: prices.cancelAfterSubmit === 'charge-model' ? modelPrice : 0,
   };
+}
+
+/**
+ * What KIE will charge us for the job, in KIE credits (KIE_PRICES, scaled like our price): recorded
+ * with the job for the spend report. The 1080p's part counts only when asked for at creation.
+ */
+export function kieCreditsOf(prices: Prices, request: JobRequest): number {
+  const hd = !isMarketRequest(request) && request.hd ? prices.kie.hd : 0;
+  return Math.ceil(prices.kie[request.model] * priceFactor(request)) + hd;
+}
+
+/** A Market model's options scale its price (a longer video, sound); Veo's price is per video. */
+function priceFactor(request: JobRequest): number {
+  return isMarketRequest(request) ? MARKET_MODELS[request.model].priceFactor(request.options) : 1;
 }

@@ -14,7 +14,7 @@ import {
 import { hdReservationUpdate, progressQuery } from '../workflows/definitions.js';
 import { workflowType, type WorkflowFn } from '../workflows/refs.js';
 import { VideoModel, VideoState, VideoUserId } from '../workflows/search-attributes.js';
-import { TryLater, type JobProgress, type ReservationResult, type VideoRequest } from '../domain/index.js';
+import { TryLater, type JobProgress, type JobRequest, type ReservationResult } from '../domain/index.js';
 import type { Ledger } from '../ledger/index.js';
 import {
   hdOnDemandWorkflowId,
@@ -30,9 +30,11 @@ type FetchHdOnDemand = WorkflowFn<'fetchHdOnDemand'>;
 
 export interface StartJobArgs {
   userId: string;
-  request: VideoRequest;
+  request: JobRequest;
   /** Credits to hold, and the 1080p part of them (see priceOf in pricing.ts). */
   price: number;
+  /** What KIE will charge us for it (kieCreditsOf in pricing.ts), kept with the job for the spend report. */
+  kieCredits?: number;
   hdPrice?: number;
   /** Captured instead of a full refund when the job is canceled after KIE accepted its task. */
   cancelCharge?: number;
@@ -79,6 +81,7 @@ export async function startVideoJob(
       model: args.request.model,
       request: args.request,
       price: args.price,
+      ...(args.kieCredits !== undefined ? { kieCredits: args.kieCredits } : {}),
       // What the workflow's first stage would write: it waits for KIE's window from the start.
       state: 'queued',
       ...(args.idempotency

@@ -15,6 +15,7 @@ import {
   Conflict,
   InvalidInput,
   isFinalState,
+  isMarketRequest,
   isRejectionReason,
   jobViewOf,
   NotFound,
@@ -25,11 +26,11 @@ import {
   type JobState,
   type JobView,
   type Variant,
-  type VideoRequest,
+  type JobRequest,
 } from '../domain/index.js';
 import { DEFAULT_TIMING, type Timing } from '../workflows/job-types.js';
 import type { ContentLinks } from './content-links.js';
-import { priceOf } from './pricing.js';
+import { kieCreditsOf, priceOf } from './pricing.js';
 import { jobHandle, startHdOnDemand, startVideoJob } from './video-jobs.js';
 
 export interface VideoServiceDeps {
@@ -57,7 +58,7 @@ export interface Hd1080Answer {
   hd: 'ready' | 'processing' | 'waiting';
 }
 
-export function requestHash(request: VideoRequest): string {
+export function requestHash(request: JobRequest): string {
   return createHash('sha256').update(JSON.stringify(request)).digest('hex');
 }
 
@@ -94,7 +95,7 @@ export function createVideoService(deps: VideoServiceDeps) {
    * Whether the job will tell its customer's system when it ends: it has a webhookUrl the policy
    * allows (and the user a secret to sign with), or the user has a default URL.
    */
-  async function notifies(userId: string, request: VideoRequest): Promise<boolean> {
+  async function notifies(userId: string, request: JobRequest): Promise<boolean> {
     const settings = await ledger.webhookSettings(userId);
     if (request.webhookUrl === undefined) return Boolean(settings?.url);
     if (!settings?.sealedSecret)
@@ -167,7 +168,7 @@ export function createVideoService(deps: VideoServiceDeps) {
   }
 
   return {
-    async create(userId: string, request: VideoRequest, idempotencyKey?: string): Promise<JobView> {
+    async create(userId: string, request: JobRequest, idempotencyKey?: string): Promise<JobView> {
       const urlProblem =
         request.webhookUrl !== undefined &&
         webhookUrlProblem(request.webhookUrl, deps.webhookTargets ?? 'public');
@@ -183,6 +184,7 @@ export function createVideoService(deps: VideoServiceDeps) {
           userId,
           request,
           ...priceOf(deps.prices, request),
+          kieCredits: kieCreditsOf(deps.prices, request),
           ...(idempotencyKey ? { idempotency: { key: idempotencyKey, requestHash: hash } } : {}),
           ...(deps.timing ? { timing: deps.timing } : {}),
           notify: await notifies(userId, request),
@@ -270,7 +272,8 @@ export function createVideoService(deps: VideoServiceDeps) {
         const why = job.error ? `: ${job.error.message}` : '';
         throw new Conflict(`The job ended ${job.state}${why}; it has no 1080p version.`, details);
       }
-      if (!record.request.hd) return hdOnDemand(record, job);
+      // A Market job is refused there, naming why.
+      if (isMarketRequest(record.request) || !record.request.hd) return hdOnDemand(record, job);
       const note = job.hdNote ? ` (${job.hdNote})` : '';
       if (job.hd === 'not_supported')
         throw new Unavailable(

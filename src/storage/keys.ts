@@ -37,7 +37,11 @@ export function assertSafePrefixOrKey(keyOrPrefix: string): void {
   assertSafeKey(keyOrPrefix.endsWith('/') ? keyOrPrefix.slice(0, -1) : keyOrPrefix);
 }
 
-/** Where a job's archived file lives: the archive writes it, the reconciler and compensation delete it. */
-export function videoKey(jobId: string, variant: string): string {
-  return `videos/${jobId}/${variant}.mp4`;
+/**
+ * Where a job's archived file lives: the archive writes it, the reconciler and compensation delete it.
+ * Videos end in `.mp4`; images in `.image`, whatever their format (PNG, JPEG or WebP is known only
+ * from the first bytes, after the key is chosen; the job's record keeps the content type).
+ */
+export function mediaKey(jobId: string, variant: string, kind: 'video' | 'image' = 'video'): string {
+  return `videos/${jobId}/${variant}.${kind === 'image' ? 'image' : 'mp4'}`;
 }

@@ -1,7 +1,8 @@
 /**
- * generateVideo: one durable job from credits to archived MP4 (docs/architecture.md#job-flow).
+ * generateVideo: one durable job from credits to archived files (docs/architecture.md#job-flow): a Veo
+ * video, or a Market model's images or video (docs/architecture.md#market-jobs), on the same steps.
  *
- *   reserve → submit → wait (callback ⟷ polling) → 1080p (optional) → archive → capture
+ *   reserve → submit → wait (callback ⟷ polling) → 1080p (Veo, optional) → archive → capture
  *
  * Any failure, timeout or cancellation after the reservation releases the hold (a cancel after KIE
  * accepted the task may keep the policy's part), in a non-cancellable scope; capture and release are
@@ -29,9 +30,14 @@ import type {
   JobError,
   JobProgress,
   JobState,
+  MediaKind,
   ReservationResult,
   Variant,
+  VideoRequest,
 } from '../domain/index.js';
+// Values from the domain's zod-free modules only: the barrel would bring zod into the workflow bundle.
+import { isMarketRequest, mediaKindOf } from '../domain/market-catalog.js';
+import { MAX_RESULT_FILES, resultVariant } from '../domain/variants.js';
 import {
   DEFAULT_TIMING,
   type GenerateVideoInput,
@@ -39,6 +45,7 @@ import {
   type KieCallbackSignal,
   type Timing,
   kieSubmitTaskQueue,
+  MARKET_TIMING,
   SUBMIT_HEARTBEAT_TIMEOUT_MS,
 } from './job-types.js';
 import { VideoModel, VideoState, VideoUserId } from './search-attributes.js';
@@ -133,7 +140,12 @@ export function remoteActivities(timing: Timing) {
 }
 
 export async function generateVideo(input: GenerateVideoInput): Promise<GenerateVideoResult> {
-  const timing: Timing = { ...DEFAULT_TIMING, ...input.timing };
+  const market = isMarketRequest(input.request);
+  const timing: Timing = {
+    ...DEFAULT_TIMING,
+    ...(market ? MARKET_TIMING[mediaKindOf(input.request)] : {}),
+    ...input.timing,
+  };
   const remote = remoteActivities(timing);
   const { kie, archive } = remote;
   // Versions of this workflow (docs/architecture.md#versioning). Each is decided in the first workflow
@@ -155,7 +167,7 @@ export async function generateVideo(input: GenerateVideoInput): Promise<Generate
     state: 'reserving',
     kieTaskId: null,
     detection: null,
-    hd: request.hd ? 'pending' : 'not_requested',
+    hd: !isMarketRequest(request) && request.hd ? 'pending' : 'not_requested',
     hdNote: null,
     files: [],
     error: null,
@@ -224,7 +236,14 @@ export async function generateVideo(input: GenerateVideoInput): Promise<Generate
     ? { ok: true }
     : await CancellationScope.nonCancellable(() =>
         ledger.reserveCredits.executeWithOptions({ summary: `hold ${input.price} credits` }, [
-          { jobId, userId: input.userId, price: input.price, request, idempotency: input.idempotency },
+          // Only workflows from before the API held the credits come here: all of them Veo jobs.
+          {
+            jobId,
+            userId: input.userId,
+            price: input.price,
+            request: request as VideoRequest,
+            idempotency: input.idempotency,
+          },
         ]),
       );
   reservation = reserved;
@@ -245,7 +264,7 @@ export async function generateVideo(input: GenerateVideoInput): Promise<Generate
         kie,
         archive,
         submit: submitter(remote, version.pacedSubmit),
-        checkTask: taskChecker(remote, version.cheapWakeups),
+        checkTask: taskChecker(remote, version.cheapWakeups, market),
         cheapWakeups: version.cheapWakeups,
       },
       {
@@ -331,9 +350,15 @@ interface Submitter {
   call: ReturnType<typeof remoteActivities>['kie']['submitToKie'];
 }
 
-function taskChecker(remote: ReturnType<typeof remoteActivities>, local: boolean): JobContext['checkTask'] {
+function taskChecker(
+  remote: ReturnType<typeof remoteActivities>,
+  local: boolean,
+  market: boolean,
+): JobContext['checkTask'] {
   const check = local ? remote.localKie.checkKieTask : remote.kie.checkKieTask;
-  return (taskId, why) => check.executeWithOptions({ summary: `record-info (${why})` }, [{ taskId }]);
+  // A Market task is read from KIE's jobs API; Veo's args stay as they were.
+  const args = (taskId: string) => (market ? { taskId, api: 'market' as const } : { taskId });
+  return (taskId, why) => check.executeWithOptions({ summary: `record-info (${why})` }, [args(taskId)]);
 }
 
 function submitter(remote: ReturnType<typeof remoteActivities>, paced: boolean): Submitter {
@@ -374,7 +399,8 @@ async function runJob(ctx: JobContext, wake: Wakeups): Promise<void> {
       };
       const original = status.resultUrls[0];
       if (!original) throw kieFailure('no_result_url', 'KIE reported success without a result URL.');
-      await finishSucceededTask(ctx, { original, fallback: status.fallbackFlag });
+      if (isMarketRequest(request)) await finishMarketTask(ctx, status.resultUrls);
+      else await finishSucceededTask(ctx, { original, fallback: status.fallbackFlag });
       return;
     }
     if (status.state === 'failed') {
@@ -431,8 +457,8 @@ async function finishSucceededTask(
   ctx: JobContext,
   result: { original: string; fallback: boolean | null },
 ): Promise<void> {
-  const { input, timing, progress, setState, enterStage } = ctx;
-  const { jobId, request } = input;
+  const { input, timing, progress, enterStage } = ctx;
+  const request = input.request as VideoRequest; // a Veo job: finishMarketTask ends the others
   const taskId = progress.kieTaskId!;
   let hdUrl: string | null = null;
 
@@ -474,11 +500,31 @@ async function finishSucceededTask(
   // The 1080p part of the hold is paid for only when the 1080p file is delivered; the ledger gives
   // the rest back in the capture's own transaction.
   const hdMissing = progress.hd === 'not_supported' || progress.hd === 'unavailable';
-  const amount = hdMissing ? input.price - (input.hdPrice ?? 0) : input.price;
+  await succeed(ctx, hdMissing ? input.price - (input.hdPrice ?? 0) : input.price);
+}
+
+/**
+ * A Market task's results, every one archived (up to MAX_RESULT_FILES, in KIE's order: `original`,
+ * `original-2` …), checked as the model's kind (images: PNG, JPEG or WebP). All of them or the job
+ * fails: the user paid for each. Then the whole price is captured.
+ */
+async function finishMarketTask(ctx: JobContext, urls: string[]): Promise<void> {
+  const { input, progress, enterStage } = ctx;
+  await enterStage('archiving');
+  const media = mediaKindOf(input.request);
+  const files = await Promise.all(
+    urls.slice(0, MAX_RESULT_FILES).map((url, i) => archiveOne(ctx, resultVariant(i), url, media)),
+  );
+  progress.files.push(...files);
+  await succeed(ctx, input.price);
+}
+
+/** The job's end with its files: the record final and `amount` captured, in one ledger transaction. */
+async function succeed({ input, progress, setState }: JobContext, amount: number): Promise<void> {
   setState('succeeded');
   await CancellationScope.nonCancellable(() =>
     ledger.finalizeJob.executeWithOptions({ summary: `capture ${amount} credits` }, [
-      { jobId, progress: { ...progress }, amount },
+      { jobId: input.jobId, progress: { ...progress }, amount },
     ]),
   );
 }
@@ -502,9 +548,14 @@ export async function waitForHd(
   }
 }
 
-function archiveOne({ archive, input }: JobContext, variant: Variant, url: string): Promise<ArchivedFile> {
+function archiveOne(
+  { archive, input }: JobContext,
+  variant: Variant,
+  url: string,
+  media?: MediaKind,
+): Promise<ArchivedFile> {
   return archive.archiveFile.executeWithOptions({ summary: `archive ${variant}` }, [
-    { jobId: input.jobId, variant, url },
+    { jobId: input.jobId, variant, url, ...(media ? { media } : {}) },
   ]);
 }
 

@@ -2,7 +2,7 @@
  * generateVideo's own contract: its input, timing and signal payloads, and its workflow id. The job
  * vocabulary it speaks (states, files, errors) is src/domain's. Safe in the sandbox.
  */
-import type { HdState, JobProgress, RejectionReason, VideoRequest } from '../domain/index.js';
+import type { HdState, JobProgress, JobRequest, MediaKind, RejectionReason } from '../domain/index.js';
 
 /** Durations, in milliseconds. Production defaults in DEFAULT_TIMING; tests shrink them to seconds. */
 export interface Timing {
@@ -30,10 +30,20 @@ export const DEFAULT_TIMING: Timing = {
   archiveHeartbeatTimeoutMs: 30_000,
 };
 
+/**
+ * A Market job's defaults over DEFAULT_TIMING: images come in seconds, so the first poll is early;
+ * KIE's jobs API allows 10 queries/s per key, so polls stay ≥ 10 s apart (callbacks come first anyway).
+ */
+export const MARKET_TIMING: Readonly<Record<MediaKind, Partial<Timing>>> = {
+  image: { firstPollAfterMs: 10_000, pollIntervalMs: 10_000, generationDeadlineMs: 15 * 60_000 },
+  video: { firstPollAfterMs: 60_000, pollIntervalMs: 20_000, generationDeadlineMs: 30 * 60_000 },
+};
+
 export interface GenerateVideoInput {
   jobId: string;
   userId: string;
-  request: VideoRequest;
+  /** A Veo request, or a Market model's (docs/architecture.md#market-jobs). */
+  request: JobRequest;
   /** Credits to hold, priced by the API from config (model + 1080p when `request.hd`). */
   price: number;
   /**

@@ -7,6 +7,7 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import type { SimFaults } from '../../src/kie-sim/index.js';
+import type { VideoRequest } from '../../src/domain/index.js';
 import { startTestStack, type TestStack } from '../support/stack.js';
 import { waitFor } from '../support/wait-for.js';
 import {
@@ -221,7 +222,7 @@ describe('seed-application compatibility routes', () => {
 
     await t.test('aspect_ratio Auto (KIE makes no 1080p) → 404', async () => {
       const { jobId, taskId } = await seedJobWithTask(stack, api, { hd: true, aspect_ratio: 'Auto' });
-      assert.equal((await stack.ledger.getJob(jobId))?.request.aspectRatio, 'Auto');
+      assert.equal(((await stack.ledger.getJob(jobId))?.request as VideoRequest).aspectRatio, 'Auto');
       await waitForJob(api, jobId, (j) => j.state === 'succeeded');
       assertNo1080p(await hd1080(api, taskId), 404, /no 1080p version of this video/);
     });

@@ -15,6 +15,8 @@ import assert from 'node:assert/strict';
 import { createHash } from 'node:crypto';
 import { describe, it } from 'node:test';
 import { createContentSignatures } from '../../src/security/content-signature.js';
+import type { VideoRequest } from '../../src/domain/index.js';
+import type { JobRecord } from '../../src/ledger/index.js';
 import { deriveKey } from '../../src/security/derived-keys.js';
 import { hdOnDemandWorkflowId } from '../../src/workflows/job-types.js';
 import { maybeRecordWorkflowHistory, startTestStack, type TestStack } from '../support/stack.js';
@@ -150,7 +152,7 @@ describe("the seed application's guide, replayed verbatim", () => {
         assert.equal(status, 'pending');
         created[mode] = { jobId, status };
       }
-      const i2v = (await stack.ledger.getJob(created.i2v.jobId))!;
+      const i2v = (await stack.ledger.getJob(created.i2v.jobId))! as JobRecord & { request: VideoRequest };
       assert.deepEqual(
         {
           model: i2v.request.model,

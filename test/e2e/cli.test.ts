@@ -12,6 +12,8 @@ import path from 'node:path';
 import { describe, it } from 'node:test';
 import { promisify } from 'node:util';
 import { startTestStack } from '../support/stack.js';
+import type { VideoRequest } from '../../src/domain/index.js';
+import type { JobRecord } from '../../src/ledger/index.js';
 
 const execFileAsync = promisify(execFile);
 const veoBin = path.resolve(import.meta.dirname, '../../bin/veo.js');
@@ -82,7 +84,7 @@ describe('veo CLI', () => {
     );
     const jobId = /^(job_\w+)/m.exec(gen.stdout)?.[1];
     assert.ok(jobId, gen.stdout);
-    const job = await stack.ledger.getJob(jobId);
+    const job = (await stack.ledger.getJob(jobId)) as (JobRecord & { request: VideoRequest }) | null;
     assert.deepEqual(
       {
         model: job?.request.model,

@@ -17,6 +17,8 @@ function jobView(id: string, state: JobState, version: number): JobView {
     id,
     state,
     model: 'veo3_fast',
+    kind: 'video',
+    mode: 'text-to-video',
     prompt: 'A red fox',
     price: 80,
     charged: null,

@@ -278,7 +278,11 @@ void describe('s3 storage on gofakes3', () => {
         ttlSeconds: 3600,
         clock: () => now,
       });
-      const first = await links.link('j1', { variant: 'original', key: 'videos/j1/original.mp4' });
+      const first = await links.link('j1', {
+        variant: 'original',
+        key: 'videos/j1/original.mp4',
+        contentType: 'video/mp4',
+      });
       const url = new URL(first.url);
       assert.equal(url.origin, new URL(server!.endpoint).origin);
       assert.equal(url.pathname, `/${Bucket}/videos/j1/original.mp4`);
@@ -298,12 +302,24 @@ void describe('s3 storage on gofakes3', () => {
 
       now = new Date('2026-12-01T10:04:59Z');
       assert.equal(
-        (await links.link('j1', { variant: 'original', key: 'videos/j1/original.mp4' })).url,
+        (
+          await links.link('j1', {
+            variant: 'original',
+            key: 'videos/j1/original.mp4',
+            contentType: 'video/mp4',
+          })
+        ).url,
         first.url,
       );
       now = new Date('2026-12-01T10:05:00Z');
       assert.notEqual(
-        (await links.link('j1', { variant: 'original', key: 'videos/j1/original.mp4' })).url,
+        (
+          await links.link('j1', {
+            variant: 'original',
+            key: 'videos/j1/original.mp4',
+            contentType: 'video/mp4',
+          })
+        ).url,
         first.url,
       );
 
@@ -316,7 +332,13 @@ void describe('s3 storage on gofakes3', () => {
         clock: () => now,
       });
       const viaCdn = new URL(
-        (await cdn.link('j1', { variant: 'original', key: 'videos/j1/original.mp4' })).url,
+        (
+          await cdn.link('j1', {
+            variant: 'original',
+            key: 'videos/j1/original.mp4',
+            contentType: 'video/mp4',
+          })
+        ).url,
       );
       assert.equal(viaCdn.origin, 'https://cdn.example.com');
       assert.equal(viaCdn.pathname, `/${Bucket}/videos/j1/original.mp4`);

@@ -28,7 +28,7 @@ describe('generateVideo: callback and polling', () => {
       const sha = createHash('sha256').update(bytes).digest('hex');
       assert.equal(sha, file.sha256);
       assert.equal(bytes.length, file.size);
-      assert.equal(sha, stack.simulator!.videoSha256(taskId, file.variant));
+      assert.equal(sha, stack.simulator!.videoSha256(taskId, file.variant as 'original' | '1080p'));
       assert.equal(bytes.subarray(4, 8).toString('latin1'), 'ftyp');
     }
 

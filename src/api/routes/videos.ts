@@ -1,4 +1,7 @@
-/** /v1/videos: create, read, list, cancel, follow (SSE), download (range requests). */
+/**
+ * /v1/videos: create, read, list, cancel, follow (SSE), download (range requests) — the routes of
+ * every job, the Market models' included; POST /v1/images creates image jobs, read here too.
+ */
 import { z } from 'zod';
 import type { Request } from 'express';
 import { contentPath, isFinalState } from '../../domain/index.js';
@@ -7,6 +10,7 @@ import { HttpProblem } from '../problem.js';
 import { defineRoute } from '../route.js';
 import {
   ContentQuery,
+  CreateImageBody,
   CreateVideoBody,
   JobIdParams,
   JobListSchema,
@@ -17,6 +21,7 @@ import {
 import type { VideoService } from '../../services/videos.js';
 import { signedJob } from '../content-auth.js';
 import { requestedRange, sendBytes } from '../http/range.js';
+import { fileName } from '../../services/content-links.js';
 import type { EventStreams } from '../http/event-streams.js';
 
 const IdempotencyKey = z.string().min(1).max(200);
@@ -52,10 +57,29 @@ export function videoRoutes(videos: VideoService, events: EventStreams) {
     defineRoute({
       method: 'post',
       path: '/v1/videos',
-      summary: 'Create a video job (credits are held at once; 402/429 if not)',
+      summary:
+        'Create a video job — Veo 3.1, or a Market video model (Kling 2.6, Sora 2) — credits are held at once; 402/429 if not',
       tags: ['videos'],
       auth: 'user',
       body: CreateVideoBody,
+      headers: createHeaders,
+      responses: {
+        202: { description: 'Accepted: credits held, job running', schema: JobSchema },
+        ...createProblems,
+      },
+      handler: async ({ body, req }) => {
+        const job = await videos.create(currentUser(req).id, body, idempotencyKey(req));
+        return { status: 202, body: job, headers: { location: `/v1/videos/${job.id}` } };
+      },
+    }),
+    defineRoute({
+      method: 'post',
+      path: '/v1/images',
+      summary:
+        'Create an image job (Nano Banana, Imagen 4): credits held at once; the job is then read, followed, downloaded and canceled at /v1/videos/{id}',
+      tags: ['videos'],
+      auth: 'user',
+      body: CreateImageBody,
       headers: createHeaders,
       responses: {
         202: { description: 'Accepted: credits held, job running', schema: JobSchema },
@@ -153,8 +177,8 @@ export function videoRoutes(videos: VideoService, events: EventStreams) {
       params: JobIdParams,
       query: ContentQuery,
       responses: {
-        200: { description: 'The MP4', contentType: 'video/mp4' },
-        206: { description: 'A byte range of the MP4', contentType: 'video/mp4' },
+        200: { description: 'The file: an MP4, or a PNG, JPEG or WebP image', contentType: 'video/mp4' },
+        206: { description: 'A byte range of the file', contentType: 'video/mp4' },
         401: problem('No credentials and no signed link'),
         403: problem('The signed link expired or its signature does not match'),
         404: problem('No such job or file'),
@@ -170,9 +194,9 @@ export function videoRoutes(videos: VideoService, events: EventStreams) {
           range: download.range,
           body: download.body,
           headers: {
-            'content-type': 'video/mp4',
+            'content-type': download.file.contentType,
             etag: `"${download.file.sha256}"`,
-            'content-disposition': `inline; filename="${id}-${variant}.mp4"`,
+            'content-disposition': `inline; filename="${fileName(id, variant, download.file.contentType)}"`,
           },
         });
         return undefined;
