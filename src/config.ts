@@ -207,6 +207,18 @@ const envSchema = z.object({
     .int()
     .positive()
     .default(5 * 60_000),
+
+  // KIE's balance watched (docs/operations.md#kie-balance): how often workers read it (a Temporal
+  // Schedule, whole seconds; 0 = off), the mark below which the spend breaker opens (0 = none; KIE's
+  // credits, which may be fractional), and whether a read back at the mark closes a breaker it opened.
+  KIE_BALANCE_EVERY_MS: z.coerce
+    .number()
+    .int()
+    .min(0)
+    .refine((v) => v === 0 || v >= 1000, 'must be 0 (off) or at least 1000')
+    .default(5 * 60_000),
+  KIE_BALANCE_LOW_WATER: z.coerce.number().finite().nonnegative().default(0),
+  KIE_BALANCE_AUTO_CLOSE: bool.default(false),
 });
 
 /** Rules across variables. Half an S3 key pair would silently fall back to the default chain. */
@@ -229,6 +241,13 @@ const checkedEnvSchema = envSchema.superRefine((env, ctx) => {
         message: `${key} + PRICE_HD must not exceed ${MAX_CREDITS}`,
       });
   }
+  // A mark nobody holds the balance against would look like protection without being any.
+  if (env.KIE_BALANCE_LOW_WATER > 0 && env.KIE_BALANCE_EVERY_MS === 0)
+    ctx.addIssue({
+      code: 'custom',
+      path: ['KIE_BALANCE_LOW_WATER'],
+      message: 'needs the balance watcher: KIE_BALANCE_EVERY_MS must not be 0',
+    });
   const pair = ['S3_ACCESS_KEY_ID', 'S3_SECRET_ACCESS_KEY'] as const;
   for (const [set, missing] of [pair, [pair[1], pair[0]]] as const) {
     if (env[set] && !env[missing])

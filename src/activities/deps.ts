@@ -33,4 +33,10 @@ export interface ActivityDeps {
   kiePace: KiePace;
   /** A hold whose workflow cannot be found is left alone this long (its workflow may be starting). */
   reconcileGraceMs: number;
+  /**
+   * The balance watcher's rules (KIE_BALANCE_LOW_WATER, KIE_BALANCE_AUTO_CLOSE): below `lowWater`
+   * (0 = no mark) the spend breaker opens; `autoClose` lets a later read at or above it close a
+   * breaker the watcher opened. Default: no mark.
+   */
+  kieBalanceWatch?: { lowWater: number; autoClose: boolean };
 }

@@ -1,7 +1,11 @@
-/** The activities of generateVideo, of the reconciler and of notifyCustomer, built from their dependencies. */
+/**
+ * The activities of generateVideo, of the reconciler, of notifyCustomer and of the KIE balance watcher,
+ * built from their dependencies.
+ */
 import { createArchiveActivity } from './archive-activity.js';
 import type { ActivityDeps } from './deps.js';
 import { createKieActivities } from './kie-activities.js';
+import { createKieBalanceActivity } from './kie-balance-activity.js';
 import { createLedgerActivities } from './ledger-activities.js';
 import { createNotifyActivity } from './notify-activity.js';
 import { withPublicFailures } from './public-failures.js';
@@ -23,5 +27,6 @@ export function createVideoActivities(deps: ActivityDeps) {
     ),
     ...createReconcileActivity(deps),
     ...createNotifyActivity(deps),
+    ...createKieBalanceActivity(deps),
   };
 }

@@ -70,7 +70,7 @@ export function createKieActivities(deps: ActivityDeps) {
         await ledger.recordKieSubmission(slotId, ambiguous ? 'ambiguous' : 'refused');
         if (err.code === 402) {
           // Our KIE account is out of credits: stop taking jobs until an operator tops up and closes it.
-          await ledger.openBreaker(`KIE answered 402: ${err.msg}`);
+          await ledger.openBreaker(`KIE answered 402: ${err.msg}`, 'kie_402');
           logger.error({ jobId: args.jobId }, 'KIE account out of credits: spend breaker opened');
         }
         if (ambiguous) {

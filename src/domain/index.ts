@@ -5,3 +5,4 @@ export * from './job.js';
 export * from './job-view.js';
 export * from './errors.js';
 export * from './job-event.js';
+export * from './breaker.js';

@@ -94,7 +94,8 @@ export const REJECTION_MEANING: Readonly<Record<RejectionReason, string>> = {
   insufficient_credits: "the user's available credits do not cover the price",
   concurrency_cap: 'the user already has as many jobs holding credits as allowed',
   daily_cap: "the price would take the user's credits reserved today past the daily cap",
-  breaker_open: 'the operator (or a KIE 402) opened the spend breaker: no new generations',
+  breaker_open:
+    "the spend breaker is open (an operator, a KIE 402, or KIE's balance below the low-water mark): no new generations",
 };
 
 export const isRejectionReason = (code: unknown): code is RejectionReason =>

@@ -146,6 +146,13 @@ export async function startKieSimulator(options: SimOptions = {}): Promise<KieSi
     }
     if (url.pathname === '/_sim/faults' && req.method === 'GET')
       return json(200, { faults: ctx.scenario.faults });
+    if (url.pathname === '/_sim/credits' && req.method === 'POST') {
+      const body = await readJsonObject(req);
+      const credits = body instanceof Error ? undefined : body.credits;
+      if (!isCredits(credits)) return json(400, { error: 'credits must be a finite number of at least 0' });
+      ctx.account.set(credits);
+      return json(200, { credits: ctx.account.balance() });
+    }
     if (url.pathname === '/_sim/stats' && req.method === 'GET')
       return json(200, { ...stats(), credits: ctx.account.balance() });
     // Every Veo generation received, e.g. to prove that no job submitted its video twice.
@@ -227,6 +234,12 @@ export async function startKieSimulator(options: SimOptions = {}): Promise<KieSi
       return sha;
     },
     credits: () => ctx.account.balance(),
+    setCredits(credits) {
+      if (!isCredits(credits)) throw new RangeError('credits must be a finite number of at least 0');
+      ctx.account.set(credits);
+    },
     stats,
   };
 }
+
+const isCredits = (v: unknown): v is number => typeof v === 'number' && Number.isFinite(v) && v >= 0;

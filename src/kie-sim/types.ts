@@ -181,5 +181,7 @@ export interface KieSimulator {
   /** Hex SHA-256 of the bytes served for that file (the video's; the not-mp4 fault serves a page instead). */
   videoSha256(taskId: string, variant: VideoVariant): string;
   credits(): number;
+  /** Sets the account's balance (also POST /_sim/credits with `{"credits": n}`). */
+  setCredits(credits: number): void;
   stats(): SimStats;
 }

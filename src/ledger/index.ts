@@ -1,6 +1,7 @@
 /**
- * The ledger: users and API keys, credits, the spend breaker and job records — one object over one
- * database (PGlite or a Postgres server, see src/db). Prices are not here: callers pass amounts.
+ * The ledger: users and API keys, credits, the spend breaker, KIE's balance and job records — one
+ * object over one database (PGlite or a Postgres server, see src/db). Prices are not here: callers
+ * pass amounts.
  */
 import { migrate, type Db } from '../db/index.js';
 import { createAccountOperations } from './accounts.js';
@@ -11,6 +12,7 @@ import { checkInvariants } from './invariants.js';
 import { createHdOnDemandSettlement } from './hd-on-demand.js';
 import { createJobSettlement } from './job-settlement.js';
 import { createJobStore } from './jobs.js';
+import { createKieBalanceStore } from './kie-balance.js';
 import { createKieSubmissionStore } from './kie-submissions.js';
 import { createReconciliationStore } from './reconciliations.js';
 import { createBreakerStore } from './spend-breaker.js';
@@ -46,6 +48,7 @@ export async function createLedger(db: Db, opts: LedgerOptions = {}) {
     ...createHdOnDemandSettlement(db, clock),
     ...createReconciliationStore(db, clock),
     ...createKieSubmissionStore(db),
+    ...createKieBalanceStore(db, clock),
     ...createCustomerWebhookStore(db, clock),
     checkInvariants: () => checkInvariants(db),
   };

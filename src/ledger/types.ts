@@ -1,5 +1,6 @@
 /** What the ledger hands out: plain objects with camelCase fields, numbers for credits, Dates. */
 import type {
+  BreakerSource,
   JobError,
   JobProgress,
   JobState,
@@ -66,6 +67,21 @@ export interface Breaker {
   open: boolean;
   reason: string | null;
   openedAt: Date | null;
+  /** Who opened it; null while closed, and for one opened before migration 8 recorded it. */
+  openedBy: BreakerSource | null;
+}
+
+/**
+ * KIE's balance as the watcher last saw it (src/ledger/kie-balance.ts). `credits` and `checkedAt` are
+ * the last good read's (null: none yet); `error` is the last read's failure, null once a read succeeds.
+ */
+export interface KieBalance {
+  credits: number | null;
+  checkedAt: Date | null;
+  /** The low-water mark that read was held against; null = none (KIE_BALANCE_LOW_WATER 0). */
+  lowWater: number | null;
+  error: string | null;
+  errorAt: Date | null;
 }
 
 export interface JobRecord {

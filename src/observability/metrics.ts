@@ -1,6 +1,6 @@
 /** Prometheus metrics (prom-client), one registry per process, scraped at GET /metrics. */
 import { Counter, Gauge, Histogram, Registry, collectDefaultMetrics } from 'prom-client';
-import type { ReconcilerStats } from '../ledger/index.js';
+import type { KieBalance, ReconcilerStats } from '../ledger/index.js';
 
 export function createMetrics() {
   const registry = new Registry();
@@ -89,17 +89,7 @@ export type Metrics = ReturnType<typeof createMetrics>;
  */
 export function observeReconciler(metrics: Metrics, read: () => Promise<ReconcilerStats>): void {
   const registers = [metrics.registry];
-  // One database read per scrape, shared by the three metrics below. Database down: the last values
-  // stay (a scrape must not fail as a whole; /readyz reports the database).
-  let last: ReconcilerStats = { reconciled: [], lastSweepAt: null, sweeps: 0 };
-  let pending: Promise<ReconcilerStats> | null = null;
-  const stats = () => {
-    pending ??= read()
-      .then((s) => (last = s))
-      .catch(() => last)
-      .finally(() => setTimeout(() => (pending = null), 0));
-    return pending;
-  };
+  const stats = sharedRead<ReconcilerStats>(read, { reconciled: [], lastSweepAt: null, sweeps: 0 });
   new Counter({
     name: 'veo_reconciled_total',
     help: 'Jobs (kind=job: workflow closed) and holds (kind=hold: no workflow) settled by the reconciler, by reason',
@@ -129,4 +119,64 @@ export function observeReconciler(metrics: Metrics, read: () => Promise<Reconcil
       this.set(last ? last.getTime() / 1000 : 0);
     },
   });
+}
+
+/**
+ * KIE's balance as the watcher last stored it (docs/operations.md#kie-balance), read from the database
+ * at each scrape for the same reason as the reconciler's figures: the watcher runs in a worker. Before
+ * the first good read the balance is NaN, not 0 (an empty account), and the timestamps 0.
+ */
+export function observeKieBalance(metrics: Metrics, read: () => Promise<KieBalance>): void {
+  const registers = [metrics.registry];
+  const empty: KieBalance = { credits: null, checkedAt: null, lowWater: null, error: null, errorAt: null };
+  const balance = sharedRead(read, empty);
+  const seconds = (d: Date | null) => (d ? d.getTime() / 1000 : 0);
+  new Gauge({
+    name: 'veo_kie_balance_credits',
+    help: "KIE's account balance at the last good read (NaN: none yet)",
+    registers,
+    async collect() {
+      this.set((await balance()).credits ?? NaN);
+    },
+  });
+  new Gauge({
+    name: 'veo_kie_balance_checked_timestamp_seconds',
+    help: "When KIE's balance was last read successfully (0: never)",
+    registers,
+    async collect() {
+      this.set(seconds((await balance()).checkedAt));
+    },
+  });
+  new Gauge({
+    name: 'veo_kie_balance_low_water_credits',
+    help: 'The low-water mark the last read was held against (0: none); below it the spend breaker opens',
+    registers,
+    async collect() {
+      this.set((await balance()).lowWater ?? 0);
+    },
+  });
+  new Gauge({
+    name: 'veo_kie_balance_check_failing',
+    help: "1 when the last read of KIE's balance failed (the admin API says why), else 0",
+    registers,
+    async collect() {
+      this.set((await balance()).error ? 1 : 0);
+    },
+  });
+}
+
+/**
+ * One database read per scrape, shared by the metrics that use it. Database down: the last values stay
+ * (a scrape must not fail as a whole; /readyz reports the database).
+ */
+function sharedRead<T>(read: () => Promise<T>, initial: T): () => Promise<T> {
+  let last = initial;
+  let pending: Promise<T> | null = null;
+  return () => {
+    pending ??= read()
+      .then((v) => (last = v))
+      .catch(() => last)
+      .finally(() => setTimeout(() => (pending = null), 0));
+    return pending;
+  };
 }

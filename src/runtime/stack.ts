@@ -17,12 +17,18 @@ import { createKieClient } from '../kie/index.js';
 import { startKieSimulator, type KieSimulator, type SimOptions } from '../kie-sim/index.js';
 import { createLedger, type Ledger } from '../ledger/index.js';
 import { createLogger, type Logger } from '../observability/logger.js';
-import { createMetrics, observeReconciler, type Metrics } from '../observability/metrics.js';
+import {
+  createMetrics,
+  observeKieBalance,
+  observeReconciler,
+  type Metrics,
+} from '../observability/metrics.js';
 import { createStorage } from './storage.js';
 import type { VideoStorage } from '../storage/index.js';
 import { provisionTemporalCli } from '../temporal/cli-provision.js';
 import { startDevServer, type DevServer } from '../temporal/dev-server.js';
 import { createVideoWorker, type VideoWorker } from '../worker/create-worker.js';
+import { ensureKieBalanceSchedule } from '../worker/kie-balance-schedule.js';
 import { ensureReconcileSchedule } from '../worker/reconcile-schedule.js';
 import type { Timing } from '../workflows/job-types.js';
 import { loadOrCreateSecret } from './secrets.js';
@@ -178,8 +184,10 @@ export async function startStack(opts: StackOptions): Promise<Stack> {
     let apiRoutes: readonly RouteSpec[] = [];
     let publicBaseUrl = env.PUBLIC_BASE_URL ?? null;
     if (roles.api) {
-      // The reconciler runs in workers; its figures are in the database, published where /metrics is.
+      // The reconciler and the balance watcher run in workers; what they find is in the database,
+      // published where /metrics is.
       observeReconciler(metrics, () => ledger.reconcilerStats());
+      observeKieBalance(metrics, () => ledger.kieBalance());
       const app = createApp({
         temporal: client,
         taskQueue: env.TEMPORAL_TASK_QUEUE,
@@ -257,6 +265,7 @@ export async function startStack(opts: StackOptions): Promise<Stack> {
           maxDownloadBytes: env.ARCHIVE_MAX_BYTES,
           temporal: client,
           reconcileGraceMs: env.RECONCILE_GRACE_MS,
+          kieBalanceWatch: { lowWater: env.KIE_BALANCE_LOW_WATER, autoClose: env.KIE_BALANCE_AUTO_CLOSE },
           kiePace: opts.kiePace ?? kiePaceOf(env.KIE_GENERATIONS_PER_10S),
         },
       });
@@ -273,6 +282,11 @@ export async function startStack(opts: StackOptions): Promise<Stack> {
       await ensureReconcileSchedule(client, {
         taskQueue: env.TEMPORAL_TASK_QUEUE,
         everyMs: env.RECONCILE_EVERY_MS,
+        logger,
+      });
+      await ensureKieBalanceSchedule(client, {
+        taskQueue: env.TEMPORAL_TASK_QUEUE,
+        everyMs: env.KIE_BALANCE_EVERY_MS,
         logger,
       });
       checkpoint();

@@ -1,13 +1,15 @@
 /**
- * The operator's actions: users and API keys, credit grants, the spend breaker, customers' webhooks.
+ * The operator's actions: users and API keys, credit grants, the spend breaker (with KIE's balance, which
+ * can open it), customers' webhooks.
  * Each is one ledger transaction; a missing user is the domain's NotFound. Knows nothing of HTTP.
  */
-import { InvalidInput, NotFound } from '../domain/index.js';
+import { InvalidInput, NotFound, type BreakerSource } from '../domain/index.js';
 import {
   CreditLimitError,
   UnknownUserError,
   type Balance,
   type Breaker,
+  type KieBalance,
   type Ledger,
   type WebhookSettings,
 } from '../ledger/index.js';
@@ -35,10 +37,24 @@ export interface WebhookView {
   secret?: string;
 }
 
+/** KIE's balance as the watcher last read it (docs/operations.md#kie-balance). */
+export interface KieBalanceView {
+  /** The last good read; null before the first. */
+  credits: number | null;
+  checkedAt: string | null;
+  /** The low-water mark that read was held against; null = none. */
+  lowWater: number | null;
+  /** Why the last read failed; null when it succeeded. */
+  error: string | null;
+  errorAt: string | null;
+}
+
 export interface BreakerView {
   open: boolean;
   reason: string | null;
   openedAt: string | null;
+  openedBy: BreakerSource | null;
+  kieBalance: KieBalanceView;
 }
 
 export function createAdminService({ ledger, userDefaults, ...deps }: AdminServiceDeps) {
@@ -114,13 +130,14 @@ export function createAdminService({ ledger, userDefaults, ...deps }: AdminServi
       return webhookView(found(await ledger.setWebhookSecret(userId, sealer.seal(secret, userId))), secret);
     },
 
-    breaker: async (): Promise<BreakerView> => breakerView(await ledger.breaker()),
+    breaker: async (): Promise<BreakerView> => breakerView(await ledger.breaker(), await ledger.kieBalance()),
 
+    /** An operator's opening is never closed by the balance watcher; closing closes whoever opened it. */
     async setBreaker(s: { open: boolean; reason?: string | undefined }): Promise<BreakerView> {
       const b = s.open
-        ? await ledger.openBreaker(s.reason ?? 'opened by an operator')
+        ? await ledger.openBreaker(s.reason ?? 'opened by an operator', 'operator')
         : await ledger.closeBreaker();
-      return breakerView(b);
+      return breakerView(b, await ledger.kieBalance());
     },
   };
 }
@@ -143,8 +160,22 @@ function webhookView(s: WebhookSettings, secret?: string): WebhookView {
   };
 }
 
-function breakerView(b: Breaker): BreakerView {
-  return { open: b.open, reason: b.reason, openedAt: b.openedAt ? b.openedAt.toISOString() : null };
+const iso = (d: Date | null) => d?.toISOString() ?? null;
+
+function breakerView(b: Breaker, k: KieBalance): BreakerView {
+  return {
+    open: b.open,
+    reason: b.reason,
+    openedAt: iso(b.openedAt),
+    openedBy: b.openedBy,
+    kieBalance: {
+      credits: k.credits,
+      checkedAt: iso(k.checkedAt),
+      lowWater: k.lowWater,
+      error: k.error,
+      errorAt: iso(k.errorAt),
+    },
+  };
 }
 
 export type AdminService = ReturnType<typeof createAdminService>;

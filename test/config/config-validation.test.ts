@@ -26,4 +26,20 @@ describe('config validation', () => {
     refused({ PRICE_VEO3_FAST: String(MAX_CREDITS), PRICE_HD: '1' }, 'PRICE_VEO3_FAST');
     assert.equal(loadConfig({ PRICE_VEO3: String(MAX_CREDITS - 5) }).prices.veo3, MAX_CREDITS - 5);
   });
+
+  it("KIE's balance watcher: a period of 0 (off) or at least a second; a low-water mark needs it on", () => {
+    const env = loadConfig({}).env;
+    assert.deepEqual(
+      [env.KIE_BALANCE_EVERY_MS, env.KIE_BALANCE_LOW_WATER, env.KIE_BALANCE_AUTO_CLOSE],
+      [300_000, 0, false],
+    );
+    refused({ KIE_BALANCE_EVERY_MS: '500' }, 'KIE_BALANCE_EVERY_MS');
+    refused({ KIE_BALANCE_EVERY_MS: '-1' }, 'KIE_BALANCE_EVERY_MS');
+    refused({ KIE_BALANCE_LOW_WATER: '-5' }, 'KIE_BALANCE_LOW_WATER');
+    refused({ KIE_BALANCE_EVERY_MS: '0', KIE_BALANCE_LOW_WATER: '100' }, 'KIE_BALANCE_LOW_WATER');
+    refused({ KIE_BALANCE_AUTO_CLOSE: 'maybe' }, 'KIE_BALANCE_AUTO_CLOSE');
+    const on = loadConfig({ KIE_BALANCE_LOW_WATER: '250.5', KIE_BALANCE_AUTO_CLOSE: 'true' }).env;
+    assert.deepEqual([on.KIE_BALANCE_LOW_WATER, on.KIE_BALANCE_AUTO_CLOSE], [250.5, true]);
+    assert.equal(loadConfig({ KIE_BALANCE_EVERY_MS: '0' }).env.KIE_BALANCE_EVERY_MS, 0);
+  });
 });

@@ -6,7 +6,7 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import { assertProblem, client, VALID_BODY } from '../support/api-client.js';
-import { ADMIN_KEY, startFakeApp } from '../support/fake-app.js';
+import { ADMIN_KEY, CLOSED_BREAKER, startFakeApp } from '../support/fake-app.js';
 
 const page = { data: [], nextCursor: null };
 
@@ -29,7 +29,7 @@ void describe('HTTP layer: authentication', () => {
 
   void it('admin routes need the admin key: a user key or a wrong key → 401', async (t) => {
     const app = await startFakeApp(t, {
-      admin: { breaker: async () => ({ open: false, reason: null, openedAt: null }) },
+      admin: { breaker: async () => CLOSED_BREAKER },
     });
     const user = await app.user();
     for (const key of [null, user.apiKey, `${ADMIN_KEY}x`]) {

@@ -9,7 +9,7 @@ import { randomBytes } from 'node:crypto';
 import { describe, it } from 'node:test';
 import type { Ledger } from '../../src/ledger/index.js';
 import { assertProblem, client } from '../support/api-client.js';
-import { ADMIN_KEY, startFakeApp } from '../support/fake-app.js';
+import { ADMIN_KEY, CLOSED_BREAKER, startFakeApp } from '../support/fake-app.js';
 
 const page = { data: [], nextCursor: null };
 const randomKey = () => `veo_sk_${randomBytes(24).toString('base64url')}`;
@@ -60,7 +60,7 @@ void describe('HTTP layer: rate limits before the key lookup', () => {
   void it('failed admin authentications are limited per address; past the budget the right key waits too', async (t) => {
     const app = await startFakeApp(
       t,
-      { admin: { breaker: async () => ({ open: false, reason: null, openedAt: null }) } },
+      { admin: { breaker: async () => CLOSED_BREAKER } },
       { rateLimitPerMinute: 3 },
     );
     const admin = client(app, ADMIN_KEY);

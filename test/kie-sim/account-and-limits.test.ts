@@ -24,6 +24,25 @@ void describe('credits', () => {
     assert.equal(dataOf<number>(await api(s, 'GET', '/api/v1/chat/credit')), 50);
   });
 
+  void it('POST /_sim/credits sets the balance GET /chat/credit answers; a bad value → 400, unchanged', async () => {
+    const s = await sim({ credits: 1000 });
+    const post = (body: unknown) =>
+      fetch(`${s.url}/_sim/credits`, {
+        method: 'POST',
+        headers: { 'content-type': 'application/json' },
+        body: JSON.stringify(body),
+      });
+    const set = await post({ credits: 42.5 });
+    assert.equal(set.status, 200);
+    assert.deepEqual(await set.json(), { credits: 42.5 });
+    assert.equal(dataOf<number>(await api(s, 'GET', '/api/v1/chat/credit')), 42.5);
+    for (const bad of [{ credits: -1 }, { credits: 'lots' }, {}]) assert.equal((await post(bad)).status, 400);
+    assert.equal(s.credits(), 42.5);
+    s.setCredits(0);
+    assert.equal(dataOf<number>(await api(s, 'GET', '/api/v1/chat/credit')), 0);
+    assert.throws(() => s.setCredits(Number.NaN), RangeError);
+  });
+
   void it('a failed generation is refunded', async () => {
     const s = await sim({ credits: 1000, faults: { outcome: { successFlag: 3, errorCode: 501 } } });
     const taskId = await generate(s, { model: 'veo3_fast' });

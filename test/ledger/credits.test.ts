@@ -125,17 +125,24 @@ forEachDatabase('credits', (t) => {
   void it('the spend breaker refuses every new hold until closed; open holds still settle', async () => {
     const user = await t.fundedUser(1000);
     await t.ledger.reserve({ jobId: 'before', userId: user.id, amount: 10 });
-    const opened = await t.ledger.openBreaker('KIE answered 402');
-    assert.deepEqual(opened, { open: true, reason: 'KIE answered 402', openedAt: t.now });
-    // Opening again keeps the first reason and time.
+    const opened = await t.ledger.openBreaker('KIE answered 402', 'kie_402');
+    assert.deepEqual(opened, {
+      open: true,
+      reason: 'KIE answered 402',
+      openedAt: t.now,
+      openedBy: 'kie_402',
+    });
+    // Opening again keeps the first reason, time and opener.
     t.now = new Date(t.now.getTime() + 60_000);
     assert.deepEqual(await t.ledger.openBreaker('again'), opened);
+    assert.deepEqual(await t.ledger.openBreaker('again', 'kie_balance'), opened);
     const r = await t.ledger.reserve({ jobId: 'a', userId: user.id, amount: 10 });
     assert.equal(!r.ok && r.reason, 'breaker_open');
     assert.match(!r.ok ? r.message : '', /KIE answered 402/);
     assert.deepEqual(await t.ledger.capture('before'), { applied: true, outcome: 'captured' });
-    assert.deepEqual(await t.ledger.closeBreaker(), { open: false, reason: null, openedAt: null });
-    assert.deepEqual(await t.ledger.breaker(), { open: false, reason: null, openedAt: null });
+    const closed = { open: false, reason: null, openedAt: null, openedBy: null };
+    assert.deepEqual(await t.ledger.closeBreaker(), closed);
+    assert.deepEqual(await t.ledger.breaker(), closed);
     assert.equal((await t.ledger.reserve({ jobId: 'a', userId: user.id, amount: 10 })).ok, true);
   });
 

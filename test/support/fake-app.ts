@@ -15,10 +15,20 @@ import { loadConfig } from '../../src/config.js';
 import { createLedger, type Ledger } from '../../src/ledger/index.js';
 import { createLogger } from '../../src/observability/logger.js';
 import { createMetrics } from '../../src/observability/metrics.js';
+import type { BreakerView } from '../../src/services/admin.js';
 import { createLocalStorage } from '../../src/storage/index.js';
 import { openScratchDb } from './databases.js';
 
 export const ADMIN_KEY = 'fake-app-admin-key';
+
+/** What a fake admin service answers for GET /admin/breaker: closed, KIE's balance never read. */
+export const CLOSED_BREAKER: BreakerView = {
+  open: false,
+  reason: null,
+  openedAt: null,
+  openedBy: null,
+  kieBalance: { credits: null, checkedAt: null, lowWater: null, error: null, errorAt: null },
+};
 
 /** Every method of every service, failing unless replaced: a request that should stop earlier must not get here. */
 function unexpected<S extends object>(name: string, given: Partial<S>): S {

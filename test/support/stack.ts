@@ -17,6 +17,7 @@ import type { KiePace } from '../../src/ledger/index.js';
 import { startStack, type Stack } from '../../src/runtime/stack.js';
 import { priceOf } from '../../src/services/pricing.js';
 import { startVideoJob, waitForJob, type StartJobArgs } from '../../src/services/video-jobs.js';
+import { kieBalanceScheduleId } from '../../src/worker/kie-balance-schedule.js';
 import { reconcileScheduleId } from '../../src/worker/reconcile-schedule.js';
 import type { VideoRequest } from '../../src/domain/index.js';
 import { videoWorkflowId, type Timing } from '../../src/workflows/job-types.js';
@@ -110,11 +111,13 @@ export async function startTestStack(t: TestContext, opts: TestStackOptions = {}
     ...(opts.kiePace ? { kiePace: opts.kiePace } : {}),
   });
   t.after(async () => {
-    // The worker created the reconciler's schedule for this task queue; the shared server outlives us.
-    await stack.temporal.client.schedule
-      .getHandle(reconcileScheduleId(taskQueue))
-      .delete()
-      .catch(() => undefined);
+    // The worker created the reconciler's and the balance watcher's schedules for this task queue; the
+    // shared server outlives us.
+    for (const id of [reconcileScheduleId(taskQueue), kieBalanceScheduleId(taskQueue)])
+      await stack.temporal.client.schedule
+        .getHandle(id)
+        .delete()
+        .catch(() => undefined);
     await stack.close();
     await rm(dataDir, { recursive: true, force: true });
   });

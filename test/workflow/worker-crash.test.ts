@@ -16,6 +16,7 @@ import { loadConfig } from '../../src/config.js';
 import { startKieSimulator, type SimOptions } from '../../src/kie-sim/index.js';
 import { startStack } from '../../src/runtime/stack.js';
 import { startVideoJob, waitForJob } from '../../src/services/video-jobs.js';
+import { kieBalanceScheduleId } from '../../src/worker/kie-balance-schedule.js';
 import { reconcileScheduleId } from '../../src/worker/reconcile-schedule.js';
 import { progressQuery } from '../../src/workflows/definitions.js';
 import { FAST_TIMING, STACK_SIM, videoRequest } from '../support/stack.js';
@@ -56,11 +57,15 @@ async function crashRig(t: TestContext, name: string, sim: Partial<SimOptions>) 
   // This process runs the API (webhook) only; workers are child processes we can kill.
   const api = await startStack({ config: loadConfig(env), roles: { api: true, worker: false } });
   t.after(async () => {
-    // The workers created the reconciler's schedule for this task queue.
-    await api.temporal.client.schedule
-      .getHandle(reconcileScheduleId(env.TEMPORAL_TASK_QUEUE))
-      .delete()
-      .catch(() => undefined);
+    // The workers created the reconciler's and the balance watcher's schedules for this task queue.
+    for (const id of [
+      reconcileScheduleId(env.TEMPORAL_TASK_QUEUE),
+      kieBalanceScheduleId(env.TEMPORAL_TASK_QUEUE),
+    ])
+      await api.temporal.client.schedule
+        .getHandle(id)
+        .delete()
+        .catch(() => undefined);
     await api.close();
   });
   const workerEnv = { ...process.env, ...env, PUBLIC_BASE_URL: api.apiUrl! };

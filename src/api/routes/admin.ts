@@ -1,5 +1,9 @@
-/** Operator API (admin key): users and API keys, credit grants, customers' webhooks, the global spend breaker. */
+/**
+ * Operator API (admin key): users and API keys, credit grants, customers' webhooks, the global spend
+ * breaker and KIE's balance.
+ */
 import { z } from 'zod';
+import { BreakerSourceSchema } from '../../domain/index.js';
 import type { AdminService } from '../../services/admin.js';
 import { defineRoute } from '../route.js';
 import {
@@ -14,10 +18,29 @@ import {
   WebhookSchema,
 } from '../schemas.js';
 
+const KieBalance = z
+  .object({
+    credits: z
+      .number()
+      .nullable()
+      .meta({ description: "KIE's balance at the last good read; null before the first" }),
+    checkedAt: z.string().nullable().meta({ description: 'When that read was made' }),
+    lowWater: z
+      .number()
+      .nullable()
+      .meta({ description: 'KIE_BALANCE_LOW_WATER as that read applied it; null = no mark' }),
+    error: z.string().nullable().meta({ description: 'Why the last read failed; null when it succeeded' }),
+    errorAt: z.string().nullable(),
+  })
+  .meta({ description: "KIE's account balance, read by the workers' balance watcher" });
 const Breaker = z.object({
   open: z.boolean(),
   reason: z.string().nullable(),
   openedAt: z.string().nullable(),
+  openedBy: BreakerSourceSchema.nullable().meta({
+    description: 'Who opened it: null while closed (or opened before this was recorded)',
+  }),
+  kieBalance: KieBalance,
 });
 const ApiKey = z.object({ id: z.string(), apiKey: z.string(), prefix: z.string() });
 /** A new user with its first key: `keyId` is what DELETE /admin/keys/:keyId revokes. */
@@ -124,7 +147,7 @@ export function adminRoutes(admin: AdminService) {
     defineRoute({
       method: 'get',
       path: '/admin/breaker',
-      summary: 'The global spend breaker',
+      summary: "The global spend breaker: open or not, why, who opened it; and KIE's balance as last read",
       tags: ['admin'],
       auth: 'admin',
       responses: { 200: { description: 'State', schema: Breaker } },

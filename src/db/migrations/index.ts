@@ -6,6 +6,7 @@ import { creditParts } from './004-credit-parts.js';
 import { customerWebhooks } from './005-customer-webhooks.js';
 import { kiePacing } from './006-kie-pacing.js';
 import { kieSubmissionTask } from './007-kie-submission-task.js';
+import { kieBalance } from './008-kie-balance.js';
 import { jobKieCredits } from './009-job-kie-credits.js';
 import type { Migration } from './migration.js';
 
@@ -19,5 +20,6 @@ export const MIGRATIONS: readonly Migration[] = [
   customerWebhooks,
   kiePacing,
   kieSubmissionTask,
+  kieBalance,
   jobKieCredits,
 ];
