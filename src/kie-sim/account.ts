@@ -4,6 +4,8 @@ export interface Account {
   /** Takes `amount` if the balance covers it; false = answer 402 and charge nothing. */
   charge(amount: number): boolean;
   refund(amount: number): void;
+  /** Sets the balance (the control API's POST /_sim/credits, KieSimulator.setCredits). */
+  set(credits: number): void;
 }
 
 export const INSUFFICIENT_CREDITS = 'The current credits are insufficient. Please top up.';
@@ -19,6 +21,9 @@ export function createAccount(initial: number): Account {
     },
     refund(amount) {
       credits += amount;
+    },
+    set(value) {
+      credits = value;
     },
   };
 }
