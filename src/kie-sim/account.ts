@@ -4,7 +4,7 @@ export interface Account {
   /** Takes `amount` if the balance covers it; false = answer 402 and charge nothing. */
   charge(amount: number): boolean;
   refund(amount: number): void;
-  /** Sets the balance, as a top-up or KIE's billing would (tests move it between reads). */
+  /** Sets the balance (the control API's POST /_sim/credits, KieSimulator.setCredits). */
   set(credits: number): void;
 }
 

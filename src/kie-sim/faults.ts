@@ -12,7 +12,7 @@
  * - mix (per-task random faults, fault-mix.ts) is drawn at creation, between the scenario and the
  *   header; a header's mix is ignored.
  */
-import { fail, HD_PROCESSING, type Reply } from './envelope.js';
+import { fail, gatewayError, HD_PROCESSING, ok, type Reply } from './envelope.js';
 import { ENDPOINTS, isSimEndpoint } from './endpoints.js';
 import { drawMixedFaults, mixProblem } from './fault-mix.js';
 import type { Random } from './prng.js';
@@ -76,6 +76,20 @@ export function scriptedReply(scenario: SimFaults, header: SimFaults, endpoint: 
   return next.msg === undefined
     ? fail(next.code, ENDPOINT_MESSAGES[endpoint]?.[next.code])
     : fail(next.code, next.msg);
+}
+
+/**
+ * How a create request (generate, extend, createTask) answers once its task exists and is charged:
+ * normally `{taskId}`; under generateReply / generateReplyDelayMs, late or in a shape that leaves the
+ * caller unsure whether anything was created.
+ */
+export async function createdReply(scenario: SimFaults, header: SimFaults, taskId: string): Promise<Reply> {
+  const delayMs = header.generateReplyDelayMs ?? scenario.generateReplyDelayMs ?? 0;
+  if (delayMs > 0) await new Promise((r) => setTimeout(r, delayMs));
+  const shape = header.generateReply ?? scenario.generateReply;
+  if (shape === 'malformed') return ok({});
+  if (shape === 'gateway-error') return gatewayError(502);
+  return ok({ taskId });
 }
 
 /** The faults of a request that concerns an existing task (1080p, downloads). */

@@ -1,42 +1,59 @@
 /**
  * Result URLs and how their bytes go out. A URL is `<base>/files/<token>.<ext>`: the token maps to a
- * file (task + variant) and an expiry, so the same file can have several URLs with different
- * lifetimes (record-info's, and fresh ones from /common/download-url). An expired URL answers 403.
+ * file (task + variant + result index) and an expiry, so the same file can have several URLs with
+ * different lifetimes (record-info's, and fresh ones from /common/download-url). An expired URL
+ * answers 403.
  */
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import { parseRangeHeader } from '../storage/byte-range.js';
-import type { Media } from './media.js';
+import type { ImageFormat, Media } from './media.js';
 import type { Random } from './prng.js';
 import type { VideoVariant } from './types.js';
 
-export type FileVariant = VideoVariant | 'image';
+/** A video (Veo's variants; Sora's watermarked copy) or an image in one format. */
+export type FileVariant = VideoVariant | 'watermarked' | ImageFormat;
+
+/** Each variant's URL extension (KIE's own result URLs end in .mp4, .png, .jpg, .webp). */
+export const FILE_EXTENSIONS: Readonly<Record<FileVariant, string>> = {
+  original: 'mp4',
+  '1080p': 'mp4',
+  '4k': 'mp4',
+  watermarked: 'mp4',
+  png: 'png',
+  jpeg: 'jpg',
+  webp: 'webp',
+};
+
+export const isImageVariant = (v: FileVariant): v is ImageFormat =>
+  v === 'png' || v === 'jpeg' || v === 'webp';
 
 export interface FileEntry {
   token: string;
   taskId: string;
   variant: FileVariant;
+  /** Which of the task's results (a Market task may make several images); 0 for the first. */
+  index: number;
   expiresAt: number;
 }
 
 export interface FileStore {
-  mint(taskId: string, variant: FileVariant, ttlMs: number, from?: number): string;
+  mint(taskId: string, variant: FileVariant, ttlMs: number, from?: number, index?: number): string;
   /** The entry behind a URL this simulator minted (expired or not), else undefined. */
   fromUrl(url: string): FileEntry | undefined;
   byToken(token: string): FileEntry | undefined;
   /** A URL with this server's shape whose token was never minted (stale callbacks point at these). */
-  bogusUrl(ext: 'mp4' | 'jpg'): string;
+  bogusUrl(variant: FileVariant): string;
 }
 
-export const FILE_PATH = /^\/files\/([0-9a-f]{32})\.(mp4|jpg)$/;
+export const FILE_PATH = /^\/files\/([0-9a-f]{32})\.(mp4|jpg|png|webp)$/;
 
 export function createFileStore(baseUrl: () => string, rng: Random): FileStore {
   const files = new Map<string, FileEntry>();
-  const ext = (v: FileVariant) => (v === 'image' ? 'jpg' : 'mp4');
   return {
-    mint(taskId, variant, ttlMs, from = Date.now()) {
+    mint(taskId, variant, ttlMs, from = Date.now(), index = 0) {
       const token = rng.hex(32);
-      files.set(token, { token, taskId, variant, expiresAt: from + ttlMs });
-      return `${baseUrl()}/files/${token}.${ext(variant)}`;
+      files.set(token, { token, taskId, variant, index, expiresAt: from + ttlMs });
+      return `${baseUrl()}/files/${token}.${FILE_EXTENSIONS[variant]}`;
     },
     fromUrl(url) {
       let u: URL;
@@ -50,7 +67,7 @@ export function createFileStore(baseUrl: () => string, rng: Random): FileStore {
       return m ? files.get(m[1]!) : undefined;
     },
     byToken: (token) => files.get(token),
-    bogusUrl: (e) => `${baseUrl()}/files/${rng.hex(32)}.${e}`,
+    bogusUrl: (variant) => `${baseUrl()}/files/${rng.hex(32)}.${FILE_EXTENSIONS[variant]}`,
   };
 }
 

@@ -102,6 +102,7 @@ const options: SimOptions = {
           veo3_lite: duration,
           extend: duration,
           fourK: duration,
+          market: duration,
         },
       }
     : {}),

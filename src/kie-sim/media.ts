@@ -2,10 +2,21 @@
  * The bytes of simulated results. A video is the fixture MP4 followed by a `free` box — valid MP4
  * that players skip — holding the task id and variant, so every file hashes differently, and padded
  * with zeros up to the requested size for large-file tests. Videos are produced in chunks, never
- * whole in memory, so a multi-gigabyte `videoBytes` costs nothing until it is read.
+ * whole in memory, so a multi-gigabyte `videoBytes` costs nothing until it is read. An image is a
+ * sample image of its format with a comment naming the task and result index (a PNG `tEXt` chunk,
+ * a JPEG COM segment, an unknown WebP chunk), again so that every file hashes differently.
  */
 import { createHash } from 'node:crypto';
-import { SAMPLE_JPG, SAMPLE_MP4 } from './sample-bytes.js';
+import { PNG_HEADER_BYTES, pngText, riffChunk, webpFile } from './image-formats.js';
+import { SAMPLE_IMAGE_SIZE, SAMPLE_JPG, SAMPLE_MP4, SAMPLE_PNG, SAMPLE_WEBP_VP8L } from './sample-bytes.js';
+
+export type ImageFormat = 'png' | 'jpeg' | 'webp';
+
+export const IMAGE_CONTENT_TYPES: Readonly<Record<ImageFormat, string>> = {
+  png: 'image/png',
+  jpeg: 'image/jpeg',
+  webp: 'image/webp',
+};
 
 export interface Media {
   readonly size: number;
@@ -70,19 +81,47 @@ export function videoMedia(taskId: string, variant: string, minSize = 0): Media 
   return segmentedMedia([SAMPLE_MP4, header, tag, padding], 'video/mp4');
 }
 
-export function imageMedia(): Media {
-  return segmentedMedia([SAMPLE_JPG], 'image/jpeg');
+/** The image served as result `tag` (e.g. `<taskId>:2`) in `format`. */
+export function imageMedia(format: ImageFormat, tag: string): Media {
+  const text = `kie-sim:${tag}`;
+  const type = IMAGE_CONTENT_TYPES[format];
+  if (format === 'png') {
+    return segmentedMedia(
+      [
+        SAMPLE_PNG.subarray(0, PNG_HEADER_BYTES),
+        pngText('Comment', text),
+        SAMPLE_PNG.subarray(PNG_HEADER_BYTES),
+      ],
+      type,
+    );
+  }
+  if (format === 'jpeg') {
+    // A COM segment right after SOI: marker FFFE, then a length that counts itself.
+    const body = Buffer.from(text, 'latin1');
+    const com = Buffer.alloc(4);
+    com.writeUInt16BE(0xfffe, 0);
+    com.writeUInt16BE(body.length + 2, 2);
+    return segmentedMedia([SAMPLE_JPG.subarray(0, 2), com, body, SAMPLE_JPG.subarray(2)], type);
+  }
+  const { width, height } = SAMPLE_IMAGE_SIZE;
+  return segmentedMedia(
+    [webpFile(width, height, SAMPLE_WEBP_VP8L, [riffChunk('KSIM', Buffer.from(text, 'latin1'))])],
+    type,
+  );
 }
 
-/** A CDN error page where a video should be: labelled video/mp4, so only sniffing the bytes catches it. */
-export function notMp4Media(): Media {
+/**
+ * A CDN error page where media should be: labelled as the file it replaces (video/mp4 by default),
+ * so only sniffing the bytes catches it.
+ */
+export function notMp4Media(contentType = 'video/mp4'): Media {
   return segmentedMedia(
     [
       Buffer.from(
         '<!DOCTYPE html>\n<html><head><title>403 Forbidden</title></head><body><h1>Access denied</h1></body></html>\n',
       ),
     ],
-    'video/mp4',
+    contentType,
   );
 }
 

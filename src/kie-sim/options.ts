@@ -1,5 +1,7 @@
 /** SimOptions with every default filled in, in one place. */
 import { randomInt } from 'node:crypto';
+import { MARKET_MODEL_NAMES, MARKET_MODELS, type MarketModelName } from './market-models.js';
+import type { ImageFormat } from './media.js';
 import type { SimModel, SimOptions } from './types.js';
 
 export interface ResolvedOptions {
@@ -10,7 +12,10 @@ export interface ResolvedOptions {
   hmacKey: string | null;
   credits: number;
   prices: Record<SimModel | 'hd1080' | 'fourK' | 'extend', number>;
-  durationsMs: Record<SimModel | 'extend' | 'fourK' | 'market', number>;
+  durationsMs: Record<SimModel | 'extend' | 'fourK' | 'market', number> &
+    Partial<Record<MarketModelName, number>>;
+  marketPrices: Record<MarketModelName, number>;
+  marketImageFormat: ImageFormat;
   hd1080DelayMs: number;
   urlTtlMs: number;
   downloadUrlTtlMs: number;
@@ -42,6 +47,14 @@ export function resolveOptions(o: SimOptions): ResolvedOptions {
       market: 3_000,
       ...o.durationsMs,
     },
+    marketPrices: {
+      ...(Object.fromEntries(MARKET_MODEL_NAMES.map((m) => [m, MARKET_MODELS[m].price])) as Record<
+        MarketModelName,
+        number
+      >),
+      ...o.marketPrices,
+    },
+    marketImageFormat: o.marketImageFormat ?? 'png',
     hd1080DelayMs: o.hd1080DelayMs ?? 5_000,
     // The Market page says result URLs "typically expire after 24 hours".
     urlTtlMs: o.urlTtlMs ?? 24 * 3600_000,

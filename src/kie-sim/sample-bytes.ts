@@ -6,9 +6,40 @@
  *   ffmpeg -f lavfi -i testsrc2=size=160x90:rate=12:duration=1 -f lavfi -i sine=frequency=440:sample_rate=22050:duration=1 \
  *     -c:v libx264 -preset veryslow -crf 38 -pix_fmt yuv420p -profile:v baseline -c:a aac -b:a 16k -ac 1 \
  *     -shortest -movflags +faststart -map_metadata -1 -fflags +bitexact sample.mp4
- * SAMPLE_JPG (4K thumbnails, Market image results) is one 160x90 frame of the same source:
+ * SAMPLE_JPG (4K thumbnails, Market JPEG results) is one 160x90 frame of the same source:
  *   ffmpeg -f lavfi -i testsrc2=size=160x90:rate=1:duration=1 -frames:v 1 -q:v 10 sample.jpg
+ * SAMPLE_PNG and SAMPLE_WEBP_VP8L (Market PNG and WebP results) are made here, by image-formats.ts.
  */
+import { encodePng, solidVp8l } from './image-formats.js';
+
+/** The sample images' size, the sample video's frame size. */
+export const SAMPLE_IMAGE_SIZE = { width: 160, height: 90 } as const;
+
+/** Eight vertical colour bars (white, yellow, cyan, green, magenta, red, blue, black). */
+const BARS: Array<[number, number, number]> = [
+  [255, 255, 255],
+  [255, 255, 0],
+  [0, 255, 255],
+  [0, 255, 0],
+  [255, 0, 255],
+  [255, 0, 0],
+  [0, 0, 255],
+  [0, 0, 0],
+];
+
+export const SAMPLE_PNG: Buffer = encodePng(
+  SAMPLE_IMAGE_SIZE.width,
+  SAMPLE_IMAGE_SIZE.height,
+  (x) => BARS[Math.floor((x * BARS.length) / SAMPLE_IMAGE_SIZE.width)]!,
+);
+
+/** A lossless WebP bitstream of one colour (a WebP file around it: media.ts). */
+export const SAMPLE_WEBP_VP8L: Buffer = solidVp8l(
+  SAMPLE_IMAGE_SIZE.width,
+  SAMPLE_IMAGE_SIZE.height,
+  [0, 128, 255],
+);
+
 export const SAMPLE_MP4: Buffer = Buffer.from(
   [
     'AAAAIGZ0eXBpc29tAAACAGlzb21pc28yYXZjMW1wNDEAAAZfbW9vdgAAAGxtdmhkAAAAAAAAAAAAAAAAAAAD6AAAA+gAAQAAAQAA',

@@ -11,9 +11,16 @@ import { createCommonApi } from './common-api.js';
 import type { SimContext } from './context.js';
 import { bearerKey, fail, readJsonObject, sendReply, type Reply } from './envelope.js';
 import { copyFaults, liveTaskFaults, parseFaults, parseFaultsHeader, scriptedReply } from './faults.js';
-import { createFileStore, FILE_PATH, sendMedia, type FileEntry } from './files.js';
+import {
+  createFileStore,
+  FILE_EXTENSIONS,
+  FILE_PATH,
+  isImageVariant,
+  sendMedia,
+  type FileEntry,
+} from './files.js';
 import { createMarket } from './market.js';
-import { imageMedia, notMp4Media, sha256Of, videoMedia, type Media } from './media.js';
+import { IMAGE_CONTENT_TYPES, imageMedia, notMp4Media, sha256Of, videoMedia, type Media } from './media.js';
 import { resolveOptions } from './options.js';
 import { createRandom } from './prng.js';
 import { createRateLimiter } from './rate-limit.js';
@@ -91,14 +98,16 @@ export async function startKieSimulator(options: SimOptions = {}): Promise<KieSi
   }
 
   function mediaOf(file: FileEntry, faults: { fixed: SimFaults; live: SimFaults }): Media {
-    if (file.variant === 'image') return imageMedia();
-    if (faults.live.download === 'not-mp4') return notMp4Media();
+    const image = isImageVariant(file.variant) ? file.variant : null;
+    if (faults.live.download === 'not-mp4')
+      return notMp4Media(image ? IMAGE_CONTENT_TYPES[image] : undefined);
+    if (image) return imageMedia(image, `${file.taskId}:${file.index}`);
     return videoMedia(file.taskId, file.variant, faults.fixed.videoBytes);
   }
 
   async function handleFile(req: IncomingMessage, res: ServerResponse, token: string, ext: string) {
     const file = ctx.files.byToken(token);
-    if (!file || (file.variant === 'image') !== (ext === 'jpg')) {
+    if (!file || FILE_EXTENSIONS[file.variant] !== ext) {
       res.writeHead(404, { 'content-type': 'text/plain' }).end('Not Found');
       return;
     }
@@ -110,7 +119,7 @@ export async function startKieSimulator(options: SimOptions = {}): Promise<KieSi
     }
     const faults = fileFaults(file.taskId);
     const media = mediaOf(file, faults);
-    const key = `${file.taskId}:${file.variant}`;
+    const key = `${file.taskId}:${file.variant}:${file.index}`;
     let mode: 'normal' | 'truncate' | 'slow' = 'normal';
     if (req.method === 'GET') {
       ctx.counters.downloads++;
@@ -155,9 +164,15 @@ export async function startKieSimulator(options: SimOptions = {}): Promise<KieSi
     }
     if (url.pathname === '/_sim/stats' && req.method === 'GET')
       return json(200, { ...stats(), credits: ctx.account.balance() });
+    // The account balance, readable and settable (e.g. to drive a balance watcher).
+    if (url.pathname === '/_sim/credits' && req.method === 'GET')
+      return json(200, { credits: ctx.account.balance() });
     // Every Veo generation received, e.g. to prove that no job submitted its video twice.
     if (url.pathname === '/_sim/tasks' && req.method === 'GET')
       return json(200, { tasks: veoTasks.all().map((t) => veoTasks.view(t)) });
+    // Every Market task received, oldest first.
+    if (url.pathname === '/_sim/market-tasks' && req.method === 'GET')
+      return json(200, { tasks: market.all().map((t) => market.view(t)) });
     const m = /^\/_sim\/tasks\/([^/]+)$/.exec(url.pathname);
     if (m && req.method === 'GET') {
       const id = decodeURIComponent(m[1]!);
@@ -223,6 +238,10 @@ export async function startKieSimulator(options: SimOptions = {}): Promise<KieSi
       const t = veoTasks.get(taskId);
       return t ? veoTasks.view(t) : undefined;
     },
+    marketTask(taskId) {
+      const t = market.get(taskId);
+      return t ? market.view(t) : undefined;
+    },
     videoSha256(taskId: string, variant: VideoVariant) {
       const size = fileFaults(taskId).fixed.videoBytes;
       const key = `${taskId}:${variant}:${size ?? 0}`;
@@ -233,8 +252,12 @@ export async function startKieSimulator(options: SimOptions = {}): Promise<KieSi
       }
       return sha;
     },
+    fileSha256(url: string) {
+      const file = ctx.files.fromUrl(url);
+      return file ? sha256Of(mediaOf(file, fileFaults(file.taskId))) : undefined;
+    },
     credits: () => ctx.account.balance(),
-    setCredits(credits) {
+    setCredits(credits: number) {
       if (!isCredits(credits)) throw new RangeError('credits must be a finite number of at least 0');
       ctx.account.set(credits);
     },

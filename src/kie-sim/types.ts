@@ -1,4 +1,6 @@
 /** The simulator's public types: its options, its fault switches and what tests can inspect. */
+import type { MarketModelName } from './market-models.js';
+import type { ImageFormat } from './media.js';
 
 export type SimModel = 'veo3' | 'veo3_fast' | 'veo3_lite';
 export type VideoVariant = 'original' | '1080p' | '4k';
@@ -36,7 +38,10 @@ export interface SimFaults {
   responses?: Partial<Record<SimEndpoint, ScriptedReply[]>>;
   /** The older spelling of `responses.generate`, consumed after it. */
   generateResponses?: ScriptedReply[];
-  /** Outcome of tasks created while set (default success). */
+  /**
+   * Outcome of tasks created while set (default success). A failed Market task has state `fail`,
+   * failCode = String(errorCode) and failMsg = errorMessage (successFlag does not apply there).
+   */
   outcome?: 'success' | { successFlag: 2 | 3; errorCode: 400 | 422 | 500 | 501; errorMessage?: string };
   /**
    * Generate tasks created while set that succeed do so as KIE's legacy fallback model did
@@ -46,8 +51,8 @@ export interface SimFaults {
   fallback?: boolean;
   /**
    * drop: never sent; duplicate: sent twice; delay: sent after callbackDelayMs; early: the task
-   * completes at once and its callback is POSTed before the generate reply is sent; reorder: after
-   * the real callback, a stale one with the opposite outcome arrives.
+   * completes at once and its callback is POSTed before the generate (or createTask) reply is sent;
+   * reorder: after the real callback, a stale one with the opposite outcome arrives. Veo and Market tasks alike.
    */
   callback?: 'normal' | 'drop' | 'duplicate' | 'delay' | 'early' | 'reorder';
   /**
@@ -69,25 +74,24 @@ export interface SimFaults {
   hd1080?: 'normal' | 'never' | 'pending-as-500' | 'refused';
   /**
    * truncate-once: the first GET of each file closes the socket half way (Content-Length announced
-   * in full); slow: slowBytesPerSec; not-mp4: HTML bytes (labelled video/mp4, so only sniffing catches it).
+   * in full); slow: slowBytesPerSec; not-mp4: HTML bytes, labelled as the file they replace
+   * (video/mp4, image/png, …), so only sniffing catches them.
    */
   download?: 'normal' | 'truncate-once' | 'slow' | 'not-mp4';
   /** For download 'slow' (default 256 KiB/s). */
   slowBytesPerSec?: number;
   /**
-   * malformed: generate creates (and charges) the task but answers `{code: 200, data: {}}` — a success
-   * whose task id the caller never learns: the ambiguous submit a client must not blindly retry.
-   */
-  /**
-   * gateway-error: generate creates (and charges) the task, but what answers is a proxy in front of
-   * KIE that gave up waiting: HTTP 502 with an HTML page, no envelope — as ambiguous as a lost answer.
+   * How generate, extend and Market createTask answer once they have created (and charged) the task.
+   * malformed: `{code: 200, data: {}}` — a success whose task id the caller never learns: the
+   * ambiguous submit a client must not blindly retry. gateway-error: what answers is a proxy in front
+   * of KIE that gave up waiting: HTTP 502 with an HTML page, no envelope — as ambiguous as a lost answer.
    */
   generateReply?: 'normal' | 'malformed' | 'gateway-error';
-  /** generate creates (and charges) the task at once but answers only after this long (a slow KIE). */
+  /** generate, extend and createTask create (and charge) the task at once but answer only after this long (a slow KIE). */
   generateReplyDelayMs?: number;
   /** Every API endpoint answers 455. */
   maintenance?: boolean;
-  /** Size of each served video: the fixture padded with a trailing `free` box (still a valid MP4). */
+  /** Size of each served video (Veo's and Market's): the fixture padded with a trailing `free` box (still a valid MP4). */
   videoBytes?: number;
 }
 
@@ -105,8 +109,18 @@ export interface SimOptions {
   /** Account credits, default 100000. */
   credits?: number;
   prices?: Partial<Record<SimModel, number>> & { hd1080?: number; fourK?: number; extend?: number };
-  /** Generation time per model (`market`: Market jobs, an addition to the brief). */
-  durationsMs?: Partial<Record<SimModel | 'extend' | 'fourK' | 'market', number>>;
+  /**
+   * Generation time per model. `market`: every Market model (default 3000); a Market model's name
+   * (e.g. `'kling-2.6/text-to-video'`): that model, overriding `market`.
+   */
+  durationsMs?: Partial<Record<SimModel | 'extend' | 'fourK' | 'market' | MarketModelName, number>>;
+  /**
+   * Credits per unit of each Market model: per image made for image models, per second of video for
+   * video models (Kling 2.6 with sound: twice). Defaults: MARKET_MODELS (docs/kie-api.md#market-models).
+   */
+  marketPrices?: Partial<Record<MarketModelName, number>>;
+  /** The image format of Market models with no output_format of their own (imagen4*; default png). */
+  marketImageFormat?: ImageFormat;
   /** Time after success before the 1080p version is ready (default 5000). */
   hd1080DelayMs?: number;
   /** Result URLs expire this long after they are minted (default 24 h); then they answer 403. */
@@ -162,6 +176,30 @@ export interface SimTaskView {
   fourK: { requestedAt: number; readyAt: number; callbackUrl: string | null } | null;
 }
 
+/** A Market task: recordInfo's data, plus what only the simulator knows. */
+export interface MarketTaskView {
+  taskId: string;
+  model: string;
+  state: 'waiting' | 'queuing' | 'generating' | 'success' | 'fail';
+  /** JSON string of the request as received: {model, callBackUrl?, progressCallBackUrl?, input}. */
+  param: string;
+  resultJson: string;
+  failCode: string;
+  failMsg: string;
+  costTime: number | null;
+  completeTime: number | null;
+  createTime: number;
+  updateTime: number;
+  creditsConsumed: number | null;
+  progress?: number;
+  callbackUrl: string | null;
+  callbacks: SentCallback[];
+  /** Credits charged at creation (refunded when it failed). */
+  price: number;
+  refunded: boolean;
+  faults: SimFaults;
+}
+
 export interface SimStats {
   generateCalls: number;
   recordInfoCalls: number;
@@ -178,10 +216,15 @@ export interface KieSimulator {
   /** Replace the scenario faults (also POST /_sim/faults with JSON). */
   setFaults(f: SimFaults): void;
   task(taskId: string): SimTaskView | undefined;
+  /** A Market task as GET /_sim/tasks/:taskId shows it (also listed by GET /_sim/market-tasks). */
+  marketTask(taskId: string): MarketTaskView | undefined;
   /** Hex SHA-256 of the bytes served for that file (the video's; the not-mp4 fault serves a page instead). */
   videoSha256(taskId: string, variant: VideoVariant): string;
+  /** Hex SHA-256 of the bytes served at a result URL this simulator minted (any file), else undefined. */
+  fileSha256(url: string): string | undefined;
+  /** The account balance (also GET /api/v1/chat/credit, GET /_sim/credits). */
   credits(): number;
-  /** Sets the account's balance (also POST /_sim/credits with `{"credits": n}`). */
+  /** Sets the account balance, e.g. to watch a balance monitor react (also POST /_sim/credits `{credits}`). */
   setCredits(credits: number): void;
   stats(): SimStats;
 }

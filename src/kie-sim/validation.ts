@@ -1,8 +1,9 @@
 /**
- * KIE's request validation (docs/kie-api.md#endpoints, #market): a violation answers code 422 with a message saying
- * what is wrong. Unknown fields are ignored, as clients send undocumented ones (duration, resolution).
+ * KIE's request validation (docs/kie-api.md#endpoints, #market-models): a violation answers code 422 with a message
+ * saying what is wrong. Unknown fields are ignored, as clients send undocumented ones (duration, resolution).
  * Each validator returns the normalized request, or the 422 message.
  */
+import type { InputRule } from './market-models.js';
 import type { SimModel } from './types.js';
 
 export const VEO_MODELS: readonly SimModel[] = ['veo3', 'veo3_fast', 'veo3_lite'];
@@ -174,16 +175,75 @@ export function validate4k(
   return { taskId: body.taskId, index, callBackUrl };
 }
 
-export function validateMarketTask(
+/** The 422 message for `input[name]` against its rule, or null when it passes. */
+function inputProblem(name: string, rule: InputRule, value: unknown): string | null {
+  const field = `input.${name}`;
+  if (value === undefined || value === null)
+    return 'required' in rule && rule.required ? `${field} is required` : null;
+  switch (rule.type) {
+    case 'text':
+      if (typeof value !== 'string') return `${field} must be a string`;
+      if (rule.required && value.trim() === '') return `${field} is required`;
+      return value.length > rule.maxLength
+        ? `${field} must be at most ${rule.maxLength} characters, got ${value.length}`
+        : null;
+    case 'enum':
+      return isIn(rule.values, value) ? null : `Invalid ${field}: must be one of ${rule.values.join(', ')}`;
+    case 'boolean':
+      return typeof value === 'boolean' ? null : `${field} must be a boolean`;
+    case 'urls':
+      if (!Array.isArray(value) || !value.every(isHttpUrl))
+        return `${field} must be an array of http(s) URLs`;
+      if (rule.required && value.length === 0) return `${field} is required`;
+      return value.length > rule.maxItems
+        ? `${field} takes at most ${rule.maxItems} image${rule.maxItems === 1 ? '' : 's'}, got ${value.length}`
+        : null;
+    case 'strings':
+      return Array.isArray(value) &&
+        value.length <= rule.maxItems &&
+        value.every((v) => typeof v === 'string')
+        ? null
+        : `${field} must be an array of at most ${rule.maxItems} strings`;
+    case 'seed':
+      return (typeof value === 'string' && value.length <= rule.maxLength) ||
+        (typeof value === 'number' && Number.isInteger(value))
+        ? null
+        : `${field} must be an integer or a string of at most ${rule.maxLength} characters`;
+  }
+}
+
+export interface MarketTaskRequest<M extends string> {
+  model: M;
+  input: Record<string, unknown>;
+  callBackUrl: string | null;
+  progressCallBackUrl: string | null;
+}
+
+/**
+ * POST /jobs/createTask: a published model, an `input` object that satisfies the model's rules
+ * (market-models.ts), http(s) callback URLs.
+ */
+export function validateMarketTask<M extends string>(
   body: Body,
-  models: ReadonlySet<string>,
-): { model: string; input: Record<string, unknown>; callBackUrl: string | null } | string {
-  if (typeof body.model !== 'string' || !models.has(body.model))
+  models: Readonly<Record<M, { input: Readonly<Record<string, InputRule>> }>>,
+): MarketTaskRequest<M> | string {
+  const model = body.model;
+  if (typeof model !== 'string' || !Object.hasOwn(models, model))
     return 'The page does not exist or is not published';
   const input = body.input;
   if (!input || typeof input !== 'object' || Array.isArray(input)) return 'input is required';
   const callBackUrl = optionalCallback(body);
   if (typeof callBackUrl === 'object' && callBackUrl !== null) return callBackUrl.error;
-  if (!nonEmpty((input as Body).prompt)) return 'input.prompt is required';
-  return { model: body.model, input: input as Record<string, unknown>, callBackUrl };
+  const progress = optionalCallback({ callBackUrl: body.progressCallBackUrl });
+  if (typeof progress === 'object' && progress !== null) return 'progressCallBackUrl must be an http(s) URL';
+  for (const [name, rule] of Object.entries(models[model as M].input)) {
+    const problem = inputProblem(name, rule, (input as Body)[name]);
+    if (problem) return problem;
+  }
+  return {
+    model: model as M,
+    input: input as Record<string, unknown>,
+    callBackUrl,
+    progressCallBackUrl: progress,
+  };
 }

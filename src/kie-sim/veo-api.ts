@@ -1,8 +1,8 @@
 /** The Veo 3.1 endpoints (docs/kie-api.md#endpoints): generate, record-info, get-1080p-video, get-4k-video, extend. */
 import { INSUFFICIENT_CREDITS } from './account.js';
 import type { SimContext } from './context.js';
-import { fail, gatewayError, HD_PROCESSING, ok, type Reply } from './envelope.js';
-import { fixedTaskFaults, liveTaskFaults } from './faults.js';
+import { fail, HD_PROCESSING, ok, type Reply } from './envelope.js';
+import { createdReply, fixedTaskFaults, liveTaskFaults } from './faults.js';
 import type { ApiRequest } from './endpoints.js';
 import type { SimFaults } from './types.js';
 import { validate4k, validateExtend, validateGenerate, validateIndex } from './validation.js';
@@ -36,12 +36,7 @@ export function createVeoApi(ctx: SimContext, tasks: VeoTasks) {
       headerFaults: header,
     });
     await ready;
-    const delayMs = header.generateReplyDelayMs ?? ctx.scenario.faults.generateReplyDelayMs ?? 0;
-    if (delayMs > 0) await new Promise((r) => setTimeout(r, delayMs));
-    const shape = header.generateReply ?? ctx.scenario.faults.generateReply;
-    if (shape === 'malformed') return ok({});
-    if (shape === 'gateway-error') return gatewayError(502);
-    return ok({ taskId: task.taskId });
+    return createdReply(ctx.scenario.faults, header, task.taskId);
   }
 
   /** A task that exists and succeeded, or the 422 KIE answers. */

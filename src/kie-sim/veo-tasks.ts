@@ -119,7 +119,7 @@ export function createVeoTasks(ctx: SimContext) {
     if (t.outcome !== 'success') {
       return veoSuccessCallback({
         taskId: t.taskId,
-        resultUrls: [ctx.files.bogusUrl('mp4')],
+        resultUrls: [ctx.files.bogusUrl('original')],
         originUrls: null,
         resolution: RESOLUTION,
         promptJson: t.request,
@@ -148,7 +148,7 @@ export function createVeoTasks(ctx: SimContext) {
         const foreignId = `veo_task_${ctx.rng.misc.hex(32)}`;
         const body = veoSuccessCallback({
           taskId: foreignId,
-          resultUrls: [ctx.files.bogusUrl('mp4')],
+          resultUrls: [ctx.files.bogusUrl('original')],
           originUrls: null,
           resolution: RESOLUTION,
           promptJson: { prompt: 'a task this account never created', model: 'veo3_fast' },
@@ -306,7 +306,7 @@ export function createVeoTasks(ctx: SimContext) {
     const ttl = ctx.o.urlTtlMs;
     fk.urls = {
       resultUrls: [ctx.files.mint(t.taskId, '4k', ttl, fk.readyAt)],
-      imageUrls: [ctx.files.mint(t.taskId, 'image', ttl, fk.readyAt)],
+      imageUrls: [ctx.files.mint(t.taskId, 'jpeg', ttl, fk.readyAt)],
     };
     const url = fk.callbackUrl;
     if (!url) return;

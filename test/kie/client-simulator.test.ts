@@ -218,6 +218,68 @@ void describe('Market jobs API', () => {
     assert.equal((await download(done.resultUrls[0]!)).status, 200);
   });
 
+  void it('each model’s record decodes: images, Sora’s watermarked copy and progress, creditsConsumed; a failure', async () => {
+    const img = 'https://img.example.com/in.png';
+    const requests = [
+      {
+        model: 'google/imagen4-fast',
+        input: { prompt: 'p', num_images: '2' },
+        urls: 2,
+        marked: 0,
+        credits: 8,
+      },
+      {
+        model: 'google/nano-banana-edit',
+        input: { prompt: 'p', image_urls: [img] },
+        urls: 1,
+        marked: 0,
+        credits: 4,
+      },
+      {
+        model: 'kling-2.6/text-to-video',
+        input: { prompt: 'p', sound: false, aspect_ratio: '9:16', duration: '10' },
+        urls: 1,
+        marked: 0,
+        credits: 110,
+      },
+      {
+        model: 'sora-2-image-to-video',
+        input: { prompt: 'p', image_urls: [img] },
+        urls: 1,
+        marked: 1,
+        credits: 30,
+      },
+    ];
+    for (const r of requests) {
+      const { taskId } = await kie.marketCreateTask({ model: r.model, input: r.input });
+      const done = await waitFor(`${r.model} success`, async () => {
+        const rec = await kie.marketRecordInfo(taskId);
+        return rec.state === 'success' ? rec : undefined;
+      });
+      assert.equal(done.model, r.model);
+      assert.equal(done.resultUrls.length, r.urls, r.model);
+      assert.equal(done.resultWaterMarkUrls.length, r.marked, r.model);
+      assert.equal(done.creditsConsumed, r.credits, r.model);
+      assert.equal(done.progress, r.marked ? 100 : null, r.model);
+      for (const url of [...done.resultUrls, ...done.resultWaterMarkUrls])
+        assert.equal((await download(url)).status, 200);
+    }
+    sim.setFaults({ outcome: { successFlag: 2, errorCode: 500, errorMessage: 'upstream timed out' } });
+    try {
+      const { taskId } = await kie.marketCreateTask({ model: 'google/nano-banana', input: { prompt: 'p' } });
+      const failed = await waitFor('market failure', async () => {
+        const rec = await kie.marketRecordInfo(taskId);
+        return rec.state === 'fail' ? rec : undefined;
+      });
+      assert.deepEqual(
+        [failed.failCode, failed.failMsg, failed.resultUrls, failed.creditsConsumed],
+        ['500', 'upstream timed out', [], 0],
+      );
+    } finally {
+      sim.setFaults({});
+    }
+  });
+
   void it('an unknown model → 422 permanent; an unknown task → 422 permanent', async () => {
     await rejectsWith(kie.marketCreateTask({ model: 'nobody/nothing', input: {} }), {
       code: 422,
