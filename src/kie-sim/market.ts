@@ -106,7 +106,7 @@ export function createMarket(ctx: SimContext) {
       };
     }
     const format: ImageFormat = t.spec.imageFormat?.(t.input, ctx.o.marketImageFormat) ?? 'png';
-    const count = t.spec.amount(t.input);
+    const count = ctx.o.marketImageCount ?? t.spec.amount(t.input);
     return {
       resultUrls: Array.from({ length: count }, (_, i) =>
         ctx.files.mint(t.taskId, format, ttl, t.completeAt, i),

@@ -16,6 +16,7 @@ export interface ResolvedOptions {
     Partial<Record<MarketModelName, number>>;
   marketPrices: Record<MarketModelName, number>;
   marketImageFormat: ImageFormat;
+  marketImageCount: number | null;
   hd1080DelayMs: number;
   urlTtlMs: number;
   downloadUrlTtlMs: number;
@@ -55,6 +56,7 @@ export function resolveOptions(o: SimOptions): ResolvedOptions {
       ...o.marketPrices,
     },
     marketImageFormat: o.marketImageFormat ?? 'png',
+    marketImageCount: o.marketImageCount ?? null,
     hd1080DelayMs: o.hd1080DelayMs ?? 5_000,
     // The Market page says result URLs "typically expire after 24 hours".
     urlTtlMs: o.urlTtlMs ?? 24 * 3600_000,

@@ -121,6 +121,11 @@ export interface SimOptions {
   marketPrices?: Partial<Record<MarketModelName, number>>;
   /** The image format of Market models with no output_format of their own (imagen4*; default png). */
   marketImageFormat?: ImageFormat;
+  /**
+   * Images per Market image task, whatever the model makes by itself (1, or imagen4-fast's
+   * num_images): to see a client archive a task with several results.
+   */
+  marketImageCount?: number;
   /** Time after success before the 1080p version is ready (default 5000). */
   hd1080DelayMs?: number;
   /** Result URLs expire this long after they are minted (default 24 h); then they answer 403. */

@@ -16,6 +16,7 @@ import { createKieBalanceStore } from './kie-balance.js';
 import { createKieSubmissionStore } from './kie-submissions.js';
 import { createReconciliationStore } from './reconciliations.js';
 import { createBreakerStore } from './spend-breaker.js';
+import { createSpendReport } from './spend-report.js';
 import { createUserStore } from './users.js';
 
 export * from './types.js';
@@ -23,6 +24,7 @@ export * from './errors.js';
 export type { JobWebhookTarget, WebhookSettings } from './customer-webhooks.js';
 export { hashApiKey } from './api-keys.js';
 export { MAX_CREDITS } from '../config.js';
+export type { ModelSpend } from './spend-report.js';
 export type { KiePace, KieSlot, KieSubmissionOutcome } from './kie-submissions.js';
 export { onDemandHdIneligibility, ON_DEMAND_HD_ASPECT_RATIO } from './hd-on-demand.js';
 
@@ -50,6 +52,7 @@ export async function createLedger(db: Db, opts: LedgerOptions = {}) {
     ...createKieSubmissionStore(db),
     ...createKieBalanceStore(db, clock),
     ...createCustomerWebhookStore(db, clock),
+    ...createSpendReport(db),
     checkInvariants: () => checkInvariants(db),
   };
 }

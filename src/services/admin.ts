@@ -130,6 +130,8 @@ export function createAdminService({ ledger, userDefaults, ...deps }: AdminServi
       return webhookView(found(await ledger.setWebhookSecret(userId, sealer.seal(secret, userId))), secret);
     },
 
+    /** Per model: jobs, credits charged, KIE credits spent (src/ledger/spend-report.ts). */
+    spend: async () => ({ models: await ledger.spendByModel() }),
     breaker: async (): Promise<BreakerView> => breakerView(await ledger.breaker(), await ledger.kieBalance()),
 
     /** An operator's opening is never closed by the balance watcher; closing closes whoever opened it. */

@@ -42,6 +42,17 @@ const Breaker = z.object({
   }),
   kieBalance: KieBalance,
 });
+const SpendSchema = z.object({
+  models: z.array(
+    z.object({
+      model: z.string(),
+      jobs: z.int(),
+      succeeded: z.int(),
+      charged: z.int().meta({ description: 'Credits captured from users' }),
+      kieCredits: z.int().meta({ description: 'KIE credits spent (KIE_PRICES per job KIE accepted)' }),
+    }),
+  ),
+});
 const ApiKey = z.object({ id: z.string(), apiKey: z.string(), prefix: z.string() });
 /** A new user with its first key: `keyId` is what DELETE /admin/keys/:keyId revokes. */
 const CreatedUser = UserSchema.extend({ apiKey: z.string(), keyId: z.string() });
@@ -143,6 +154,15 @@ export function adminRoutes(admin: AdminService) {
         201: { description: 'The webhook with its new `secret`, shown only now', schema: WebhookSchema },
       },
       handler: async ({ params }) => ({ status: 201, body: await admin.rotateWebhookSecret(params.userId) }),
+    }),
+    defineRoute({
+      method: 'get',
+      path: '/admin/spend',
+      summary: 'Per model: jobs, credits charged to users, and KIE credits spent on them (KIE_PRICES)',
+      tags: ['admin'],
+      auth: 'admin',
+      responses: { 200: { description: 'Spend by model', schema: SpendSchema } },
+      handler: async () => ({ body: await admin.spend() }),
     }),
     defineRoute({
       method: 'get',
