@@ -34,6 +34,8 @@ export function createApiClient(baseUrl: string, apiKey: string) {
   return {
     create: (body: Record<string, unknown>, idempotencyKey?: string) =>
       call<JobView>('POST', '/v1/videos', body, idempotencyKey ? { 'idempotency-key': idempotencyKey } : {}),
+    createImage: (body: Record<string, unknown>, idempotencyKey?: string) =>
+      call<JobView>('POST', '/v1/images', body, idempotencyKey ? { 'idempotency-key': idempotencyKey } : {}),
     get: (id: string) => call<JobView>('GET', `/v1/videos/${encodeURIComponent(id)}`),
     list: (state?: string, cursor?: string) => {
       const q = new URLSearchParams();

@@ -1,6 +1,8 @@
 /**
- * `veo` — generate and manage videos from the terminal.
+ * `veo` — generate and manage videos and images from the terminal.
  *   veo generate "a fox in the snow" --hd --wait --out fox.mp4
+ *   veo generate "a kite" --model kling-2.6 --option duration=10 --wait
+ *   veo image "a lighthouse at dawn" --model nano-banana --option outputFormat=jpeg --wait --out lighthouse.jpg
  *   veo status <id> | veo list [--state succeeded] | veo cancel <id> | veo credits
  * The API URL and key come from --api-url/--api-key or VEO_API_URL/VEO_API_KEY.
  */
@@ -11,7 +13,8 @@ import { pipeline } from 'node:stream/promises';
 import { Command, Option } from 'commander';
 import { SingleBar, Presets } from 'cli-progress';
 import { ApiError, createApiClient } from './api-client.js';
-import { isFinalState, JobStateSchema, type JobView } from '../domain/index.js';
+import { isFinalState, isMarketModel, JobStateSchema, type JobView } from '../domain/index.js';
+import { marketOptions, modelHelp } from './market-options.js';
 
 /** A successful job's path, for the progress bar: the job states up to `succeeded`, in order. */
 const STEPS = JobStateSchema.options.slice(0, JobStateSchema.options.indexOf('succeeded') + 1);
@@ -49,7 +52,12 @@ function summary(job: JobView): string {
 program
   .command('generate')
   .argument('<prompt>', 'what the video shows')
-  .option('--model <model>', 'veo3 | veo3_fast | veo3_lite', 'veo3_fast')
+  .option(
+    '--model <model>',
+    `veo3 | veo3_fast | veo3_lite, or a Market model: ${modelHelp('video')}`,
+    'veo3_fast',
+  )
+  .option('--option <name=value...>', "a Market model's option (see GET /v1/models)")
   .option('--aspect <ratio>', '16:9 | 9:16 | Auto', '16:9')
   .option('--image <url...>', 'image URLs (first/last frame or references)')
   .option('--type <generationType>', 'TEXT_2_VIDEO | FIRST_AND_LAST_FRAMES_2_VIDEO | REFERENCE_2_VIDEO')
@@ -61,35 +69,82 @@ program
   .option('--out <file>', 'write the video here (implies --wait)')
   .action(async (prompt: string, o: Record<string, unknown>) => {
     const api = client();
-    const job = await api.create(
-      {
-        prompt,
-        model: o.model,
-        aspectRatio: o.aspect,
-        hd: o.hd,
-        ...(o.image ? { imageUrls: o.image } : {}),
-        ...(o.type ? { generationType: o.type } : {}),
-        ...(o.seed !== undefined ? { seed: o.seed } : {}),
-        ...(o.watermark ? { watermark: o.watermark } : {}),
-      },
-      o.idempotencyKey as string | undefined,
-    );
-    if (!o.wait && !o.out) {
-      console.log(summary(job));
-      return;
-    }
-    const final = await follow(api, job);
-    console.log(summary(final));
-    if (final.state !== 'succeeded') process.exitCode = 1;
-    else if (o.out) {
-      const variant = final.files.some((f) => f.variant === '1080p') ? '1080p' : 'original';
-      await pipeline(
-        Readable.fromWeb((await api.download(final.id, variant)) as WebReadableStream),
-        createWriteStream(o.out as string),
-      );
-      console.log(`saved ${variant} to ${o.out as string}`);
-    }
+    const model = o.model as string;
+    const body = isMarketModel(model)
+      ? {
+          prompt,
+          model,
+          ...(o.image ? { imageUrls: o.image } : {}),
+          options: marketOptions(model, (o.option as string[] | undefined) ?? []),
+        }
+      : {
+          prompt,
+          model,
+          aspectRatio: o.aspect,
+          hd: o.hd,
+          ...(o.image ? { imageUrls: o.image } : {}),
+          ...(o.type ? { generationType: o.type } : {}),
+          ...(o.seed !== undefined ? { seed: o.seed } : {}),
+          ...(o.watermark ? { watermark: o.watermark } : {}),
+        };
+    await finish(api, await api.create(body, o.idempotencyKey as string | undefined), o);
   });
+
+program
+  .command('image')
+  .argument('<prompt>', 'what the image shows (or how to change the given images)')
+  .option('--model <model>', modelHelp('image'), 'nano-banana')
+  .option('--image <url...>', 'image URLs to start from (image-to-image)')
+  .option('--option <name=value...>', "the model's options (see GET /v1/models), e.g. outputFormat=jpeg")
+  .option('--idempotency-key <key>', 'repeat-safe key for this request')
+  .option('--wait', 'follow progress until the images are ready', false)
+  .option('--out <file>', 'write the image here, further ones as <file>-2… (implies --wait)')
+  .action(async (prompt: string, o: Record<string, unknown>) => {
+    const api = client();
+    const model = o.model as string;
+    const options = isMarketModel(model)
+      ? marketOptions(model, (o.option as string[] | undefined) ?? [])
+      : {};
+    const body = { prompt, model, ...(o.image ? { imageUrls: o.image } : {}), options };
+    await finish(api, await api.createImage(body, o.idempotencyKey as string | undefined), o);
+  });
+
+/** Prints the job; with --wait or --out follows it to its end and saves its files. */
+async function finish(
+  api: ReturnType<typeof client>,
+  job: JobView,
+  o: Record<string, unknown>,
+): Promise<void> {
+  if (!o.wait && !o.out) {
+    console.log(summary(job));
+    return;
+  }
+  const final = await follow(api, job);
+  console.log(summary(final));
+  if (final.state !== 'succeeded') {
+    process.exitCode = 1;
+    return;
+  }
+  if (!o.out) return;
+  const out = o.out as string;
+  // The 1080p when there is one; a Market task's every result, the first at --out.
+  const hd = final.files.find((f) => f.variant === '1080p');
+  const files = hd ? [hd] : final.files.filter((f) => f.variant.startsWith('original'));
+  for (const [i, f] of files.entries()) {
+    const target = i === 0 ? out : numbered(out, i + 1);
+    await pipeline(
+      Readable.fromWeb((await api.download(final.id, f.variant)) as WebReadableStream),
+      createWriteStream(target),
+    );
+    console.log(`saved ${f.variant} to ${target}`);
+  }
+}
+
+/** `out.png` → `out-2.png`. */
+function numbered(file: string, n: number): string {
+  const dot = file.lastIndexOf('.');
+  return dot > file.lastIndexOf('/') ? `${file.slice(0, dot)}-${n}${file.slice(dot)}` : `${file}-${n}`;
+}
 
 async function follow(api: ReturnType<typeof client>, job: JobView): Promise<JobView> {
   const bar = new SingleBar(

@@ -12,7 +12,7 @@ import path from 'node:path';
 import { describe, it } from 'node:test';
 import { promisify } from 'node:util';
 import { startTestStack } from '../support/stack.js';
-import type { VideoRequest } from '../../src/domain/index.js';
+import type { ArchivedFile, MarketRequest, VideoRequest } from '../../src/domain/index.js';
 import type { JobRecord } from '../../src/ledger/index.js';
 
 const execFileAsync = promisify(execFile);
@@ -97,6 +97,72 @@ describe('veo CLI', () => {
     await veo([...flags, 'cancel', jobId], {});
     assert.equal((await stack.wait(jobId)).state, 'canceled');
     assert.deepEqual(await stack.ledger.balance(user.id), { balance: 100, held: 0, available: 100 });
+    await stack.assertInvariants();
+  });
+
+  it('image --model --image --option --wait --out writes every image; generate --model kling-2.6 --option', async (t) => {
+    const stack = await startTestStack(t, { sim: { marketImageCount: 2 } });
+    const user = await stack.user(1000);
+    const dir = await mkdtemp(path.join(tmpdir(), 'veo-cli-'));
+    t.after(() => rm(dir, { recursive: true, force: true }));
+    const env = { VEO_API_URL: stack.apiUrl!, VEO_API_KEY: user.apiKey };
+    const out = path.join(dir, 'snow.jpg');
+    const image = await veo(
+      [
+        'image',
+        'Make it snow',
+        '--model',
+        'nano-banana',
+        '--image',
+        'https://example.com/street.png',
+        '--option',
+        'outputFormat=jpeg',
+        'aspectRatio=16:9',
+        '--out',
+        out,
+      ],
+      env,
+    );
+    assert.match(image.stdout, /succeeded/);
+    const jobId = /^(job_\w+)/m.exec(image.stdout)?.[1];
+    const job = await stack.ledger.getJob(jobId!);
+    assert.deepEqual(job?.request, {
+      api: 'market',
+      model: 'nano-banana',
+      mode: 'image-to-image',
+      prompt: 'Make it snow',
+      imageUrls: ['https://example.com/street.png'],
+      options: { outputFormat: 'jpeg', aspectRatio: '16:9' },
+    });
+    for (const [file, variant] of [
+      [out, 'original'],
+      [path.join(dir, 'snow-2.jpg'), 'original-2'],
+    ] as const) {
+      const bytes = await readFile(file);
+      assert.equal(bytes[0], 0xff, `${file} is a JPEG`);
+      const files: ArchivedFile[] = job?.files ?? [];
+      const sha = files.find((f) => f.variant === variant)?.sha256;
+      assert.equal(createHash('sha256').update(bytes).digest('hex'), sha);
+    }
+
+    const video = await veo(
+      ['generate', 'A kite', '--model', 'kling-2.6', '--option', 'duration=10', 'sound=true', '--wait'],
+      env,
+    );
+    assert.match(video.stdout, /succeeded\s+kling-2\.6/);
+    const videoId = /^(job_\w+)/m.exec(video.stdout)?.[1];
+    const kling = await stack.ledger.getJob(videoId!);
+    assert.deepEqual((kling?.request as MarketRequest).options, {
+      duration: '10',
+      aspectRatio: '16:9',
+      sound: true,
+    });
+    assert.equal(kling?.price, 4 * stack.config.prices['kling-2.6']);
+
+    await assert.rejects(
+      veo(['image', 'x', '--model', 'imagen4', '--option', 'colour=red'], env),
+      (err: { stderr: string }) => /options\.colour/.test(err.stderr),
+    );
     await stack.assertInvariants();
   });
 
