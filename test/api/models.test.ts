@@ -8,7 +8,7 @@ import { startTestStack } from '../support/stack.js';
 import { assertProblem, call, client } from '../support/api-client.js';
 
 interface Catalog {
-  models: Array<{ id: string; name: string; price: number }>;
+  models: Array<{ id: string; name: string; price: number; kind: string; endpoint: string }>;
   hdPrice: number;
   limits: {
     promptMaxLength: number;
@@ -20,16 +20,32 @@ interface Catalog {
 describe('GET /v1/models', () => {
   it('lists each model at its configured price, and the limits POST /v1/videos enforces', async (t) => {
     const stack = await startTestStack(t, {
-      env: { PRICE_VEO3: '300', PRICE_VEO3_FAST: '90', PRICE_VEO3_LITE: '40', PRICE_HD: '7' },
+      env: {
+        PRICE_VEO3: '300',
+        PRICE_VEO3_FAST: '90',
+        PRICE_VEO3_LITE: '40',
+        PRICE_HD: '7',
+        PRICE_NANO_BANANA: '5',
+        PRICE_IMAGEN4: '9',
+        PRICE_KLING_2_6: '60',
+        PRICE_SORA_2: '35',
+      },
     });
     const reply = await call(stack.apiUrl!, 'GET', '/v1/models', { key: null });
     assert.equal(reply.status, 200, JSON.stringify(reply.body));
     const catalog = reply.body as Catalog;
-    assert.deepEqual(catalog.models, [
-      { id: 'veo3', name: 'Veo 3.1', price: 300 },
-      { id: 'veo3_fast', name: 'Veo 3.1 Fast', price: 90 },
-      { id: 'veo3_lite', name: 'Veo 3.1 Lite', price: 40 },
-    ]);
+    assert.deepEqual(
+      catalog.models.map(({ id, name, price, kind, endpoint }) => ({ id, name, price, kind, endpoint })),
+      [
+        { id: 'veo3', name: 'Veo 3.1', price: 300, kind: 'video', endpoint: '/v1/videos' },
+        { id: 'veo3_fast', name: 'Veo 3.1 Fast', price: 90, kind: 'video', endpoint: '/v1/videos' },
+        { id: 'veo3_lite', name: 'Veo 3.1 Lite', price: 40, kind: 'video', endpoint: '/v1/videos' },
+        { id: 'nano-banana', name: 'Nano Banana', price: 5, kind: 'image', endpoint: '/v1/images' },
+        { id: 'imagen4', name: 'Imagen 4', price: 9, kind: 'image', endpoint: '/v1/images' },
+        { id: 'kling-2.6', name: 'Kling 2.6', price: 60, kind: 'video', endpoint: '/v1/videos' },
+        { id: 'sora-2', name: 'Sora 2', price: 35, kind: 'video', endpoint: '/v1/videos' },
+      ],
+    );
     assert.equal(catalog.hdPrice, 7);
 
     const user = await stack.user(0);

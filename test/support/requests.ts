@@ -1,4 +1,4 @@
-import type { VideoRequest } from '../../src/domain/index.js';
+import type { MarketRequest, VideoRequest } from '../../src/domain/index.js';
 
 export function videoRequest(r: Partial<VideoRequest> = {}): VideoRequest {
   return {
@@ -9,6 +9,19 @@ export function videoRequest(r: Partial<VideoRequest> = {}): VideoRequest {
     aspectRatio: '16:9',
     enableTranslation: true,
     hd: false,
+    ...r,
+  };
+}
+
+/** A Market request as the API's body schema would produce it (defaults filled in). */
+export function marketRequest(r: Partial<MarketRequest> = {}): MarketRequest {
+  return {
+    api: 'market',
+    model: 'nano-banana',
+    mode: 'text-to-image',
+    prompt: 'A lighthouse at dawn',
+    imageUrls: [],
+    options: { outputFormat: 'png', aspectRatio: '1:1' },
     ...r,
   };
 }
