@@ -45,7 +45,7 @@ export type PricedModel = keyof typeof PRICE_VARIABLES;
 /**
  * What KIE charges us, in KIE credits, per model (per the same unit as our price: a video, an image,
  * 5 s of Kling…) and for a 1080p (`hd`): `model=credits` pairs, comma-separated. KIE publishes no
- * price list in its API docs; the defaults are third-party measurements (docs/kie-api.md#pricing).
+ * price list in its API docs; the defaults are third-party measurements (docs/kie-api.md#limits-retention-pricing).
  */
 const DEFAULT_KIE_PRICES =
   'veo3=250,veo3_fast=60,veo3_lite=30,hd=5,nano-banana=4,imagen4=8,kling-2.6=55,sora-2=30';
@@ -170,7 +170,7 @@ const envSchema = z.object({
   PRICE_VEO3_LITE: modelPrice.default(30),
   PRICE_HD: credits.default(5),
   // Market models (docs/kie-api.md#market), per the unit GET /v1/models names: an image, a 5 s Kling
-  // video (×2 for 10 s, ×2 with sound), a 10 s Sora video (×1.25 for 15 s).
+  // video (×2 for 10 s, ×2 with sound), a 10 s Sora video (×1.5 for 15 s).
   PRICE_NANO_BANANA: modelPrice.default(4),
   PRICE_IMAGEN4: modelPrice.default(8),
   PRICE_KLING_2_6: modelPrice.default(55),

@@ -201,8 +201,9 @@ export const MARKET_MODELS: Readonly<Record<MarketModel, MarketModelSpec>> = {
         description: 'Ask KIE for the video without the Sora watermark',
       },
     },
-    priceFactor: (o) => (o.nFrames === '15' ? 1.25 : 1),
-    priceUnit: '10 s of video (15 s: ×1.25)',
+    // KIE bills Sora per second: a 15 s clip costs half again a 10 s one.
+    priceFactor: (o) => (o.nFrames === '15' ? 1.5 : 1),
+    priceUnit: '10 s of video (15 s: ×1.5)',
     maxResults: 1,
   },
 };

@@ -34,7 +34,7 @@ describe('model prices', () => {
       prices,
       marketRequest({ model: 'sora-2', mode: 'image-to-video', options: { nFrames: '15' } }),
     );
-    assert.deepEqual(sora, { price: 38, hdPrice: 0, cancelCharge: 38 });
+    assert.deepEqual(sora, { price: 45, hdPrice: 0, cancelCharge: 45 });
     const veo = priceOf(prices, videoRequest({ model: 'veo3', hd: true }));
     assert.deepEqual(veo, { price: prices.veo3 + 5, hdPrice: 5, cancelCharge: prices.veo3 });
     assert.equal(
