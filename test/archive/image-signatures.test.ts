@@ -18,7 +18,8 @@ const HTML = Buffer.from('<!doctype html><html><body>Not found</body></html>');
 /** Streams `bytes` through a verifier, split into 1-byte chunks first (the head arrives in pieces). */
 async function verify(bytes: Buffer, expect: ExpectedMedia) {
   const verifier = new DownloadVerifier({ maxBytes: 1 << 20, expectedBytes: bytes.length, expect });
-  const chunks = [...bytes.subarray(0, 12)].map((b) => Buffer.from([b])).concat([bytes.subarray(12)]);
+  const chunks: Buffer[] = [...bytes.subarray(0, 12)].map((b) => Buffer.from([b]));
+  chunks.push(bytes.subarray(12));
   await pipeline(Readable.from(chunks), verifier, new Writable({ write: (_c, _e, done) => done() }));
   return verifier.result();
 }
