@@ -1,7 +1,8 @@
 /**
  * What each model earned and cost: per model, the jobs, the credits users were charged (captures)
- * and the KIE credits spent on them (each job's KIE_PRICES figure, counted once KIE took its task —
- * a job refused before that cost KIE nothing). The operator's margin at a glance (GET /admin/spend).
+ * and the KIE credits spent on them: each job's KIE_PRICES figure, counted once KIE took its task,
+ * except when KIE itself failed the generation (KIE does not charge those). The operator's margin
+ * at a glance (GET /admin/spend).
  */
 import type { Db } from '../db/index.js';
 
@@ -31,7 +32,9 @@ export function createSpendReport(db: Db) {
                 count(*)::int as jobs,
                 count(*) filter (where j.state = 'succeeded')::int as succeeded,
                 coalesce(sum(c.amount), 0)::int8 as charged,
-                coalesce(sum(j.kie_credits) filter (where j.kie_task_id is not null), 0)::int8 as kie_credits
+                coalesce(sum(j.kie_credits) filter (
+                  where j.kie_task_id is not null
+                    and not (j.state = 'failed' and j.error->>'source' = 'kie')), 0)::int8 as kie_credits
            from jobs j
            left join (select job_id, sum(amount) as amount from credit_entries
                        where kind = 'capture' group by job_id) c on c.job_id = j.id

@@ -159,6 +159,32 @@ describe('veo CLI', () => {
     });
     assert.equal(kling?.price, 4 * stack.config.prices['kling-2.6']);
 
+    // The other two models, with an option of each typed from the catalogue (seed: a number).
+    const imagen = await veo(
+      ['image', 'A paper boat', '--model', 'imagen4', '--option', 'seed=7', '--wait'],
+      env,
+    );
+    assert.match(imagen.stdout, /succeeded\s+imagen4/);
+    const imagenJob = await stack.ledger.getJob(/^(job_\w+)/m.exec(imagen.stdout)![1]!);
+    assert.equal((imagenJob?.request as MarketRequest).options.seed, 7);
+    assert.equal(imagenJob?.files.length, 2);
+    const soraOut = path.join(dir, 'waves.mp4');
+    const sora = await veo(
+      [
+        'generate',
+        'Waves',
+        '--model',
+        'sora-2',
+        '--image',
+        'https://example.com/beach.png',
+        '--out',
+        soraOut,
+      ],
+      env,
+    );
+    assert.match(sora.stdout, /succeeded\s+sora-2/);
+    assert.equal((await readFile(soraOut)).toString('latin1', 4, 8), 'ftyp');
+
     await assert.rejects(
       veo(['image', 'x', '--model', 'imagen4', '--option', 'colour=red'], env),
       (err: { stderr: string }) => /options\.colour/.test(err.stderr),

@@ -9,7 +9,14 @@ import { createHash } from 'node:crypto';
 import { describe, it } from 'node:test';
 import { kieCreditsOf } from '../../src/services/pricing.js';
 import { startTestStack, TEST_ADMIN_KEY, type TestStack } from '../support/stack.js';
-import { assertNothingChanged, assertProblem, client, credits, waitForJob } from '../support/api-client.js';
+import {
+  assertNothingChanged,
+  assertProblem,
+  client,
+  credits,
+  isFinal,
+  waitForJob,
+} from '../support/api-client.js';
 
 /** Each image task of this stack returns this many images. */
 const IMAGES_PER_TASK = 3;
@@ -156,39 +163,49 @@ describe('Market models', () => {
       await waitForJob(api, (r.body as Job).id, (j) => j.state === 'succeeded');
     });
 
-    await t.test('KIE fails the task → failed, released, no files', async () => {
-      stack.simulator!.setFaults({
-        outcome: { successFlag: 2, errorCode: 500, errorMessage: 'Internal error' },
+    for (const c of CASES) {
+      await t.test(`${c.body.model} ${c.mode}: KIE fails the task → failed, released, no files`, async () => {
+        stack.simulator!.setFaults({
+          outcome: { successFlag: 2, errorCode: 500, errorMessage: 'Internal error' },
+        });
+        t.after(() => stack.simulator!.setFaults({}));
+        const before = await credits(api);
+        const r = await api('POST', c.path, { body: c.body });
+        assert.equal(r.status, 202, JSON.stringify(r.body));
+        const job = (await waitForJob(api, (r.body as Job).id, isFinal)) as unknown as Job;
+        stack.simulator!.setFaults({});
+        assert.equal(job.state, 'failed');
+        assert.equal(job.error?.source, 'kie');
+        assert.equal(job.charged, null);
+        assert.deepEqual(job.files, []);
+        const after = await credits(api);
+        assert.equal(after.balance, before.balance, 'nothing kept');
+        assert.equal(after.held, 0);
       });
-      t.after(() => stack.simulator!.setFaults({}));
-      const before = await credits(api);
-      const r = await api('POST', '/v1/images', { body: { model: 'imagen4', prompt: 'Doomed' } });
-      assert.equal(r.status, 202, JSON.stringify(r.body));
-      const job = (await waitForJob(api, (r.body as Job).id, (j) => j.state === 'failed')) as unknown as Job;
-      stack.simulator!.setFaults({});
-      assert.equal(job.error?.source, 'kie');
-      assert.equal(job.charged, null);
-      assert.deepEqual(job.files, []);
-      const after = await credits(api);
-      assert.equal(after.balance, before.balance, 'nothing kept');
-      assert.equal(after.held, 0);
-    });
 
-    await t.test('cancel while KIE works → canceled, the cancel policy charged, no files', async () => {
-      stack.simulator!.setFaults({ callback: 'drop' });
-      const r = await api('POST', '/v1/videos', {
-        body: { model: 'sora-2', prompt: 'Never finished', imageUrls: [IMAGE] },
-      });
-      const id = (r.body as Job).id;
-      await waitForJob(api, id, (j) => j.state === 'generating');
-      assert.equal((await api('POST', `/v1/videos/${id}/cancel`)).status, 202);
-      const job = (await waitForJob(api, id, (j) => j.state === 'canceled')) as unknown as Job;
-      stack.simulator!.setFaults({});
-      // CANCEL_AFTER_SUBMIT=charge-model: KIE took the task, so the model's price is kept.
-      assert.equal(job.charged, job.price);
-      assert.deepEqual(job.files, []);
-      assert.equal((await credits(api)).held, 0);
-    });
+      await t.test(
+        `${c.body.model} ${c.mode}: cancel while KIE works → canceled, the policy's charge, no files`,
+        async () => {
+          // No callback: the job waits for its first poll (seconds away), KIE's task long done.
+          stack.simulator!.setFaults({ callback: 'drop' });
+          t.after(() => stack.simulator!.setFaults({}));
+          const before = await credits(api);
+          const r = await api('POST', c.path, { body: c.body });
+          const id = (r.body as Job).id;
+          await waitForJob(api, id, (j) => j.state === 'generating');
+          assert.equal((await api('POST', `/v1/videos/${id}/cancel`)).status, 202);
+          const job = (await waitForJob(api, id, isFinal)) as unknown as Job;
+          stack.simulator!.setFaults({});
+          assert.equal(job.state, 'canceled');
+          // CANCEL_AFTER_SUBMIT=charge-model: KIE took the task, so the model's price is kept.
+          assert.equal(job.charged, job.price);
+          assert.deepEqual(job.files, []);
+          const after = await credits(api);
+          assert.equal(after.balance, before.balance - job.price);
+          assert.equal(after.held, 0);
+        },
+      );
+    }
 
     await t.test('bad input: a clear 422 naming the field, nothing held', async () => {
       const other = await stack.user(1000);
@@ -228,11 +245,11 @@ describe('Market models', () => {
       ).models;
       const kling = models.find((m) => m.model === 'kling-2.6')!;
       assert.equal(kling.succeeded, 3);
-      const k = stack.config.prices.kie['kling-2.6'];
-      // 10 s + sound twice (×4 each), 5 s once (×1).
-      assert.equal(kling.kieCredits, 4 * k + 4 * k + k);
-      const p = stack.config.prices['kling-2.6'];
-      assert.equal(kling.charged, 4 * p + 4 * p + p);
+      // Succeeded: 10 s + sound twice (×4 each), 5 s once; canceled after KIE took them (charged under
+      // charge-model, and KIE made them): one of each; failed at KIE (refunded by KIE too): nothing.
+      const units = 4 + 4 + 1 + (4 + 1);
+      assert.equal(kling.kieCredits, units * stack.config.prices.kie['kling-2.6']);
+      assert.equal(kling.charged, units * stack.config.prices['kling-2.6']);
     });
 
     await stack.assertInvariants();
