@@ -10,46 +10,80 @@
  */
 import type { Db } from '../db/index.js';
 import type { JobState } from '../domain/index.js';
-import { assertCredits, lockUser, reserveIn, settleIn } from './credit-operations.js';
+import {
+  assertCredits,
+  insertHoldIn,
+  lockUser,
+  refusalFor,
+  reserveIn,
+  settleIn,
+} from './credit-operations.js';
 import { MissingHoldError } from './errors.js';
-import { patchUnfinishedJob } from './job-rows.js';
+import { JOB_COLUMNS, patchUnfinishedJob, toJobRecord, type JobRow } from './job-rows.js';
 import { insertJobIn } from './jobs.js';
-import type { JobPatch, NewJob, ReconcileKind, ReserveResult, Settlement } from './types.js';
+import type { JobPatch, JobRecord, NewJob, ReconcileKind, ReserveResult, Settlement } from './types.js';
 
 const COMPENSATED_STATES: readonly JobState[] = ['failed', 'canceled', 'timed_out'];
 
 export function createJobSettlement(db: Db, clock: () => Date) {
-  return {
-    async reserveAndRecordJob({ job, amount }: { job: NewJob; amount: number }): Promise<ReserveResult> {
-      assertCredits('reserve amount', amount);
-      if (job.price !== undefined && job.price !== amount) {
-        throw new RangeError(`job ${job.id}: price ${job.price} differs from the amount to hold ${amount}`);
+  /**
+   * Job row + hold in one transaction. A new job (the usual case, on every API create) takes the
+   * short way: its row was just inserted under the user's lock, so no hold of it can exist yet and
+   * the refusal checks and the hold follow directly; a replay goes through reserveIn's checks.
+   */
+  async function reserveAndRecord(
+    { job, amount }: { job: NewJob; amount: number },
+    now: Date,
+  ): Promise<{ reservation: ReserveResult; job: JobRecord }> {
+    assertCredits('reserve amount', amount);
+    if (job.price !== undefined && job.price !== amount) {
+      throw new RangeError(`job ${job.id}: price ${job.price} differs from the amount to hold ${amount}`);
+    }
+    return db.transaction(async (tx) => {
+      // The user lock first, as every credit movement does: one lock order, no deadlocks, and two
+      // replays of this job cannot interleave between the insert and the hold.
+      const user = await lockUser(tx, job.userId);
+      // Held by the API for a paced workflow, the job starts `queued` (src/services/video-jobs.ts).
+      const stored = await insertJobIn(
+        tx,
+        { ...job, price: amount, state: job.state === 'queued' ? 'queued' : 'reserving' },
+        now,
+      );
+      const args = { jobId: job.id, userId: job.userId, amount, now };
+      let reservation: ReserveResult;
+      if (stored.inserted) {
+        const refusal = await refusalFor(tx, user, args);
+        if (!refusal) await insertHoldIn(tx, { ...args, part: 'main' });
+        reservation = refusal ?? { ok: true, replay: false };
+      } else {
+        reservation = await reserveIn(tx, args);
       }
-      const now = clock();
-      return db.transaction(async (tx) => {
-        // The user lock first, as every credit movement does: one lock order, no deadlocks, and two
-        // replays of this job cannot interleave between the insert and the hold.
-        await lockUser(tx, job.userId);
-        // Held by the API for a paced workflow, the job starts `queued` (src/services/video-jobs.ts).
-        await insertJobIn(
-          tx,
-          { ...job, price: amount, state: job.state === 'queued' ? 'queued' : 'reserving' },
-          now,
-        );
-        const result = await reserveIn(tx, { jobId: job.id, userId: job.userId, amount, now });
-        if (!result.ok) {
-          await patchUnfinishedJob(
-            tx,
-            job.id,
-            {
-              state: 'rejected',
-              error: { source: 'internal', code: result.reason, message: result.message },
-            },
-            { now, finish: true },
-          );
-        }
-        return result;
-      });
+      if (reservation.ok) return { reservation, job: stored.job };
+      await patchUnfinishedJob(
+        tx,
+        job.id,
+        {
+          state: 'rejected',
+          error: { source: 'internal', code: reservation.reason, message: reservation.message },
+        },
+        { now, finish: true },
+      );
+      const [rejected] = await tx.query<JobRow>(`select ${JOB_COLUMNS} from jobs where id = $1`, [job.id]);
+      return { reservation, job: rejected ? toJobRecord(rejected) : stored.job };
+    });
+  }
+
+  return {
+    async reserveAndRecordJob(args: { job: NewJob; amount: number }): Promise<ReserveResult> {
+      return (await reserveAndRecord(args, clock())).reservation;
+    },
+
+    /** reserveAndRecordJob, answering the job's record too (the API's create: no second read). */
+    async reserveAndRecordJobWithRecord(args: {
+      job: NewJob;
+      amount: number;
+    }): Promise<{ reservation: ReserveResult; job: JobRecord }> {
+      return reserveAndRecord(args, clock());
     },
 
     /** `amount`: credits to capture, at most the hold (default all of it); the rest is given back. */

@@ -15,7 +15,7 @@ import { hdReservationUpdate, progressQuery } from '../workflows/definitions.js'
 import { workflowType, type WorkflowFn } from '../workflows/refs.js';
 import { VideoModel, VideoState, VideoUserId } from '../workflows/search-attributes.js';
 import { TryLater, type JobProgress, type JobRequest, type ReservationResult } from '../domain/index.js';
-import type { Ledger } from '../ledger/index.js';
+import type { JobRecord, Ledger } from '../ledger/index.js';
 import {
   hdOnDemandWorkflowId,
   videoWorkflowId,
@@ -50,9 +50,15 @@ export interface StartJobArgs {
   notify?: boolean;
 }
 
+/** `record`: the job as the hold's transaction left it (queued, or rejected with its reason). */
 export type StartedJob =
-  | { jobId: string; reservation: { ok: true }; handle: WorkflowHandle<GenerateVideo> }
-  | { jobId: string; reservation: Extract<ReservationResult, { ok: false }>; handle: null };
+  | { jobId: string; reservation: { ok: true }; handle: WorkflowHandle<GenerateVideo>; record: JobRecord }
+  | {
+      jobId: string;
+      reservation: Extract<ReservationResult, { ok: false }>;
+      handle: null;
+      record: JobRecord;
+    };
 
 export function newJobId(userId: string, idempotencyKey?: string): string {
   if (!idempotencyKey) return `job_${randomUUID().replaceAll('-', '')}`;
@@ -74,7 +80,7 @@ export async function startVideoJob(
   args: StartJobArgs,
 ): Promise<StartedJob> {
   const jobId = newJobId(args.userId, args.idempotency?.key);
-  const reservation = await ledger.reserveAndRecordJob({
+  const { reservation, job: record } = await ledger.reserveAndRecordJobWithRecord({
     job: {
       id: jobId,
       userId: args.userId,
@@ -90,7 +96,7 @@ export async function startVideoJob(
     },
     amount: args.price,
   });
-  if (!reservation.ok) return { jobId, reservation, handle: null };
+  if (!reservation.ok) return { jobId, reservation, handle: null, record };
   const input: GenerateVideoInput = {
     jobId,
     userId: args.userId,
@@ -121,7 +127,7 @@ export async function startVideoJob(
   };
   try {
     const handle = await client.workflow.start<GenerateVideo>(workflowType('generateVideo'), options);
-    return { jobId, reservation: { ok: true }, handle };
+    return { jobId, reservation: { ok: true }, handle, record };
   } catch (err) {
     if (err instanceof WorkflowExecutionAlreadyStartedError) throw err;
     await giveBackUnstarted(client, ledger, jobId);

@@ -200,8 +200,7 @@ export function createVideoService(deps: VideoServiceDeps) {
           deps.logger.error({ err: err.cause }, 'job not started: Temporal did not take it');
         throw err;
       }
-      const record = await ledger.getJob(started.jobId);
-      if (!record) throw new Error(`job ${started.jobId} has no record after reservation`);
+      const { record } = started;
       if (idempotencyKey && record.requestHash && record.requestHash !== hash) throw conflict();
       if (!started.reservation.ok) {
         deps.metrics.jobsRejected.inc({ reason: started.reservation.reason });
