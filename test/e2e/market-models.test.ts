@@ -38,6 +38,7 @@ interface Job {
   price: number;
   charged: number | null;
   kieTaskId: string | null;
+  detection: { channel: string } | null;
   files: File[];
   error: { source: string; code: string } | null;
 }
@@ -134,6 +135,7 @@ describe('Market models', () => {
           (j) => j.state === 'succeeded' || j.state === 'failed',
         )) as unknown as Job;
         assert.equal(done.state, 'succeeded', JSON.stringify(done.error));
+        assert.equal(done.detection?.channel, 'callback', "KIE's Market callback woke the job");
         const count = c.type.startsWith('image') ? IMAGES_PER_TASK : 1;
         assert.deepEqual(
           done.files.map((f) => f.variant),
