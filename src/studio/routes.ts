@@ -1,7 +1,8 @@
 /**
- * The studio: a page where people sign in with their API key and make videos (/create/video, with /
- * redirecting to it). The page is listed with the API's routes (an HTML operation, like /docs); its
- * stylesheet and script are static assets, served by `studioAssets` outside the route registry.
+ * The studio: a page where people sign in with their API key and make videos and images
+ * (/create/video, with / redirecting to it). The page is listed with the API's routes (an HTML
+ * operation, like /docs); its stylesheet and script are static assets, served by `studioAssets`
+ * outside the route registry.
  */
 import { readFileSync } from 'node:fs';
 import path from 'node:path';
@@ -14,7 +15,7 @@ export const STUDIO_PATH = '/create/video';
 
 /**
  * Scripts and styles from this origin only (no inline code); media and images from anywhere, since
- * video links may be presigned S3 or CDN URLs and image-to-video takes the user's image URLs.
+ * file links may be presigned S3 or CDN URLs and image modes take the user's image URLs.
  */
 const CSP = [
   "default-src 'self'",
@@ -46,7 +47,7 @@ export function studioRoutes(): AnyRoute[] {
     defineRoute({
       method: 'get',
       path: STUDIO_PATH,
-      summary: 'The studio: sign in with an API key, make videos, see yours',
+      summary: 'The studio: sign in with an API key, make videos and images, see yours',
       tags: ['studio'],
       auth: 'none',
       responses: { 200: { description: 'HTML', contentType: 'text/html' } },

@@ -35,7 +35,7 @@ describe('API reference page', () => {
       rendered.map((o) => `${o.method} ${o.path}`).sort(),
       operations.map((o) => `${o.method} ${o.path}`).sort(),
     );
-    for (const summary of ['Create a video job', 'Models with their price in credits']) {
+    for (const summary of ['Create a video job', 'Create an image job', 'Every model with its kind']) {
       assert.ok(await page.getByText(summary).first().isVisible(), summary);
     }
 

@@ -1,7 +1,9 @@
 /**
  * Shows a problem+json reply where it belongs: each `errors[].field` next to the form control of that
- * name (`imageUrls.1` → the imageUrls box), marked aria-invalid and announced through the control's
- * aria-describedby; the rest (402, 429, 503, fields the form has no control for) in the form's message.
+ * name, or of its longest leading part that names one (`options.seed` → the control named
+ * `options.seed`; `imageUrls.1` → the imageUrls box), marked aria-invalid and announced through the
+ * control's aria-describedby; the rest (402, 429, 503, fields the form has no control for) in the
+ * form's message.
  */
 import type { ApiError } from './api.js';
 
@@ -34,7 +36,10 @@ export function showErrors(form: HTMLFormElement, message: HTMLElement, err: Api
 }
 
 function controlFor(form: HTMLFormElement, field: string): HTMLElement | null {
-  const name = field.split('.')[0] ?? field;
-  const control = form.elements.namedItem(name);
-  return control instanceof HTMLElement ? control : null;
+  const parts = field.split('.');
+  for (let n = parts.length; n > 0; n--) {
+    const control = form.elements.namedItem(parts.slice(0, n).join('.'));
+    if (control) return control instanceof HTMLElement ? control : null;
+  }
+  return null;
 }

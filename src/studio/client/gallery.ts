@@ -1,8 +1,11 @@
-/** "My videos": the user's jobs, newest first, filtered by state, a page at a time (cursor paging). */
+/**
+ * "My creations": the user's jobs, videos and images alike, newest first, filtered by state, a page at
+ * a time (cursor paging).
+ */
 import { api } from './api.js';
 import { byId, h } from './dom.js';
 import { FINAL, STATE_LABELS } from './labels.js';
-import { player } from './player.js';
+import { isImage, media } from './media.js';
 import type { Job, JobPage, JobState } from './types.js';
 
 const PAGE_SIZE = 12;
@@ -21,7 +24,7 @@ export function gallery(onOpen: (job: Job) => void): Gallery {
   let generation = 0;
 
   filter.replaceChildren(
-    h('option', { value: '' }, 'All videos'),
+    h('option', { value: '' }, 'Everything'),
     ...(Object.keys(STATE_LABELS) as JobState[]).map((s) => h('option', { value: s }, STATE_LABELS[s])),
   );
 
@@ -42,12 +45,13 @@ export function gallery(onOpen: (job: Job) => void): Gallery {
       more.hidden = !cursor;
       const count = list.children.length;
       status.textContent = count
-        ? `${count} video${count === 1 ? '' : 's'}${cursor ? ' (more below)' : ''}`
+        ? `${count} creation${count === 1 ? '' : 's'}${cursor ? ' (more below)' : ''}`
         : filter.value
-          ? `No videos in state "${STATE_LABELS[filter.value as JobState]}".`
-          : 'No videos yet: make your first one above.';
+          ? `Nothing in state "${STATE_LABELS[filter.value as JobState]}".`
+          : 'Nothing yet: make your first video or image above.';
     } catch (err) {
-      if (mine === generation) status.textContent = `Could not load your videos: ${(err as Error).message}`;
+      if (mine === generation)
+        status.textContent = `Could not load your creations: ${(err as Error).message}`;
     } finally {
       more.disabled = false;
     }
@@ -72,7 +76,7 @@ function card(job: Job, onOpen: (job: Job) => void): HTMLLIElement {
   return h(
     'li',
     { class: 'card', 'data-job-id': job.id, 'data-state': job.state },
-    player(job, 'original', { preview: true }) ?? h('div', { class: 'placeholder' }, STATE_LABELS[job.state]),
+    preview(job),
     h('span', { class: `badge ${job.state}` }, STATE_LABELS[job.state]),
     h('p', { class: 'prompt', title: job.prompt }, job.prompt),
     h(
@@ -83,6 +87,21 @@ function card(job: Job, onOpen: (job: Job) => void): HTMLLIElement {
     ),
     open,
   );
+}
+
+/** Every image of the job (small, side by side when several), or the video, or where the job stands. */
+function preview(job: Job): HTMLElement {
+  const images = job.files.filter(isImage);
+  if (images.length)
+    return h(
+      'div',
+      { class: `thumbs${images.length > 1 ? ' many' : ''}` },
+      ...images.map((f) => media(job, f, { preview: true })),
+    );
+  const original = job.files.find((f) => f.variant === 'original');
+  return original
+    ? media(job, original, { preview: true })
+    : h('div', { class: 'placeholder' }, STATE_LABELS[job.state]);
 }
 
 function cost(job: Job): string {

@@ -1,11 +1,12 @@
 /**
- * The "Your video" panel: the job's stages live from GET /v1/videos/:id/events (server-sent events,
- * one `progress` event per change) with when each began, then the video and its downloads.
+ * The "Your video" (or image) panel: the job's stages live from GET /v1/videos/:id/events (server-sent
+ * events, one `progress` event per change) with when each began, then the video or every image, and
+ * their downloads.
  */
 import { byId, formatBytes, formatSeconds, h } from './dom.js';
 import { FINAL, PIPELINE, STATE_LABELS } from './labels.js';
-import { player } from './player.js';
-import type { Job, JobState } from './types.js';
+import { extensionOf, formatOf, isImage, media } from './media.js';
+import type { FileView, Job, JobState } from './types.js';
 
 export interface JobPanel {
   /** Shows `job` and follows it until it ends; resolves with its final view. */
@@ -40,6 +41,8 @@ export function jobPanel(): JobPanel {
   }
 
   function render(job: Job) {
+    const images = job.files.filter(isImage).length;
+    title.textContent = job.kind === 'image' ? `Your image${images > 1 ? 's' : ''}` : 'Your video';
     const stages = PIPELINE.filter((s) => s !== 'fetching_hd' || job.hd !== 'not_requested' || seen.has(s));
     const final = FINAL.includes(job.state);
     if (final && job.state !== 'succeeded') stages.splice(stages.indexOf('succeeded'), 1, job.state);
@@ -70,30 +73,42 @@ export function jobPanel(): JobPanel {
   function renderResult(job: Job) {
     if (job.state !== 'succeeded') {
       result.replaceChildren(
-        h('p', { class: 'error' }, job.error?.message ?? 'The video could not be made.'),
+        h('p', { class: 'error' }, job.error?.message ?? `The ${job.kind} could not be made.`),
         h('p', { class: 'hint' }, 'Nothing was charged: the credits held for it are available again.'),
       );
       return;
     }
-    result.replaceChildren(
-      player(job, 'original', { preview: false }) ?? '',
-      h(
-        'ul',
-        { class: 'downloads', 'aria-label': 'Downloads' },
-        ...job.files.map((f) =>
-          h(
-            'li',
-            {},
+    const charged = h('p', { class: 'hint' }, `Charged ${job.charged ?? 0} credits.`);
+    const images = job.files.filter(isImage);
+    if (images.length) {
+      // Every image, each with its own download right under it.
+      result.replaceChildren(
+        h(
+          'ul',
+          { class: 'shots', 'aria-label': 'Images' },
+          ...images.map((f, i) =>
             h(
-              'a',
-              { class: 'button', href: f.url, download: `${job.id}-${f.variant}.mp4` },
-              `Download ${f.variant} (${formatBytes(f.size)})`,
+              'li',
+              {},
+              media(job, f, { preview: false }),
+              download(job, f, `Download image${images.length > 1 ? ` ${i + 1}` : ''}`),
             ),
           ),
         ),
+        charged,
+      );
+      return;
+    }
+    const original = job.files.find((f) => f.variant === 'original');
+    result.replaceChildren(
+      original ? media(job, original, { preview: false }) : '',
+      h(
+        'ul',
+        { class: 'downloads', 'aria-label': 'Downloads' },
+        ...job.files.map((f) => h('li', {}, download(job, f, `Download ${f.variant}`))),
       ),
       job.hdNote ? h('p', { class: 'hint' }, `1080p: ${job.hdNote}`) : '',
-      h('p', { class: 'hint' }, `Charged ${job.charged ?? 0} credits.`),
+      charged,
     );
   }
 
@@ -135,4 +150,13 @@ export function jobPanel(): JobPanel {
       });
     },
   };
+}
+
+/** A file's download link (signed: it works without the session), saved as `<job>-<variant>.<ext>`. */
+function download(job: Job, f: FileView, text: string): HTMLAnchorElement {
+  return h(
+    'a',
+    { class: 'button', href: f.url, download: `${job.id}-${f.variant}.${extensionOf(f)}` },
+    `${text} (${formatOf(f)}, ${formatBytes(f.size)})`,
+  );
 }

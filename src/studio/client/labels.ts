@@ -1,5 +1,5 @@
-/** Words people read for the API's states (the compiler checks every state has one). */
-import type { FinalState, JobState } from './types.js';
+/** Words people read for the API's states and modes (the compiler checks every one has its words). */
+import type { FinalState, JobState, MarketMode } from './types.js';
 
 export const STATE_LABELS: Record<JobState, string> = {
   reserving: 'Holding credits',
@@ -35,3 +35,25 @@ export const PIPELINE: readonly JobState[] = [
   'archiving',
   'succeeded',
 ];
+
+/** The modes' names on the form's radio buttons. */
+export const MODE_LABELS: Record<MarketMode, string> = {
+  'text-to-video': 'Text to video',
+  'image-to-video': 'Image to video',
+  'text-to-image': 'Text to image',
+  'image-to-image': 'Image to image',
+};
+
+/** Names whose spelled-out form reads badly (KIE's "number of frames" of Sora is its length). */
+const OPTION_LABELS: Record<string, string> = { nFrames: 'Length' };
+
+/** A Market option's label from its name: outputFormat → "Output format". */
+export function optionLabel(name: string): string {
+  const words = name.replace(/([a-z0-9])([A-Z])/g, '$1 $2').toLowerCase();
+  return OPTION_LABELS[name] ?? words.charAt(0).toUpperCase() + words.slice(1);
+}
+
+/** "1 image", "1 to 10 images". */
+export function imageCount({ min, max }: { min: number; max: number }): string {
+  return min === max ? `${min} image${min === 1 ? '' : 's'}` : `${min} to ${max} images`;
+}

@@ -1,14 +1,16 @@
 /**
  * The studio page: sign in with an API key (the server answers with an HttpOnly session cookie), pick
- * a model at its price, describe the video, follow it live, play and download it, browse past ones.
+ * a model at its price, describe the video or image, follow it live, see and download it, browse past
+ * ones.
  */
-import { ApiError, api, newIdempotencyKey } from './api.js';
+import { ApiError, api } from './api.js';
+import { createForm } from './create-form.js';
 import { byId } from './dom.js';
-import { clearErrors, showErrors } from './field-errors.js';
+import { clearErrors } from './field-errors.js';
 import { gallery } from './gallery.js';
 import { jobPanel } from './job-view.js';
 import { FINAL } from './labels.js';
-import type { Catalog, Credits, GenerationType, Job } from './types.js';
+import type { Catalog, Credits, Job } from './types.js';
 
 const pageError = byId('page-error');
 const signInSection = byId('sign-in');
@@ -16,7 +18,6 @@ const studio = byId('studio');
 const account = byId('account');
 const balance = byId('balance');
 
-let catalog: Catalog;
 const panel = jobPanel();
 const videos = gallery((job) => {
   if (!FINAL.includes(job.state)) return void follow(job);
@@ -94,113 +95,21 @@ byId('sign-out').addEventListener('click', () => {
   void api('DELETE', '/v1/session').finally(() => showSignIn('Signed out.'));
 });
 
-// The create form ----------------------------------------------------------------------------------
-
-const form = byId<HTMLFormElement>('create-form');
-const model = byId<HTMLSelectElement>('model');
-const prompt = byId<HTMLTextAreaElement>('prompt');
-const images = byId('images');
-const generationType = byId<HTMLSelectElement>('generation-type');
-const imageUrls = byId<HTMLTextAreaElement>('image-urls');
-const aspectRatio = byId<HTMLSelectElement>('aspect-ratio');
-const seed = byId<HTMLInputElement>('seed');
-const hd = byId<HTMLInputElement>('hd');
-const createError = byId('create-error');
-const generate = byId<HTMLButtonElement>('generate');
-
-const mode = () => (form.elements.namedItem('mode') as RadioNodeList).value as 't2v' | 'i2v';
-
-/** The hints that spell out KIE's limits for the current choices, and the price. */
-function describe(): void {
-  const { limits, models, hdPrice } = catalog;
-  images.hidden = mode() !== 'i2v';
-  const type = generationType.value as GenerationType;
-  const { min, max } = limits.imageCounts[type];
-  byId('image-urls-hint').textContent =
-    type === 'REFERENCE_2_VIDEO'
-      ? `${min} to ${max} images showing the subject or style. References work with ${limits.referenceModels
-          .map(modelName)
-          .join(' or ')} in ${limits.referenceAspectRatios.join(', ')} only.`
-      : `${min} image: the video starts from it; or ${max}: the first and the last frame. ` +
-        'KIE fetches them: they must be public http(s) URLs.';
-  const count = prompt.value.trim().length;
-  byId('prompt-hint').textContent =
-    `${count} of at most ${limits.promptMaxLength} characters. KIE translates other languages into English first.`;
-  byId('seed-hint').textContent =
-    `A whole number from ${limits.seed.min} to ${limits.seed.max}: the same seed and prompt give a similar video. Empty: KIE picks one.`;
-  const hdPossible = limits.hdAspectRatios.includes(
-    aspectRatio.value as Catalog['limits']['hdAspectRatios'][number],
-  );
-  hd.disabled = !hdPossible;
-  if (!hdPossible) hd.checked = false;
-  byId('hd-hint').textContent = hdPossible
-    ? `+${hdPrice} credits, charged only if the 1080p version is delivered (a minute or two after the video).`
-    : `1080p exists for ${limits.hdAspectRatios.join(' and ')} only.`;
-  const price = (models.find((m) => m.id === model.value)?.price ?? 0) + (hd.checked ? hdPrice : 0);
-  byId('total').textContent = `This video costs ${price} credits.`;
-}
-
-function modelName(id: string): string {
-  return catalog.models.find((m) => m.id === id)?.name ?? id;
-}
-
-/** The request body for POST /v1/videos, as typed: validation is the server's (its errors name the field). */
-function requestBody(): Record<string, unknown> {
-  const body: Record<string, unknown> = {
-    prompt: prompt.value,
-    model: model.value,
-    aspectRatio: aspectRatio.value,
-    hd: hd.checked,
-  };
-  if (mode() === 'i2v') {
-    body.generationType = generationType.value;
-    body.imageUrls = imageUrls.value
-      .split('\n')
-      .map((l) => l.trim())
-      .filter(Boolean);
-  }
-  const s = seed.value.trim();
-  if (s) body.seed = /^\d+$/.test(s) ? Number(s) : s;
-  return body;
-}
-
-form.addEventListener('input', describe);
-form.addEventListener('submit', (e) => {
-  e.preventDefault();
-  clearErrors(form, createError);
-  generate.disabled = true;
-  api<Job>('POST', '/v1/videos', requestBody(), { 'idempotency-key': newIdempotencyKey() })
-    .then((job) => {
-      void refreshCredits();
-      void videos.reload();
-      // Not awaited: another video can be started while this one runs.
-      void follow(job);
-    })
-    .catch((err: unknown) => {
-      if (!(err instanceof ApiError)) throw err;
-      if (err.status === 401) return showSignIn(err.message);
-      showErrors(form, createError, err);
-      if (err.status === 402) void refreshCredits();
-    })
-    .finally(() => (generate.disabled = false));
-});
-
 // Start ------------------------------------------------------------------------------------------
 
 async function start(): Promise<void> {
-  catalog = await api<Catalog>('GET', '/v1/models');
-  model.replaceChildren(
-    ...catalog.models.map((m) => {
-      const option = document.createElement('option');
-      option.value = m.id;
-      option.textContent = `${m.name} · ${m.price} credits`;
-      return option;
-    }),
-  );
-  model.value = catalog.models.some((m) => m.id === 'veo3_fast')
-    ? 'veo3_fast'
-    : (catalog.models[0]?.id ?? '');
-  describe();
+  createForm(await api<Catalog>('GET', '/v1/models'), {
+    created(job) {
+      void refreshCredits();
+      void videos.reload();
+      // Not awaited: another one can be started while this one runs.
+      void follow(job);
+    },
+    refused(err) {
+      if (err.status === 401) showSignIn(err.message);
+      if (err.status === 402) void refreshCredits();
+    },
+  });
   const session = await api<{ signedIn: boolean }>('GET', '/v1/session');
   if (!session.signedIn) return showSignIn();
   await showStudio();
