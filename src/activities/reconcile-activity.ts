@@ -13,8 +13,11 @@ import type { JobError, JobProgress } from '../domain/index.js';
 import { videoWorkflowId } from '../workflows/job-types.js';
 import type { ActivityDeps } from './deps.js';
 
-/** Jobs looked at per sweep, oldest first; the rest wait for the next sweep. */
-const SWEEP_LIMIT = 1000;
+/**
+ * Jobs looked at per sweep, in creation order from where the last sweep stopped: with more in flight,
+ * each is still looked at in turn (every few sweeps), without describing thousands of workflows at once.
+ */
+const SWEEP_LIMIT = 500;
 /** Workflows described at once. */
 const PARALLEL = 8;
 
@@ -92,7 +95,7 @@ export function createReconcileActivity({
   return {
     async sweepUnsettledJobs(): Promise<SweepSummary> {
       const ctx = Context.current();
-      const candidates = await ledger.reconcileCandidates(SWEEP_LIMIT);
+      const { candidates, next: nextPage } = await ledger.reconcileCandidates(SWEEP_LIMIT);
       let reconciled = 0;
       let next = 0;
       const lane = async () => {
@@ -104,7 +107,7 @@ export function createReconcileActivity({
         }
       };
       await Promise.all(Array.from({ length: PARALLEL }, lane));
-      await ledger.recordSweep();
+      await ledger.recordSweep(nextPage);
       return { checked: candidates.length, reconciled };
     },
   };

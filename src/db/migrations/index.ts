@@ -8,6 +8,7 @@ import { kiePacing } from './006-kie-pacing.js';
 import { kieSubmissionTask } from './007-kie-submission-task.js';
 import { kieBalance } from './008-kie-balance.js';
 import { jobKieCredits } from './009-job-kie-credits.js';
+import { reconcilerCursor } from './010-reconciler-cursor.js';
 import type { Migration } from './migration.js';
 
 export type { Migration } from './migration.js';
@@ -22,4 +23,5 @@ export const MIGRATIONS: readonly Migration[] = [
   kieSubmissionTask,
   kieBalance,
   jobKieCredits,
+  reconcilerCursor,
 ];
