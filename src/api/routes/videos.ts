@@ -4,7 +4,7 @@
  */
 import { z } from 'zod';
 import type { Request } from 'express';
-import { contentPath, isFinalState } from '../../domain/index.js';
+import { contentPath, isFinalState, type JobRequest } from '../../domain/index.js';
 import { currentUser } from '../auth.js';
 import { HttpProblem } from '../problem.js';
 import { defineRoute } from '../route.js';
@@ -53,43 +53,37 @@ export function idempotencyKey(req: Request): string | undefined {
 export { contentPath };
 
 export function videoRoutes(videos: VideoService, events: EventStreams) {
+  /** A create route: its body produces a job request; every job lives at /v1/videos/{id}. */
+  const createRoute = (path: string, summary: string, body: z.ZodType<JobRequest, unknown>) =>
+    defineRoute({
+      method: 'post',
+      path,
+      summary,
+      tags: ['videos'],
+      auth: 'user',
+      body,
+      headers: createHeaders,
+      responses: {
+        202: { description: 'Accepted: credits held, job running', schema: JobSchema },
+        ...createProblems,
+      },
+      handler: async ({ body: request, req }) => {
+        const job = await videos.create(currentUser(req).id, request, idempotencyKey(req));
+        return { status: 202, body: job, headers: { location: `/v1/videos/${job.id}` } };
+      },
+    });
+
   return [
-    defineRoute({
-      method: 'post',
-      path: '/v1/videos',
-      summary:
-        'Create a video job — Veo 3.1, or a Market video model (Kling 2.6, Sora 2) — credits are held at once; 402/429 if not',
-      tags: ['videos'],
-      auth: 'user',
-      body: CreateVideoBody,
-      headers: createHeaders,
-      responses: {
-        202: { description: 'Accepted: credits held, job running', schema: JobSchema },
-        ...createProblems,
-      },
-      handler: async ({ body, req }) => {
-        const job = await videos.create(currentUser(req).id, body, idempotencyKey(req));
-        return { status: 202, body: job, headers: { location: `/v1/videos/${job.id}` } };
-      },
-    }),
-    defineRoute({
-      method: 'post',
-      path: '/v1/images',
-      summary:
-        'Create an image job (Nano Banana, Imagen 4): credits held at once; the job is then read, followed, downloaded and canceled at /v1/videos/{id}',
-      tags: ['videos'],
-      auth: 'user',
-      body: CreateImageBody,
-      headers: createHeaders,
-      responses: {
-        202: { description: 'Accepted: credits held, job running', schema: JobSchema },
-        ...createProblems,
-      },
-      handler: async ({ body, req }) => {
-        const job = await videos.create(currentUser(req).id, body, idempotencyKey(req));
-        return { status: 202, body: job, headers: { location: `/v1/videos/${job.id}` } };
-      },
-    }),
+    createRoute(
+      '/v1/videos',
+      'Create a video job — Veo 3.1, or a Market video model (Kling 2.6, Sora 2) — credits are held at once; 402/429 if not',
+      CreateVideoBody,
+    ),
+    createRoute(
+      '/v1/images',
+      'Create an image job (Nano Banana, Imagen 4): credits held at once; the job is then read, followed, downloaded and canceled at /v1/videos/{id}',
+      CreateImageBody,
+    ),
     defineRoute({
       method: 'get',
       path: '/v1/videos',
