@@ -71,12 +71,7 @@ program
     const api = client();
     const model = o.model as string;
     const body = isMarketModel(model)
-      ? {
-          prompt,
-          model,
-          ...(o.image ? { imageUrls: o.image } : {}),
-          options: marketOptions(model, (o.option as string[] | undefined) ?? []),
-        }
+      ? marketBody(prompt, o)
       : {
           prompt,
           model,
@@ -101,13 +96,21 @@ program
   .option('--out <file>', 'write the image here, further ones as <file>-2… (implies --wait)')
   .action(async (prompt: string, o: Record<string, unknown>) => {
     const api = client();
-    const model = o.model as string;
-    const options = isMarketModel(model)
-      ? marketOptions(model, (o.option as string[] | undefined) ?? [])
-      : {};
-    const body = { prompt, model, ...(o.image ? { imageUrls: o.image } : {}), options };
-    await finish(api, await api.createImage(body, o.idempotencyKey as string | undefined), o);
+    await finish(
+      api,
+      await api.createImage(marketBody(prompt, o), o.idempotencyKey as string | undefined),
+      o,
+    );
   });
+
+/** A Market model's request from the flags: its images, and `--option` pairs typed by its catalogue entry. */
+function marketBody(prompt: string, o: Record<string, unknown>): Record<string, unknown> {
+  const model = o.model as string;
+  const pairs = (o.option as string[] | undefined) ?? [];
+  // Not a Market model: sent as given, for the API to refuse by name.
+  const options = isMarketModel(model) ? marketOptions(model, pairs) : {};
+  return { prompt, model, ...(o.image ? { imageUrls: o.image } : {}), options };
+}
 
 /** Prints the job; with --wait or --out follows it to its end and saves its files. */
 async function finish(

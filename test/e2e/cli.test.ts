@@ -25,6 +25,13 @@ function veo(args: string[], env: Record<string, string>) {
   });
 }
 
+/** The job id the CLI's summary starts with; fails the test when there is none. */
+function jobIdIn(stdout: string): string {
+  const id = /^(job_\w+)/m.exec(stdout)?.[1];
+  assert.ok(id, stdout);
+  return id;
+}
+
 describe('veo CLI', () => {
   it('generate --hd --wait --out writes the 1080p file; status, list, credits answer', async (t) => {
     const stack = await startTestStack(t);
@@ -40,8 +47,7 @@ describe('veo CLI', () => {
     );
     assert.match(gen.stdout, /succeeded/);
     assert.match(gen.stdout, /saved 1080p to /);
-    const jobId = /^(job_\w+)/m.exec(gen.stdout)?.[1];
-    assert.ok(jobId, gen.stdout);
+    const jobId = jobIdIn(gen.stdout);
 
     const job = await stack.ledger.getJob(jobId);
     const hd = job?.files.find((f) => f.variant === '1080p');
@@ -82,8 +88,7 @@ describe('veo CLI', () => {
       ],
       {},
     );
-    const jobId = /^(job_\w+)/m.exec(gen.stdout)?.[1];
-    assert.ok(jobId, gen.stdout);
+    const jobId = jobIdIn(gen.stdout);
     const job = (await stack.ledger.getJob(jobId)) as (JobRecord & { request: VideoRequest }) | null;
     assert.deepEqual(
       {
@@ -124,8 +129,7 @@ describe('veo CLI', () => {
       env,
     );
     assert.match(image.stdout, /succeeded/);
-    const jobId = /^(job_\w+)/m.exec(image.stdout)?.[1];
-    const job = await stack.ledger.getJob(jobId!);
+    const job = await stack.ledger.getJob(jobIdIn(image.stdout));
     assert.deepEqual(job?.request, {
       api: 'market',
       model: 'nano-banana',
@@ -150,8 +154,7 @@ describe('veo CLI', () => {
       env,
     );
     assert.match(video.stdout, /succeeded\s+kling-2\.6/);
-    const videoId = /^(job_\w+)/m.exec(video.stdout)?.[1];
-    const kling = await stack.ledger.getJob(videoId!);
+    const kling = await stack.ledger.getJob(jobIdIn(video.stdout));
     assert.deepEqual((kling?.request as MarketRequest).options, {
       duration: '10',
       aspectRatio: '16:9',
@@ -165,7 +168,7 @@ describe('veo CLI', () => {
       env,
     );
     assert.match(imagen.stdout, /succeeded\s+imagen4/);
-    const imagenJob = await stack.ledger.getJob(/^(job_\w+)/m.exec(imagen.stdout)![1]!);
+    const imagenJob = await stack.ledger.getJob(jobIdIn(imagen.stdout));
     assert.equal((imagenJob?.request as MarketRequest).options.seed, 7);
     assert.equal(imagenJob?.files.length, 2);
     const soraOut = path.join(dir, 'waves.mp4');
