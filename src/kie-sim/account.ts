@@ -3,7 +3,11 @@ export interface Account {
   balance(): number;
   /** Takes `amount` if the balance covers it; false = answer 402 and charge nothing. */
   charge(amount: number): boolean;
-  refund(amount: number): void;
+  /**
+   * Gives a failed task's price back, once: assumed, KIE does not charge for a generation that failed
+   * (docs/kie-api.md#open-questions-and-assumptions, question 10). Veo and Market tasks alike.
+   */
+  refundFailed(task: { price: number; refunded: boolean }): void;
   /** Sets the balance (the control API's POST /_sim/credits, KieSimulator.setCredits). */
   set(credits: number): void;
 }
@@ -19,8 +23,10 @@ export function createAccount(initial: number): Account {
       credits -= amount;
       return true;
     },
-    refund(amount) {
-      credits += amount;
+    refundFailed(task) {
+      if (task.refunded) return;
+      credits += task.price;
+      task.refunded = true;
     },
     set(value) {
       credits = value;

@@ -19,6 +19,7 @@ export type { ImageFormat } from './media.js';
 export type {
   FaultMix,
   KieSimulator,
+  MarketRecordData,
   MarketTaskView,
   ScriptedReply,
   SentCallback,

@@ -165,10 +165,8 @@ export function createMarket(ctx: SimContext) {
     t.settled = true;
     if (t.outcome === 'success') {
       t.results = mintResults(t);
-    } else if (!t.refunded) {
-      // As for Veo: a failed generation is not charged (docs/kie-api.md#open-questions-and-assumptions).
-      ctx.account.refund(t.price);
-      t.refunded = true;
+    } else {
+      ctx.account.refundFailed(t);
     }
     ctx.o.log(`market task ${t.taskId} ${t.outcome === 'success' ? 'succeeded' : 'failed'}`);
     if (!t.callbackUrl) return Promise.resolve();

@@ -181,8 +181,8 @@ export interface SimTaskView {
   fourK: { requestedAt: number; readyAt: number; callbackUrl: string | null } | null;
 }
 
-/** A Market task: recordInfo's data, plus what only the simulator knows. */
-export interface MarketTaskView {
+/** data of GET /jobs/recordInfo, as the simulator answers it (docs/kie-api.md#market). */
+export interface MarketRecordData {
   taskId: string;
   model: string;
   state: 'waiting' | 'queuing' | 'generating' | 'success' | 'fail';
@@ -197,6 +197,10 @@ export interface MarketTaskView {
   updateTime: number;
   creditsConsumed: number | null;
   progress?: number;
+}
+
+/** A Market task: recordInfo's data, plus what only the simulator knows. */
+export interface MarketTaskView extends MarketRecordData {
   callbackUrl: string | null;
   callbacks: SentCallback[];
   /** Credits charged at creation (refunded when it failed). */

@@ -134,10 +134,8 @@ export function createVeoTasks(ctx: SimContext) {
     t.settled = true;
     if (t.outcome === 'success') {
       t.urls = mintResultUrls(t);
-    } else if (!t.refunded) {
-      // Assumed: KIE does not charge for a generation that failed (docs/kie-api.md#open-questions-and-assumptions, question 10).
-      ctx.account.refund(t.price);
-      t.refunded = true;
+    } else {
+      ctx.account.refundFailed(t);
     }
     ctx.o.log(`task ${t.taskId} ${t.outcome === 'success' ? 'succeeded' : 'failed'}`);
     if (!t.callbackUrl) return Promise.resolve();

@@ -1,24 +1,11 @@
 /** Shared bits of the Market tests: createTask / recordInfo calls, waiting for the end, file checks. */
 import assert from 'node:assert/strict';
 import { createHash } from 'node:crypto';
+import type { MarketRecordData } from '../../src/kie-sim/index.js';
 import { api, dataOf, download, waitFor, type Envelope } from './helpers.js';
 
 /** data of GET /jobs/recordInfo (docs/kie-api.md#market). */
-export interface MarketRecord {
-  taskId: string;
-  model: string;
-  state: string;
-  param: string;
-  resultJson: string;
-  failCode: string;
-  failMsg: string;
-  costTime: number | null;
-  completeTime: number | null;
-  createTime: number;
-  updateTime: number;
-  creditsConsumed: number | null;
-  progress?: number;
-}
+export type MarketRecord = MarketRecordData;
 
 export interface MarketResult {
   resultUrls: string[];
