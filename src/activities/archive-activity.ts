@@ -5,7 +5,7 @@ import { archiveFromUrl, ArchiveError } from '../archive/index.js';
 import { KieError } from '../kie/index.js';
 import { newErrorRef } from '../observability/error-ref.js';
 import { isFinalState, type ArchivedFile, type MediaKind, type Variant } from '../domain/index.js';
-import { jobFileKey } from './job-files.js';
+import { mediaKey } from '../storage/index.js';
 import type { ActivityDeps } from './deps.js';
 import { internalFailure, kieErrorFailure } from './public-failures.js';
 
@@ -29,7 +29,7 @@ export function createArchiveActivity({
     }): Promise<ArchivedFile> {
       const ctx = Context.current();
       const media = args.media ?? 'video';
-      const key = jobFileKey(args.jobId, args.variant, media);
+      const key = mediaKey(args.jobId, args.variant, media);
       const started = Date.now();
       try {
         const result = await archiveFromUrl({

@@ -10,13 +10,8 @@ import {
   resultVariant,
   type JobRequest,
   type MediaKind,
-  type Variant,
 } from '../domain/index.js';
 import { mediaKey, type VideoStorage } from '../storage/index.js';
-
-export function jobFileKey(jobId: string, variant: Variant, kind: MediaKind): string {
-  return mediaKey(jobId, variant, kind);
-}
 
 /** Every key the job may have written; a job whose request is unknown may have any of them. */
 export function jobFileKeys(jobId: string, request: JobRequest | null): string[] {

@@ -4,7 +4,6 @@
  * Imported by the workflow too (types only today): keep this file deterministic, no Node built-ins.
  */
 import { z } from 'zod';
-import type { MarketRequest } from './market-catalog.js';
 import { VARIANT_PATTERN, type Variant } from './variants.js';
 import { MarketModelSchema, MarketRequestSchema } from './market-models.js';
 
@@ -49,7 +48,7 @@ export type ModelId = z.infer<typeof ModelIdSchema>;
 
 /** What a job was asked to make: a Veo video, or a Market model's images or video. */
 export const JobRequestSchema = z.union([VideoRequestSchema, MarketRequestSchema]);
-export type JobRequest = VideoRequest | MarketRequest;
+export type JobRequest = z.infer<typeof JobRequestSchema>;
 
 /** A job's states, in the order a successful job enters them; the last five are final. */
 export const JobStateSchema = z.enum([

@@ -51,8 +51,6 @@ export interface MarketModelSpec {
   priceFactor(options: Readonly<Record<string, OptionValue>>): number;
   /** What the configured price buys, for people (GET /v1/models). */
   priceUnit: string;
-  /** Result files KIE returns for one task (more than this are not archived). */
-  maxResults: number;
 }
 
 const IMAGE_SIZES = [
@@ -99,7 +97,6 @@ export const MARKET_MODELS: Readonly<Record<MarketModel, MarketModelSpec>> = {
     },
     priceFactor: () => 1,
     priceUnit: 'one image',
-    maxResults: 1,
   },
   imagen4: {
     id: 'imagen4',
@@ -133,7 +130,6 @@ export const MARKET_MODELS: Readonly<Record<MarketModel, MarketModelSpec>> = {
     },
     priceFactor: () => 1,
     priceUnit: 'one image',
-    maxResults: 1,
   },
   'kling-2.6': {
     id: 'kling-2.6',
@@ -170,7 +166,6 @@ export const MARKET_MODELS: Readonly<Record<MarketModel, MarketModelSpec>> = {
     },
     priceFactor: (o) => (o.duration === '10' ? 2 : 1) * (o.sound === true ? 2 : 1),
     priceUnit: '5 s of video without sound (10 s: ×2, sound: ×2)',
-    maxResults: 1,
   },
   'sora-2': {
     id: 'sora-2',
@@ -204,7 +199,6 @@ export const MARKET_MODELS: Readonly<Record<MarketModel, MarketModelSpec>> = {
     // KIE bills Sora per second: a 15 s clip costs half again a 10 s one.
     priceFactor: (o) => (o.nFrames === '15' ? 1.5 : 1),
     priceUnit: '10 s of video (15 s: ×1.5)',
-    maxResults: 1,
   },
 };
 
