@@ -13,10 +13,15 @@ import pino from 'pino';
 import type { KieBalanceCheck } from '../../src/activities/kie-balance-activity.js';
 import type { BreakerView } from '../../src/services/admin.js';
 import { ensureKieBalanceSchedule, kieBalanceScheduleId } from '../../src/worker/kie-balance-schedule.js';
-import { workflowType } from '../../src/workflows/refs.js';
+import { workflowType, type WorkflowFn } from '../../src/workflows/refs.js';
 import { assertProblem, client, type Client } from '../support/api-client.js';
 import { metricValue } from '../support/metrics.js';
-import { startTestStack, TEST_ADMIN_KEY, type TestStack } from '../support/stack.js';
+import {
+  maybeRecordWorkflowHistory,
+  startTestStack,
+  TEST_ADMIN_KEY,
+  type TestStack,
+} from '../support/stack.js';
 import { waitFor } from '../support/wait-for.js';
 
 const LOW_WATER = 100;
@@ -32,13 +37,19 @@ async function setSimCredits(stack: TestStack, credits: number): Promise<void> {
   assert.equal(res.status, 200, await res.text());
 }
 
-/** One run of the watcher, started directly on the stack's task queue. */
-function check(stack: TestStack): Promise<KieBalanceCheck> {
-  return stack.temporal.client.workflow.execute(workflowType('watchKieBalance'), {
-    workflowId: `kie-balance-test-${randomUUID()}`,
-    taskQueue: stack.taskQueue,
-    args: [],
-  });
+/** One run of the watcher, started directly on the stack's task queue (its history kept with RECORD_HISTORIES=1). */
+async function check(stack: TestStack): Promise<KieBalanceCheck> {
+  const workflowId = `kie-balance-test-${randomUUID()}`;
+  const result = await stack.temporal.client.workflow.execute<WorkflowFn<'watchKieBalance'>>(
+    workflowType('watchKieBalance'),
+    { workflowId, taskQueue: stack.taskQueue, args: [] },
+  );
+  await maybeRecordWorkflowHistory(
+    stack,
+    workflowId,
+    `kie_balance_${result.breaker}-${workflowId.slice(-10)}`,
+  );
+  return result;
 }
 
 async function scrape(stack: TestStack) {
