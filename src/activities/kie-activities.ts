@@ -12,7 +12,7 @@ import {
   type VeoGenerateRequest,
 } from '../kie/index.js';
 import { isMarketRequest, marketTaskOf, type JobRequest, type VideoRequest } from '../domain/index.js';
-import { SUBMIT_HEARTBEAT_MS } from '../workflows/job-types.js';
+import { SUBMIT_HEARTBEAT_MS, type SubmitAmbiguousDetails } from '../workflows/job-types.js';
 import type { ActivityDeps } from './deps.js';
 import { kieErrorFailure } from './public-failures.js';
 
@@ -53,15 +53,15 @@ export function createKieActivities(deps: ActivityDeps) {
       // the activity's whole limit — and its retry then fails as ambiguous (waitForKieSlot).
       const ctx = Context.current();
       const beat = setInterval(() => ctx.heartbeat(), SUBMIT_HEARTBEAT_MS);
+      const callBackUrl = callbackUrl(deps, args.jobId);
       try {
-        const callBackUrl = callbackUrl(deps, args.jobId);
         const { taskId } = isMarketRequest(args.request)
           ? await kie.marketCreateTask({
               ...marketTaskOf(args.request),
               ...(callBackUrl ? { callBackUrl } : {}),
             })
           : await kie.generate(toKieRequest(args.request, callBackUrl));
-        await ledger.recordKieSubmission(slotId, 'accepted', taskId);
+        await recordAccepted(deps, slotId, taskId);
         logger.info({ jobId: args.jobId, taskId }, 'submitted to KIE');
         return { taskId, submittedAt: new Date().toISOString() };
       } catch (err) {
@@ -79,7 +79,7 @@ export function createKieActivities(deps: ActivityDeps) {
           // KIE has no list or cancel endpoint, so a blind retry can pay twice. We choose to fail the job
           // (the user is refunded) and bound the operator's loss to one generation, logged for audit.
           logger.warn({ jobId: args.jobId, err: err.message }, 'KIE submit outcome unknown: not retried');
-          throw submitAmbiguous();
+          throw submitAmbiguous(callBackUrl !== undefined);
         }
         throw kieErrorFailure(err);
       } finally {
@@ -159,11 +159,18 @@ function marketStatus(r: MarketTaskRecord): KieTaskStatus {
   };
 }
 
-function submitAmbiguous(): ApplicationFailure {
+/**
+ * Not retried: KIE may have made (and charged for) a task whose id we never saw. When the call carried
+ * our callback URL, KIE's callback will name that task; the workflow waits for it before giving up
+ * (docs/kie-api.md#ambiguous-submit).
+ */
+function submitAmbiguous(callbackExpected: boolean): ApplicationFailure {
+  const details: SubmitAmbiguousDetails = { callbackExpected };
   return ApplicationFailure.nonRetryable(
     'KIE did not confirm the submission (no answer, or no task id); not retried, to avoid paying twice.',
     'KieRejected',
     'submit_ambiguous',
+    details,
   );
 }
 
@@ -173,9 +180,10 @@ function submitAmbiguous(): ApplicationFailure {
  */
 /** A slot to send in, or the task an earlier, accepted call of this job already made. */
 async function waitForKieSlot(
-  { ledger, kiePace, logger }: ActivityDeps,
+  deps: ActivityDeps,
   jobId: string,
 ): Promise<{ slotId: number } | { taskId: string }> {
+  const { ledger, kiePace, logger } = deps;
   const ctx = Context.current();
   for (;;) {
     const slot = await ledger.acquireKieSlot(jobId, kiePace);
@@ -186,9 +194,32 @@ async function waitForKieSlot(
     }
     if (slot.kind === 'ambiguous') {
       logger.warn({ jobId }, 'an earlier KIE submit of this job never reported back: not sent again');
-      throw submitAmbiguous();
+      throw submitAmbiguous(callbackUrl(deps, jobId) !== undefined);
     }
     ctx.heartbeat();
     await ctx.sleep(Math.min(slot.waitMs, 1000));
+  }
+}
+
+/** How long an accepted call's task id is retried into the database (a Postgres restart takes seconds). */
+const RECORD_ACCEPTED_FOR_MS = 30_000;
+
+/**
+ * KIE made the task: its id must reach the record, or the retry would find an open call and fail the
+ * job as ambiguous. A database that is briefly away (a restart, a failover) is waited for.
+ */
+async function recordAccepted({ ledger, logger }: ActivityDeps, slotId: number, taskId: string) {
+  const ctx = Context.current();
+  const giveUpAt = Date.now() + RECORD_ACCEPTED_FOR_MS;
+  for (let attempt = 1; ; attempt++) {
+    try {
+      await ledger.recordKieSubmission(slotId, 'accepted', taskId);
+      return;
+    } catch (err) {
+      if (Date.now() >= giveUpAt) throw err;
+      logger.warn({ taskId, attempt, err: (err as Error).message }, 'recording an accepted KIE task: retrying');
+      ctx.heartbeat();
+      await ctx.sleep(Math.min(250 * 2 ** attempt, 2_000));
+    }
   }
 }

@@ -9,6 +9,7 @@
  * idempotent in the ledger, so exactly one of them happens per job.
  */
 import {
+  ActivityFailure,
   ApplicationFailure,
   CancellationScope,
   condition,
@@ -43,6 +44,7 @@ import {
   type GenerateVideoInput,
   type GenerateVideoResult,
   type KieCallbackSignal,
+  type SubmitAmbiguousDetails,
   type Timing,
   kieSubmitTaskQueue,
   MARKET_TIMING,
@@ -274,6 +276,11 @@ export async function generateVideo(input: GenerateVideoInput): Promise<Generate
           return woke;
         },
         hasWake: () => callbackWake,
+        awaitEarlyCallback: async (timeoutMs) => {
+          // Every callback here came to this job's own signed URL: any task it names is this job's.
+          await condition(() => callbacks.length > 0, timeoutMs);
+          return callbacks[0]?.taskId;
+        },
         adoptEarlyCallbacks: (taskId) => {
           for (const cb of callbacks.splice(0)) {
             if (cb.taskId === taskId) callbackWake = true;
@@ -326,6 +333,8 @@ interface Wakeups {
   takeWake(): boolean;
   hasWake(): boolean;
   adoptEarlyCallbacks(taskId: string): void;
+  /** The task id of the first callback that reached this job, waiting up to `timeoutMs` for one. */
+  awaitEarlyCallback(timeoutMs: number): Promise<string | undefined>;
 }
 
 /** What the steps of a running job share. */
@@ -372,10 +381,7 @@ async function runJob(ctx: JobContext, wake: Wakeups): Promise<void> {
   const { jobId, request } = input;
 
   await enterStage(submit.waitingState);
-  const { taskId, submittedAt } = await submit.call.executeWithOptions(
-    { summary: `submit ${request.model} to KIE` },
-    [{ jobId, request }],
-  );
+  const { taskId, submittedAt } = await submitOrAdopt(ctx, wake);
   // A paced call leaves `queued` when it gets its slot: the stage list says when (the activity's time).
   if (submit.waitingState === 'queued' && submittedAt)
     progress.stages.push({ state: 'submitting', at: submittedAt });
@@ -414,6 +420,37 @@ async function runJob(ctx: JobContext, wake: Wakeups): Promise<void> {
     }
     if (!woke) nextPoll = Date.now() + timing.pollIntervalMs;
   }
+}
+
+/**
+ * The generate call. When its outcome is unknown (no answer, a worker lost mid-call), KIE may have
+ * made — and charged for — a task we never heard of; it is not asked again. If the call carried our
+ * callback URL, KIE's callback to this job's own URL names that task when it finishes: the job waits
+ * for it, up to the generation deadline, and goes on with it; otherwise it fails and is refunded
+ * (docs/kie-api.md#ambiguous-submit).
+ */
+async function submitOrAdopt(ctx: JobContext, wake: Wakeups): Promise<{ taskId: string; submittedAt?: string }> {
+  const { jobId, request } = ctx.input;
+  try {
+    return await ctx.submit.call.executeWithOptions({ summary: `submit ${request.model} to KIE` }, [
+      { jobId, request },
+    ]);
+  } catch (err) {
+    // Decided only when this happens, so histories from before (none of which waited) replay as they ran.
+    if (!awaitsCallbackAfterAmbiguousSubmit(err) || !patched('ambiguous-submit-awaits-callback')) throw err;
+    log.warn('KIE submit outcome unknown: waiting for its callback to name the task', { jobId });
+    const taskId = await wake.awaitEarlyCallback(ctx.timing.generationDeadlineMs);
+    if (taskId === undefined) throw err;
+    log.info('KIE callback named the task of an ambiguous submit: adopted', { jobId, taskId });
+    return { taskId };
+  }
+}
+
+function awaitsCallbackAfterAmbiguousSubmit(err: unknown): boolean {
+  const cause = err instanceof ActivityFailure ? err.cause : undefined;
+  if (!(cause instanceof ApplicationFailure) || cause.details?.[0] !== 'submit_ambiguous') return false;
+  const details = cause.details[1] as Partial<SubmitAmbiguousDetails> | undefined;
+  return details?.callbackExpected === true;
 }
 
 /** Resolves when a callback wakes the job (true) or `dueAt` comes (false: time to poll). */

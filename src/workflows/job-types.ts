@@ -135,6 +135,11 @@ export function hdOnDemandWorkflowId(jobId: string): string {
  * waiting out the activity's whole limit.
  */
 export const SUBMIT_HEARTBEAT_MS = 5_000;
+/** The second detail of a `submit_ambiguous` failure (the first is the code). */
+export interface SubmitAmbiguousDetails {
+  /** The call carried our callback URL: KIE's callback, if it made the task, will name it. */
+  callbackExpected: boolean;
+}
 export const SUBMIT_HEARTBEAT_TIMEOUT_MS = 20_000;
 
 /** The task queue of the paced generate call, beside the job's own (docs/architecture.md#kie-pacing). */

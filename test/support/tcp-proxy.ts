@@ -12,6 +12,8 @@ export interface TcpProxy {
   blackhole(): void;
   /** Requests still arrive, their answers are dropped: as if the reply path died after the server acted. */
   muteReplies(): void;
+  /** Back to passing everything both ways (connections opened from now on). */
+  heal(): void;
   close(): Promise<void>;
 }
 
@@ -50,6 +52,10 @@ export async function startTcpProxy(target: string): Promise<TcpProxy> {
     },
     muteReplies() {
       muted = true;
+    },
+    heal() {
+      dropping = false;
+      muted = false;
     },
     async close() {
       for (const s of sockets) s.destroy();

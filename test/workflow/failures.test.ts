@@ -77,21 +77,41 @@ describe('generateVideo: submit answers', () => {
     ['malformed', 'a success reply without a task id'],
     ['gateway-error', "a gateway's 502 page instead of KIE's answer"],
   ] as const)
-    it(`${what} is ambiguous: failed, not retried (no second paid task), released`, async (t) => {
+    it(`${what} is ambiguous: never sent again; KIE's callback names the task and the job goes on with it`, async (t) => {
       const stack = await startTestStack(t, { sim: { faults: { generateReply: fault } } });
       const user = await stack.user(100);
       const creditsBefore = stack.simulator!.credits();
       const { jobId } = await stack.start(user.id);
       const result = await stack.wait(jobId);
-      assert.equal(result.state, 'failed');
-      assert.equal(result.error?.code, 'submit_ambiguous');
-      assert.equal(stack.simulator!.stats().generateCalls, 1, 'one generate: KIE charged us once at most');
+      assert.equal(result.state, 'succeeded', JSON.stringify(result.error));
+      assert.equal(stack.simulator!.stats().generateCalls, 1, 'one generate: KIE charged us once');
       assert.ok(stack.simulator!.credits() < creditsBefore, 'the simulator did create (and charge) the task');
-      assert.deepEqual(await stack.ledger.balance(user.id), { balance: 100, held: 0, available: 100 });
+      assert.ok(stack.simulator!.task(result.kieTaskId!), 'the adopted task is the one KIE made');
+      assert.equal(result.files[0]?.sha256, stack.simulator!.videoSha256(result.kieTaskId!, 'original'));
+      const job = await stack.ledger.getJob(jobId);
+      assert.equal(job?.kieTaskId, result.kieTaskId, 'the job record names the adopted task');
+      const left = 100 - stack.config.prices.veo3_fast;
+      assert.deepEqual(await stack.ledger.balance(user.id), { balance: left, held: 0, available: left });
       await stack.assertInvariants();
     });
 
-  it('KIE answers generate only after our timeout: ambiguous, failed, released, never sent again', async (t) => {
+  it('ambiguous, and no callback comes before the deadline: failed as submit_ambiguous, released, never sent again', async (t) => {
+    const stack = await startTestStack(t, {
+      sim: { faults: { generateReply: 'malformed', callback: 'drop' } },
+      timing: { generationDeadlineMs: 4_000 },
+    });
+    const user = await stack.user(100);
+    const { jobId } = await stack.start(user.id);
+    const result = await stack.wait(jobId);
+    assert.equal(result.state, 'failed');
+    assert.equal(result.error?.code, 'submit_ambiguous');
+    assert.equal(result.kieTaskId, null);
+    assert.equal(stack.simulator!.stats().generateCalls, 1, 'one generate: KIE charged us once at most');
+    assert.deepEqual(await stack.ledger.balance(user.id), { balance: 100, held: 0, available: 100 });
+    await stack.assertInvariants();
+  });
+
+  it('KIE answers generate only after our timeout: ambiguous, never sent again; adopted from its callback', async (t) => {
     const stack = await startTestStack(t, {
       env: { KIE_TIMEOUT_MS: '1000' },
       sim: { faults: { generateReplyDelayMs: 3_000 } },
@@ -99,10 +119,10 @@ describe('generateVideo: submit answers', () => {
     const user = await stack.user(100);
     const { jobId } = await stack.start(user.id);
     const result = await stack.wait(jobId);
-    assert.equal(result.state, 'failed');
-    assert.equal(result.error?.code, 'submit_ambiguous');
+    assert.equal(result.state, 'succeeded', JSON.stringify(result.error));
     assert.equal(stack.simulator!.stats().generateCalls, 1, 'KIE made the task once; we never asked again');
-    assert.deepEqual(await stack.ledger.balance(user.id), { balance: 100, held: 0, available: 100 });
+    const left = 100 - stack.config.prices.veo3_fast;
+    assert.deepEqual(await stack.ledger.balance(user.id), { balance: left, held: 0, available: left });
     await stack.assertInvariants();
   });
 
