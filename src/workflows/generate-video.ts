@@ -378,7 +378,7 @@ function submitter(remote: ReturnType<typeof remoteActivities>, paced: boolean):
 
 async function runJob(ctx: JobContext, wake: Wakeups): Promise<void> {
   const { input, timing, progress, enterStage, submit } = ctx;
-  const { jobId, request } = input;
+  const { request } = input;
 
   await enterStage(submit.waitingState);
   const { taskId, submittedAt } = await submitOrAdopt(ctx, wake);
