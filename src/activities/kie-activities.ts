@@ -217,7 +217,10 @@ async function recordAccepted({ ledger, logger }: ActivityDeps, slotId: number, 
       return;
     } catch (err) {
       if (Date.now() >= giveUpAt) throw err;
-      logger.warn({ taskId, attempt, err: (err as Error).message }, 'recording an accepted KIE task: retrying');
+      logger.warn(
+        { taskId, attempt, err: (err as Error).message },
+        'recording an accepted KIE task: retrying',
+      );
       ctx.heartbeat();
       await ctx.sleep(Math.min(250 * 2 ** attempt, 2_000));
     }

@@ -429,7 +429,10 @@ async function runJob(ctx: JobContext, wake: Wakeups): Promise<void> {
  * for it, up to the generation deadline, and goes on with it; otherwise it fails and is refunded
  * (docs/kie-api.md#ambiguous-submit).
  */
-async function submitOrAdopt(ctx: JobContext, wake: Wakeups): Promise<{ taskId: string; submittedAt?: string }> {
+async function submitOrAdopt(
+  ctx: JobContext,
+  wake: Wakeups,
+): Promise<{ taskId: string; submittedAt?: string }> {
   const { jobId, request } = ctx.input;
   try {
     return await ctx.submit.call.executeWithOptions({ summary: `submit ${request.model} to KIE` }, [
