@@ -123,6 +123,9 @@ const cluster = await startCluster({
     // Terminated workflows are settled by the reconciler: sweep often so the run drains quickly.
     RECONCILE_EVERY_MS: String(int('reconcile-every-s', values['reconcile-every-s'], 1) * 1000),
     RECONCILE_GRACE_MS: '30000',
+    // KIE takes seconds here, not minutes: a job whose submit was cut off by a kill and whose callback
+    // the simulator then drops waits this long for it (docs/kie-api.md#ambiguous-submit), not 30 min.
+    KIE_GENERATION_DEADLINE_S: '300',
   },
   log,
 });

@@ -102,6 +102,15 @@ const envSchema = z.object({
     .default(30_000),
   // KIE's account limit on new generations, kept by us across every worker (docs/architecture.md#kie-pacing).
   KIE_GENERATIONS_PER_10S: z.coerce.number().int().positive().max(10_000).default(20),
+  // No result from KIE this long after the submit → the job times out, refunded. Unset: each kind's
+  // default (30 min for videos, 15 min for images; src/workflows/job-types.ts). It also bounds the wait
+  // for KIE's callback after an ambiguous submit (docs/kie-api.md#ambiguous-submit).
+  KIE_GENERATION_DEADLINE_S: z.coerce
+    .number()
+    .int()
+    .min(60)
+    .max(24 * 3600)
+    .optional(),
   // Generate calls one worker process has in flight or waiting for a slot; the rest wait in Temporal.
   KIE_SUBMIT_CONCURRENCY: z.coerce.number().int().positive().max(100).default(4),
   KIE_DOWNLOAD_HOSTS: z.string().default('*.aiquickdraw.com,*.kie.ai,kie.ai,*.redpandaai.co'),

@@ -204,7 +204,7 @@ export async function startStack(opts: StackOptions): Promise<Stack> {
         contentCdnBaseUrl: env.CONTENT_CDN_BASE_URL,
         kieHmacKey,
         adminApiKey,
-        timing: opts.timing,
+        timing: jobTiming(opts.timing, env.KIE_GENERATION_DEADLINE_S),
         eagerStart: allInOne,
         webhookTargets: env.CUSTOMER_WEBHOOK_TARGETS,
         rateLimitPerMinute: env.RATE_LIMIT_PER_MINUTE,
@@ -318,6 +318,12 @@ export async function startStack(opts: StackOptions): Promise<Stack> {
  * on its way could land in KIE's next window beside its successors. Half a second of margin keeps
  * our window the stricter one (docs/architecture.md#kie-pacing).
  */
+/** The timing the API gives each job: the tests' overrides, and the operator's generation deadline. */
+function jobTiming(overrides: Partial<Timing> | undefined, deadlineS: number | undefined) {
+  if (deadlineS === undefined) return overrides;
+  return { ...overrides, generationDeadlineMs: deadlineS * 1000 };
+}
+
 export function kiePaceOf(generationsPer10s: number): KiePace {
   return { max: generationsPer10s, windowMs: 10_500 };
 }

@@ -27,6 +27,14 @@ describe('config validation', () => {
     assert.equal(loadConfig({ PRICE_VEO3: String(MAX_CREDITS - 5) }).prices.veo3, MAX_CREDITS - 5);
   });
 
+  it('KIE_GENERATION_DEADLINE_S: unset by default (each kind its own), at least a minute, at most a day', () => {
+    assert.equal(loadConfig({}).env.KIE_GENERATION_DEADLINE_S, undefined);
+    assert.equal(loadConfig({ KIE_GENERATION_DEADLINE_S: '300' }).env.KIE_GENERATION_DEADLINE_S, 300);
+    refused({ KIE_GENERATION_DEADLINE_S: '59' }, 'KIE_GENERATION_DEADLINE_S');
+    refused({ KIE_GENERATION_DEADLINE_S: String(24 * 3600 + 1) }, 'KIE_GENERATION_DEADLINE_S');
+    refused({ KIE_GENERATION_DEADLINE_S: 'soon' }, 'KIE_GENERATION_DEADLINE_S');
+  });
+
   it("KIE's balance watcher: a period of 0 (off) or at least a second; a low-water mark needs it on", () => {
     const env = loadConfig({}).env;
     assert.deepEqual(

@@ -5,7 +5,10 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import { WorkflowNotFoundError } from '@temporalio/client';
+import { defaultPayloadConverter } from '@temporalio/common';
 import { startTestStack } from '../support/stack.js';
+import { waitFor } from '../support/wait-for.js';
+import { videoWorkflowId, type GenerateVideoInput } from '../../src/workflows/job-types.js';
 
 describe('generateVideo: KIE failures release the hold', () => {
   const outcomes = [
@@ -108,6 +111,43 @@ describe('generateVideo: submit answers', () => {
     assert.equal(result.kieTaskId, null);
     assert.equal(stack.simulator!.stats().generateCalls, 1, 'one generate: KIE charged us once at most');
     assert.deepEqual(await stack.ledger.balance(user.id), { balance: 100, held: 0, available: 100 });
+    await stack.assertInvariants();
+  });
+
+  it('KIE_GENERATION_DEADLINE_S bounds the wait: a job created through the API carries it', async (t) => {
+    const stack = await startTestStack(t, {
+      env: { KIE_GENERATION_DEADLINE_S: '75' },
+      sim: { faults: { generateReply: 'malformed', callback: 'drop' } },
+    });
+    const user = await stack.user(100);
+    const res = await fetch(`${stack.apiUrl}/v1/videos`, {
+      method: 'POST',
+      headers: { authorization: `Bearer ${user.apiKey}`, 'content-type': 'application/json' },
+      body: JSON.stringify({ prompt: 'A lighthouse in a storm' }),
+    });
+    assert.equal(res.status, 202, await res.clone().text());
+    const { id } = (await res.json()) as { id: string };
+    const history = await stack.temporal.client.workflow.getHandle(videoWorkflowId(id)).fetchHistory();
+    const payload = history.events![0]!.workflowExecutionStartedEventAttributes!.input!.payloads![0]!;
+    const input = defaultPayloadConverter.fromPayload<GenerateVideoInput>(payload);
+    assert.equal(input.timing?.generationDeadlineMs, 75_000);
+    // The submit failed as ambiguous, and the job waits for KIE's callback (it will not come): a cancel
+    // meanwhile refunds it all, KIE's task never having been known.
+    const handle = stack.temporal.client.workflow.getHandle(videoWorkflowId(id));
+    await waitFor(
+      'the submit to fail as ambiguous',
+      async () =>
+        (await handle.fetchHistory()).events?.some((e) => e.activityTaskFailedEventAttributes)
+          ? true
+          : undefined,
+      30_000,
+      200,
+    );
+    await stack.temporal.client.workflow.getHandle(videoWorkflowId(id)).cancel();
+    const result = await stack.wait(id);
+    assert.equal(result.state, 'canceled');
+    assert.deepEqual(await stack.ledger.balance(user.id), { balance: 100, held: 0, available: 100 });
+    assert.equal(stack.simulator!.stats().generateCalls, 1);
     await stack.assertInvariants();
   });
 
