@@ -25,6 +25,9 @@ interface LockedUser {
   open_holds: number;
   concurrency_cap: number | null;
   daily_spend_cap: number | null;
+  /** The spend breaker, read in the same statement (a hold's refusal checks need it). */
+  breaker_open: boolean | null;
+  breaker_reason: string | null;
 }
 
 export function assertCredits(what: string, amount: number): void {
@@ -37,7 +40,11 @@ export type { LockedUser };
 
 export async function lockUser(tx: Db, userId: string): Promise<LockedUser> {
   const [user] = await tx.query<LockedUser>(
-    'select balance, held, open_holds, concurrency_cap, daily_spend_cap from users where id = $1 for update',
+    // One round trip for both: on PGlite each statement costs about as much as the work it does.
+    `select u.balance, u.held, u.open_holds, u.concurrency_cap, u.daily_spend_cap,
+            b.open as breaker_open, b.reason as breaker_reason
+       from users u left join spend_breaker b on b.id = 1
+      where u.id = $1 for update of u`,
     [userId],
   );
   if (!user) throw new UnknownUserError(userId);
@@ -134,14 +141,14 @@ export async function insertHoldIn(
   args: { jobId: string; userId: string; part: CreditPart; amount: number; note?: string; now: Date },
 ): Promise<void> {
   assertCredits('hold amount', args.amount);
+  // The entry and the user's running totals in one statement (one round trip).
   await tx.query(
-    `insert into credit_entries (user_id, kind, amount, job_id, part, note, created_at) values ($1, 'hold', $2, $3, $4, $5, $6)`,
+    `with hold as (
+       insert into credit_entries (user_id, kind, amount, job_id, part, note, created_at)
+       values ($1, 'hold', $2, $3, $4, $5, $6))
+     update users set held = held + $2, open_holds = open_holds + 1 where id = $1`,
     [args.userId, args.amount, args.jobId, args.part, args.note ?? null, args.now],
   );
-  await tx.query('update users set held = held + $2, open_holds = open_holds + 1 where id = $1', [
-    args.userId,
-    args.amount,
-  ]);
 }
 
 /**
@@ -155,13 +162,10 @@ export async function refusalFor(
   args: { userId: string; amount: number; now: Date },
   checks: { concurrency: boolean } = { concurrency: true },
 ): Promise<Extract<ReserveResult, { ok: false }> | null> {
-  const [breaker] = await tx.query<{ open: boolean; reason: string | null }>(
-    'select open, reason from spend_breaker where id = 1',
-  );
-  if (breaker?.open) {
+  if (user.breaker_open) {
     return reject(
       'breaker_open',
-      `New videos are paused by the operator${breaker.reason ? `: ${breaker.reason}` : ''}. Try again later.`,
+      `New videos are paused by the operator${user.breaker_reason ? `: ${user.breaker_reason}` : ''}. Try again later.`,
     );
   }
   const available = user.balance - user.held;
