@@ -44,8 +44,6 @@ export interface StartJobArgs {
    */
   idempotency?: { key: string; requestHash: string };
   timing?: Partial<Timing>;
-  /** Ask the server to hand the first workflow task to this process's worker (a shared NativeConnection). */
-  eagerStart?: boolean;
   /** Notify the customer's webhook when the job ends (the request's URL or the user's default). */
   notify?: boolean;
 }
@@ -117,7 +115,6 @@ export async function startVideoJob(
     workflowIdConflictPolicy: 'USE_EXISTING' as const,
     workflowIdReusePolicy: 'REJECT_DUPLICATE' as const,
     staticSummary: `${args.request.model}: ${args.request.prompt.slice(0, 80)}`,
-    ...(args.eagerStart ? { requestEagerStart: true } : {}),
     // Set with the start, so the workflow's first task need not upsert them.
     typedSearchAttributes: [
       { key: VideoUserId, value: args.userId },

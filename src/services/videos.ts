@@ -43,8 +43,6 @@ export interface VideoServiceDeps {
   prices: Prices;
   timing?: Partial<Timing> | undefined;
   links: ContentLinks;
-  /** The client shares its connection with a worker of the job queue: ask for eager starts. */
-  eagerStart?: boolean | undefined;
   /** Where a job's webhookUrl may point (CUSTOMER_WEBHOOK_TARGETS); default `public`. */
   webhookTargets?: WebhookTargets | undefined;
 }
@@ -188,7 +186,6 @@ export function createVideoService(deps: VideoServiceDeps) {
           ...(idempotencyKey ? { idempotency: { key: idempotencyKey, requestHash: hash } } : {}),
           ...(deps.timing ? { timing: deps.timing } : {}),
           notify: await notifies(userId, request),
-          ...(deps.eagerStart ? { eagerStart: true } : {}),
         });
       } catch (err) {
         // The same key raced us and its job already finished: answer from its record.
