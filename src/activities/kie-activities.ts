@@ -76,8 +76,8 @@ export function createKieActivities(deps: ActivityDeps) {
         if (ambiguous) {
           // Ambiguous (no answer after the request was sent, or a success reply without a task id): KIE
           // may have created a (paid) task whose id we never saw.
-          // KIE has no list or cancel endpoint, so a blind retry can pay twice. We choose to fail the job
-          // (the user is refunded) and bound the operator's loss to one generation, logged for audit.
+          // KIE has no list or cancel endpoint, so a blind retry can pay twice: never sent again. The
+          // workflow then waits for KIE's callback to name the task, or fails the job and refunds it.
           logger.warn({ jobId: args.jobId, err: err.message }, 'KIE submit outcome unknown: not retried');
           throw submitAmbiguous(callBackUrl !== undefined);
         }
@@ -175,10 +175,10 @@ function submitAmbiguous(callbackExpected: boolean): ApplicationFailure {
 }
 
 /**
- * Waits (heartbeating, cancellable) until KIE's window has room for this job's call; the slot is
- * taken in the same transaction that finds the room, so no two workers take the last one.
+ * A slot to send in, or the task an earlier, accepted call of this job already made. Waits
+ * (heartbeating, cancellable) until KIE's window has room for this job's call; the slot is taken in
+ * the same transaction that finds the room, so no two workers take the last one.
  */
-/** A slot to send in, or the task an earlier, accepted call of this job already made. */
 async function waitForKieSlot(
   deps: ActivityDeps,
   jobId: string,

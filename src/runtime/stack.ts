@@ -313,17 +313,17 @@ export async function startStack(opts: StackOptions): Promise<Stack> {
   }
 }
 
-/**
- * KIE counts generations per 10 s on its clock, we count ours when we let a call go: a call held up
- * on its way could land in KIE's next window beside its successors. Half a second of margin keeps
- * our window the stricter one (docs/architecture.md#kie-pacing).
- */
 /** The timing the API gives each job: the tests' overrides, and the operator's generation deadline. */
 function jobTiming(overrides: Partial<Timing> | undefined, deadlineS: number | undefined) {
   if (deadlineS === undefined) return overrides;
   return { ...overrides, generationDeadlineMs: deadlineS * 1000 };
 }
 
+/**
+ * KIE counts generations per 10 s on its clock, we count ours when we let a call go: a call held up
+ * on its way could land in KIE's next window beside its successors. Half a second of margin keeps
+ * our window the stricter one (docs/architecture.md#kie-pacing).
+ */
 export function kiePaceOf(generationsPer10s: number): KiePace {
   return { max: generationsPer10s, windowMs: 10_500 };
 }

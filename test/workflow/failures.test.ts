@@ -114,7 +114,7 @@ describe('generateVideo: submit answers', () => {
     await stack.assertInvariants();
   });
 
-  it('KIE_GENERATION_DEADLINE_S bounds the wait: a job created through the API carries it', async (t) => {
+  it('KIE_GENERATION_DEADLINE_S reaches a job created through the API; a cancel while it waits for the callback refunds it all', async (t) => {
     const stack = await startTestStack(t, {
       env: { KIE_GENERATION_DEADLINE_S: '75' },
       sim: { faults: { generateReply: 'malformed', callback: 'drop' } },
