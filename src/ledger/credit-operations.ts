@@ -28,6 +28,8 @@ interface LockedUser {
   /** The spend breaker, read in the same statement (a hold's refusal checks need it). */
   breaker_open: boolean | null;
   breaker_reason: string | null;
+  /** The user has a default webhook URL: a job created now notifies it when it ends. */
+  webhook_default: boolean;
 }
 
 export function assertCredits(what: string, amount: number): void {
@@ -40,9 +42,9 @@ export type { LockedUser };
 
 export async function lockUser(tx: Db, userId: string): Promise<LockedUser> {
   const [user] = await tx.query<LockedUser>(
-    // One round trip for both: on PGlite each statement costs about as much as the work it does.
+    // One round trip for all: on PGlite each statement costs about as much as the work it does.
     `select u.balance, u.held, u.open_holds, u.concurrency_cap, u.daily_spend_cap,
-            b.open as breaker_open, b.reason as breaker_reason
+            b.open as breaker_open, b.reason as breaker_reason, u.webhook_url is not null as webhook_default
        from users u left join spend_breaker b on b.id = 1
       where u.id = $1 for update of u`,
     [userId],
@@ -150,6 +152,16 @@ export async function insertHoldIn(
     [args.userId, args.amount, args.jobId, args.part, args.note ?? null, args.now],
   );
 }
+
+/**
+ * refusalFor's checks as one SQL condition on a `u` row shaped like LockedUser, for a hold of `amount`
+ * (a parameter): true only where refusalFor would return null without querying. A daily cap needs the
+ * day's sum, so a user with one never passes here (the caller falls back to refusalFor). Keep the two
+ * in step: a check missing here would hold what refusalFor refuses.
+ */
+export const holdAllowedSql = (amount: string) =>
+  `u.breaker_open is not true and u.balance - u.held >= ${amount}
+   and (u.concurrency_cap is null or u.open_holds < u.concurrency_cap) and u.daily_spend_cap is null`;
 
 /**
  * Why this hold must be refused, or null. Runs under the user lock, so the numbers cannot move.

@@ -11,6 +11,38 @@ import type { JobListQuery, JobPage, JobPatch, JobRecord, NewJob } from './types
 
 const MAX_PAGE = 100;
 
+/** The columns a new job's insert sets, in the order of jobInsertParams ($9 twice: created, updated). */
+export const JOB_INSERT_COLUMNS =
+  'id, user_id, state, model, request, price, idempotency_key, request_hash, created_at, updated_at, finished_at, webhook_url, kie_credits';
+export const JOB_INSERT_VALUES = '$1, $2, $3, $4, $5, $6, $7, $8, $9, $9, $10, $11, $12';
+
+/** $1…$12 of a new job's insert (JOB_INSERT_VALUES); the price is checked here. */
+export function jobInsertParams(job: NewJob & { price: number }, now: Date): unknown[] {
+  if (!Number.isSafeInteger(job.price) || job.price < 0)
+    throw new RangeError(`job price must be a non-negative integer, got ${job.price}`);
+  return [
+    job.id,
+    job.userId,
+    job.state ?? 'reserving',
+    job.model,
+    JSON.stringify(job.request),
+    job.price,
+    job.idempotencyKey ?? null,
+    job.requestHash ?? null,
+    now,
+    job.state && isFinalState(job.state) ? now : null,
+    job.request.webhookUrl ?? null,
+    job.kieCredits ?? null,
+  ];
+}
+
+/** Another job of this user already has the idempotency key: the insert's unique violation, named. */
+export function idempotencyConflictOf(err: unknown, job: NewJob): unknown {
+  return isUniqueViolation(err, 'jobs_idempotency') && job.idempotencyKey
+    ? new IdempotencyKeyConflictError(job.userId, job.idempotencyKey)
+    : err;
+}
+
 /**
  * Inserts the job unless a job with this id exists (a replay): returns the stored record either way.
  * The same id for another user is a conflict; another job already using the idempotency key too.
@@ -20,34 +52,17 @@ export async function insertJobIn(
   job: NewJob & { price: number },
   now: Date,
 ): Promise<{ inserted: boolean; job: JobRecord }> {
-  if (!Number.isSafeInteger(job.price) || job.price < 0)
-    throw new RangeError(`job price must be a non-negative integer, got ${job.price}`);
+  const params = jobInsertParams(job, now);
   let inserted: JobRow | undefined;
   try {
     [inserted] = await tx.query<JobRow>(
-      `insert into jobs (id, user_id, state, model, request, price, idempotency_key, request_hash, created_at, updated_at, finished_at, webhook_url, kie_credits)
-       values ($1, $2, $3, $4, $5, $6, $7, $8, $9, $9, $10, $11, $12)
+      `insert into jobs (${JOB_INSERT_COLUMNS}) values (${JOB_INSERT_VALUES})
        on conflict (id) do nothing
        returning ${JOB_COLUMNS}`,
-      [
-        job.id,
-        job.userId,
-        job.state ?? 'reserving',
-        job.model,
-        JSON.stringify(job.request),
-        job.price,
-        job.idempotencyKey ?? null,
-        job.requestHash ?? null,
-        now,
-        job.state && isFinalState(job.state) ? now : null,
-        job.request.webhookUrl ?? null,
-        job.kieCredits ?? null,
-      ],
+      params,
     );
   } catch (err) {
-    if (isUniqueViolation(err, 'jobs_idempotency') && job.idempotencyKey)
-      throw new IdempotencyKeyConflictError(job.userId, job.idempotencyKey);
-    throw err;
+    throw idempotencyConflictOf(err, job);
   }
   if (inserted) return { inserted: true, job: toJobRecord(inserted) };
   const [existing] = await tx.query<JobRow>(`select ${JOB_COLUMNS} from jobs where id = $1`, [job.id]);

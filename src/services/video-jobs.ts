@@ -44,7 +44,10 @@ export interface StartJobArgs {
    */
   idempotency?: { key: string; requestHash: string };
   timing?: Partial<Timing>;
-  /** Notify the customer's webhook when the job ends (the request's URL or the user's default). */
+  /**
+   * Notify the customer's webhook when the job ends even if the user has no default URL: the request
+   * names its own (checked by the caller). A user's default URL is read with the hold and notified.
+   */
   notify?: boolean;
 }
 
@@ -78,7 +81,7 @@ export async function startVideoJob(
   args: StartJobArgs,
 ): Promise<StartedJob> {
   const jobId = newJobId(args.userId, args.idempotency?.key);
-  const { reservation, job: record } = await ledger.reserveAndRecordJobWithRecord({
+  const { reservation, job: record, webhookDefault } = await ledger.reserveAndRecordJobWithRecord({
     job: {
       id: jobId,
       userId: args.userId,
@@ -105,7 +108,7 @@ export async function startVideoJob(
     ...(args.cancelCharge ? { cancelCharge: args.cancelCharge } : {}),
     ...(args.idempotency ? { idempotency: args.idempotency } : {}),
     ...(args.timing ? { timing: args.timing } : {}),
-    ...(args.notify ? { notify: true } : {}),
+    ...(args.notify || webhookDefault ? { notify: true } : {}),
   };
   const options = {
     workflowId: videoWorkflowId(jobId),

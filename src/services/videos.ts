@@ -90,12 +90,12 @@ export function createVideoService(deps: VideoServiceDeps) {
   }
 
   /**
-   * Whether the job will tell its customer's system when it ends: it has a webhookUrl the policy
-   * allows (and the user a secret to sign with), or the user has a default URL.
+   * A request that names its own webhookUrl will be notified; the user must have a secret to sign
+   * with. Without one, a default URL decides, read with the hold (startVideoJob): no query here.
    */
-  async function notifies(userId: string, request: JobRequest): Promise<boolean> {
+  async function notifiesOwnUrl(userId: string, request: JobRequest): Promise<boolean> {
+    if (request.webhookUrl === undefined) return false;
     const settings = await ledger.webhookSettings(userId);
-    if (request.webhookUrl === undefined) return Boolean(settings?.url);
     if (!settings?.sealedSecret)
       throw new InvalidInput(
         'webhookUrl',
@@ -185,7 +185,7 @@ export function createVideoService(deps: VideoServiceDeps) {
           kieCredits: kieCreditsOf(deps.prices, request),
           ...(idempotencyKey ? { idempotency: { key: idempotencyKey, requestHash: hash } } : {}),
           ...(deps.timing ? { timing: deps.timing } : {}),
-          notify: await notifies(userId, request),
+          notify: await notifiesOwnUrl(userId, request),
         });
       } catch (err) {
         // The same key raced us and its job already finished: answer from its record.

@@ -54,6 +54,10 @@ export function devServerArgs(
   if (opts.dbFile) {
     mkdirSync(path.dirname(opts.dbFile), { recursive: true });
     args.push('--db-filename', opts.dbFile);
+    // SQLite's default rollback journal syncs the database file and its journal on every commit; the
+    // write-ahead log syncs one append instead, with the same durability (synchronous stays FULL).
+    // Measured with bench:starts: plain starts 45–59 /s → 92–106 /s, and a third less server CPU.
+    args.push('--sqlite-pragma', 'journal_mode=wal', '--sqlite-pragma', 'synchronous=full');
   }
   if (opts.metricsPort) args.push('--metrics-port', String(opts.metricsPort));
   for (const key of videoSearchAttributes) args.push('--search-attribute', `${key.name}=Keyword`);

@@ -1,7 +1,13 @@
 /** Job records and the transactions that tie them to credits — on PGlite and Postgres. */
 import assert from 'node:assert/strict';
 import { it } from 'node:test';
-import { IdempotencyKeyConflictError, JobConflictError, MissingHoldError } from '../../src/ledger/index.js';
+import type { Db } from '../../src/db/index.js';
+import {
+  createLedger,
+  IdempotencyKeyConflictError,
+  JobConflictError,
+  MissingHoldError,
+} from '../../src/ledger/index.js';
 import { InvalidCursor, type JobError } from '../../src/domain/index.js';
 import { forEachDatabase, newJob, T0, videoRequest } from './ledger-harness.js';
 
@@ -27,6 +33,44 @@ forEachDatabase('job records', (t) => {
     assert.equal(job?.finishedAt, null);
     assert.deepEqual(await t.ledger.balance(user.id), { balance: 100, held: 80, available: 20 });
     await t.ledger.compensateJob({ jobId: 'j1', patch: { state: 'canceled' } });
+  });
+
+  void it('a new job nothing refuses is held in one statement; every refusal still goes through the transaction', async () => {
+    // The same database, counted: the short way must take no transaction, and must never hold what
+    // refusalFor refuses (each case below would be held if holdAllowedSql missed its check).
+    const calls = { statements: 0, transactions: 0 };
+    const counted: Db = {
+      kind: t.db.kind,
+      query: (sql, params) => (calls.statements++, t.db.query(sql, params)),
+      exec: (sql) => t.db.exec(sql),
+      transaction: (fn) => (calls.transactions++, t.db.transaction(fn)),
+      close: () => t.db.close(),
+    };
+    const ledger = await createLedger(counted, { migrate: false, clock: () => t.now });
+    const reserve = async (id: string, userId: string, amount: number) => {
+      calls.statements = calls.transactions = 0;
+      const r = await ledger.reserveAndRecordJob({ job: newJob(id, userId), amount });
+      return { result: r.ok ? 'held' : r.reason, ...calls };
+    };
+    const capped = await t.fundedUser(100, { concurrencyCap: 1 });
+    assert.deepEqual(await reserve('a1', capped.id, 30), { result: 'held', statements: 1, transactions: 0 });
+    assert.deepEqual(await reserve('a2', capped.id, 30), {
+      result: 'concurrency_cap',
+      statements: 1,
+      transactions: 1,
+    });
+    assert.equal((await reserve('a3', (await t.fundedUser(20)).id, 30)).result, 'insufficient_credits');
+    const daily = await t.fundedUser(100, { dailySpendCap: 50 });
+    assert.deepEqual(await reserve('d1', daily.id, 30), { result: 'held', statements: 1, transactions: 1 });
+    assert.equal((await reserve('d2', daily.id, 30)).result, 'daily_cap');
+    await t.ledger.openBreaker('audit');
+    assert.equal((await reserve('b1', (await t.fundedUser(100)).id, 30)).result, 'breaker_open');
+    await t.ledger.closeBreaker();
+    // A replay is answered by the transaction too, and holds nothing more.
+    assert.deepEqual(await reserve('a1', capped.id, 30), { result: 'held', statements: 1, transactions: 1 });
+    assert.deepEqual(await t.ledger.balance(capped.id), { balance: 100, held: 30, available: 70 });
+    await assert.rejects(ledger.reserveAndRecordJob({ job: newJob('u1', 'usr_nobody'), amount: 30 }), /usr_nobody/);
+    for (const id of ['a1', 'd1']) await t.ledger.compensateJob({ jobId: id, patch: { state: 'canceled' } });
   });
 
   void it('a refusal is recorded as a rejected job holding nothing, and replays the same refusal', async () => {
