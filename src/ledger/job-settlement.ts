@@ -21,12 +21,7 @@ import {
 } from './credit-operations.js';
 import { MissingHoldError } from './errors.js';
 import { JOB_COLUMNS, patchUnfinishedJob, toJobRecord, type JobRow } from './job-rows.js';
-import {
-  idempotencyConflictOf,
-  insertJobIn,
-  JOB_INSERT_COLUMNS,
-  jobInsertParams,
-} from './jobs.js';
+import { idempotencyConflictOf, insertJobIn, JOB_INSERT_COLUMNS, jobInsertParams } from './jobs.js';
 import type { JobPatch, JobRecord, NewJob, ReconcileKind, ReserveResult, Settlement } from './types.js';
 
 /** A create's outcome: the hold's decision, the job as recorded, and whether it notifies a default URL. */

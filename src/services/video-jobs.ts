@@ -81,7 +81,11 @@ export async function startVideoJob(
   args: StartJobArgs,
 ): Promise<StartedJob> {
   const jobId = newJobId(args.userId, args.idempotency?.key);
-  const { reservation, job: record, webhookDefault } = await ledger.reserveAndRecordJobWithRecord({
+  const {
+    reservation,
+    job: record,
+    webhookDefault,
+  } = await ledger.reserveAndRecordJobWithRecord({
     job: {
       id: jobId,
       userId: args.userId,

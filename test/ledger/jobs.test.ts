@@ -69,7 +69,10 @@ forEachDatabase('job records', (t) => {
     // A replay is answered by the transaction too, and holds nothing more.
     assert.deepEqual(await reserve('a1', capped.id, 30), { result: 'held', statements: 1, transactions: 1 });
     assert.deepEqual(await t.ledger.balance(capped.id), { balance: 100, held: 30, available: 70 });
-    await assert.rejects(ledger.reserveAndRecordJob({ job: newJob('u1', 'usr_nobody'), amount: 30 }), /usr_nobody/);
+    await assert.rejects(
+      ledger.reserveAndRecordJob({ job: newJob('u1', 'usr_nobody'), amount: 30 }),
+      /usr_nobody/,
+    );
     for (const id of ['a1', 'd1']) await t.ledger.compensateJob({ jobId: id, patch: { state: 'canceled' } });
   });
 
