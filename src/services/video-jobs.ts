@@ -114,21 +114,7 @@ export async function startVideoJob(
     ...(args.timing ? { timing: args.timing } : {}),
     ...(args.notify || webhookDefault ? { notify: true } : {}),
   };
-  const options = {
-    workflowId: videoWorkflowId(jobId),
-    taskQueue,
-    args: [input] as [GenerateVideoInput],
-    // A repeated request joins the running job; a finished job is never started again under its id.
-    workflowIdConflictPolicy: 'USE_EXISTING' as const,
-    workflowIdReusePolicy: 'REJECT_DUPLICATE' as const,
-    staticSummary: `${args.request.model}: ${args.request.prompt.slice(0, 80)}`,
-    // Set with the start, so the workflow's first task need not upsert them.
-    typedSearchAttributes: [
-      { key: VideoUserId, value: args.userId },
-      { key: VideoModel, value: args.request.model },
-      { key: VideoState, value: 'queued' },
-    ],
-  };
+  const options = generateVideoStartOptions(taskQueue, input);
   try {
     const handle = await client.workflow.start<GenerateVideo>(workflowType('generateVideo'), options);
     return { jobId, reservation: { ok: true }, handle, record };
@@ -139,6 +125,26 @@ export async function startVideoJob(
       cause: err,
     });
   }
+}
+
+/** How a job's workflow is started (also by bench:starts, to measure Temporal's part alone). */
+export function generateVideoStartOptions(taskQueue: string, input: GenerateVideoInput) {
+  const { jobId, request, userId } = input;
+  return {
+    workflowId: videoWorkflowId(jobId),
+    taskQueue,
+    args: [input] as [GenerateVideoInput],
+    // A repeated request joins the running job; a finished job is never started again under its id.
+    workflowIdConflictPolicy: 'USE_EXISTING' as const,
+    workflowIdReusePolicy: 'REJECT_DUPLICATE' as const,
+    staticSummary: `${request.model}: ${request.prompt.slice(0, 80)}`,
+    // Set with the start, so the workflow's first task need not upsert them.
+    typedSearchAttributes: [
+      { key: VideoUserId, value: userId },
+      { key: VideoModel, value: request.model },
+      { key: VideoState, value: 'queued' },
+    ],
+  };
 }
 
 /**
