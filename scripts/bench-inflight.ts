@@ -4,9 +4,11 @@
  * `GET /v1/videos/:id` latency measured meanwhile.
  *
  * Default: the `npm start` assembly in one process (API, worker, PGlite, simulator): its RSS is worker +
- * API + database. `--worker-process`: the production split — this process runs the API, the embedded
- * Temporal dev server and the simulator, the ledger is on the Postgres server, and the worker is
- * `src/worker-main.ts` in a process of its own, whose RSS is printed alone.
+ * API + database. `--worker-process`: the production split — this process runs the API and the
+ * embedded Temporal dev server, the ledger is on the Postgres server, the worker is
+ * `src/worker-main.ts` in a process of its own, whose RSS is printed alone, and KIE (the simulator,
+ * `src/kie-sim/main.ts`) is in another, as the real one is remote: its answers to the jobs' polls do
+ * not run on the API's event loop.
  *
  * KIE's account limit is lifted for the run (simulator and pacing alike) so every job gets its task
  * and waits in `generating`, and polling is stretched to 10 min: the jobs wait on timers and
@@ -21,7 +23,6 @@ import { rm } from 'node:fs/promises';
 import path from 'node:path';
 import { parseArgs } from 'node:util';
 import { dropDatabase, ensureDatabase, postgresTarget } from '../src/cluster/postgres-target.js';
-import { startKieSimulator } from '../src/kie-sim/index.js';
 import { createLogger } from '../src/observability/logger.js';
 import { apiCall, BENCH_ADMIN_KEY, benchConfig } from './bench/harness.js';
 import { startStack } from '../src/runtime/stack.js';
@@ -58,7 +59,7 @@ const limits = {
 // Split: one simulator and one Postgres database shared by this process and the worker's.
 const pg = postgresTarget(values.postgres);
 const dbName = 'veo_bench_inflight';
-const sim = split ? await startKieSimulator({ ...simOptions, apiKeys: ['sim-key'] }) : null;
+const sim = split ? await startSimulatorProcess() : null;
 if (split) {
   await dropDatabase(pg, dbName);
   await ensureDatabase(pg, dbName);
@@ -165,4 +166,42 @@ try {
   await sim?.close();
   if (split) await dropDatabase(pg, dbName);
   await rm(dataDir, { recursive: true, force: true });
+}
+
+/** The simulator as its own program, with simOptions; its base URL is the first line it prints. */
+async function startSimulatorProcess(): Promise<{ url: string; close(): Promise<void> }> {
+  const child = spawn(
+    process.execPath,
+    [
+      '--import',
+      'tsx',
+      'src/kie-sim/main.ts',
+      '--port=0',
+      `--seed=${simOptions.seed}`,
+      `--duration-ms=${simOptions.durationsMs.veo3_fast}`,
+      `--rate-limit=${simOptions.rateLimit.max}/${simOptions.rateLimit.windowMs}`,
+      `--credits=${simOptions.credits}`,
+      '--api-key=sim-key',
+      '--quiet',
+    ],
+    { cwd: root, stdio: ['ignore', 'pipe', 'inherit'] },
+  );
+  const url = await new Promise<string>((resolve, reject) => {
+    let out = '';
+    child.stdout.on('data', (chunk: Buffer) => {
+      out += chunk.toString();
+      const line = out.split('\n')[0];
+      if (out.includes('\n') && line) resolve(line.trim());
+    });
+    child.once('exit', (code) => reject(new Error(`the simulator exited (${code}) before printing its URL`)));
+  });
+  return {
+    url,
+    async close() {
+      if (child.exitCode !== null) return;
+      const exited = new Promise((r) => child.once('exit', r));
+      child.kill('SIGTERM');
+      await exited;
+    },
+  };
 }
