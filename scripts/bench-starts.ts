@@ -59,63 +59,68 @@ try {
     `${n} starts, ${concurrency} at a time, after ${warmup} to warm up; one embedded Temporal dev server; ledger on ${stack.db.kind}`,
   );
 
-  // 1. The floor.
-  const floorConnection = await NativeConnection.connect({ address: stack.temporal.address });
-  const floorWorker = await Worker.create({
-    connection: floorConnection,
-    taskQueue: 'bench-floor',
-    workflowsPath: path.resolve(import.meta.dirname, 'bench/trivial-workflow.ts'),
-  });
-  const floorRunning = floorWorker.run();
-  const startTrivial = async () => {
-    await client.workflow.start('benchTrivial', {
-      taskQueue: 'bench-floor',
-      workflowId: `floor-${randomUUID()}`,
-    });
-  };
   const serverPid = pidOf(dataDir);
   const cpu = () => ({ server: serverPid ? cpuSecondsOf(serverPid) : NaN, ours: process.cpuUsage() });
-  const cpuSince = (from: ReturnType<typeof cpu>) => {
+  /** One phase: `warmup` calls, then N measured ones, with the CPU they cost each process per start. */
+  const measure = async (task: (i: number) => Promise<void>) => {
+    await runConcurrently(warmup, concurrency, task);
+    const from = cpu();
+    const run = await runConcurrently(n, concurrency, task);
     const used = process.cpuUsage(from.ours);
     const ours = (used.user + used.system) / 1e6;
-    return `Temporal server ${(((cpu().server - from.server) / n) * 1000).toFixed(1)} ms, our process ${((ours / n) * 1000).toFixed(1)} ms CPU per start`;
+    const cost = `Temporal server ${(((cpu().server - from.server) / n) * 1000).toFixed(1)} ms, our process ${((ours / n) * 1000).toFixed(1)} ms CPU per start`;
+    return { ...run, rate: n / run.seconds, cost };
   };
-  await runConcurrently(warmup, concurrency, startTrivial);
-  const floorCpu = cpu();
-  const floor = await runConcurrently(n, concurrency, startTrivial);
-  const floorCost = cpuSince(floorCpu);
-  floorWorker.shutdown();
-  await floorRunning;
-  await floorConnection.close();
+  /** A worker of its own on `taskQueue` while `body` runs. */
+  const withWorker = async <T>(
+    options: { taskQueue: string; workflowsPath: string; maxCachedWorkflows?: number },
+    body: () => Promise<T>,
+  ): Promise<T> => {
+    const connection = await NativeConnection.connect({ address: stack.temporal.address });
+    const worker = await Worker.create({ connection, ...options });
+    const running = worker.run();
+    try {
+      return await body();
+    } finally {
+      worker.shutdown();
+      await running;
+      await connection.close();
+    }
+  };
+
+  // 1. The floor.
+  const floorQueue = 'bench-floor';
+  const floor = await withWorker(
+    { taskQueue: floorQueue, workflowsPath: path.resolve(import.meta.dirname, 'bench/trivial-workflow.ts') },
+    () =>
+      measure(async () => {
+        await client.workflow.start('benchTrivial', {
+          taskQueue: floorQueue,
+          workflowId: `floor-${randomUUID()}`,
+        });
+      }),
+  );
 
   // 2. Temporal's part of a job start alone.
   const partQueue = 'bench-temporal-part';
-  const partConnection = await NativeConnection.connect({ address: stack.temporal.address });
-  const partWorker = await Worker.create({
-    connection: partConnection,
-    taskQueue: partQueue,
-    workflowsPath,
-    maxCachedWorkflows: config.env.WORKER_MAX_CACHED_WORKFLOWS,
-  });
-  const partRunning = partWorker.run();
-  const startWorkflowOnly = async (i: number) => {
-    const request = CreateVideoBody.parse({ model: 'veo3_fast', prompt: `Benchmark clip ${i}` });
-    const input: GenerateVideoInput = {
-      jobId: newJobId('usr_bench'),
-      userId: 'usr_bench',
-      request,
-      price: priceOf(config.prices, request).price,
-      heldByApi: true,
-    };
-    await client.workflow.start(workflowType('generateVideo'), generateVideoStartOptions(partQueue, input));
-  };
-  await runConcurrently(warmup, concurrency, startWorkflowOnly);
-  const partCpu = cpu();
-  const part = await runConcurrently(n, concurrency, startWorkflowOnly);
-  const partCost = cpuSince(partCpu);
-  partWorker.shutdown();
-  await partRunning;
-  await partConnection.close();
+  const part = await withWorker(
+    { taskQueue: partQueue, workflowsPath, maxCachedWorkflows: config.env.WORKER_MAX_CACHED_WORKFLOWS },
+    () =>
+      measure(async (i) => {
+        const request = CreateVideoBody.parse({ model: 'veo3_fast', prompt: `Benchmark clip ${i}` });
+        const input: GenerateVideoInput = {
+          jobId: newJobId('usr_bench'),
+          userId: 'usr_bench',
+          request,
+          price: priceOf(config.prices, request).price,
+          heldByApi: true,
+        };
+        await client.workflow.start(
+          workflowType('generateVideo'),
+          generateVideoStartOptions(partQueue, input),
+        );
+      }),
+  );
 
   // 3. Our job starts, over HTTP.
   const api = stack.apiUrl!;
@@ -124,40 +129,30 @@ try {
     credits: (n + warmup) * config.prices.veo3_fast,
   })) as { apiKey: string };
   const jobIds: string[] = [];
-  const create = async (i: number) => {
+  const ours = await measure(async (i) => {
     const job = (await apiCall('POST', api, '/v1/videos', user.apiKey, {
       prompt: `Benchmark clip ${i}`,
     })) as {
       id: string;
     };
     jobIds.push(job.id);
-  };
-  await runConcurrently(warmup, concurrency, create);
-  const measuredFrom = jobIds.length;
-  const oursCpu = cpu();
-  const ours = await runConcurrently(n, concurrency, create);
-  const oursCost = cpuSince(oursCpu);
+  });
+  const measuredFrom = warmup; // the warm-up's jobs come first
 
-  const floorRate = n / floor.seconds;
-  const partRate = n / part.seconds;
-  const ourRate = n / ours.seconds;
-  const line = (label: string, rate: number, run: { latencies: number[] }) =>
-    console.log(
-      `  ${label.padEnd(39)}${rate.toFixed(1)} /s   p50 ${ms(pct(run.latencies, 50))}  p95 ${ms(pct(run.latencies, 95))}  p99 ${ms(pct(run.latencies, 99))}`,
-    );
+  const row = (label: string, text: string) => console.log(`  ${label.padEnd(39)}${text}`);
+  const rates = (run: { rate: number; latencies: number[] }) =>
+    `${run.rate.toFixed(1)} /s   p50 ${ms(pct(run.latencies, 50))}  p95 ${ms(pct(run.latencies, 95))}  p99 ${ms(pct(run.latencies, 99))}`;
   console.log('');
-  line('floor (plain start, trivial workflow)', floorRate, floor);
-  line("Temporal's part (no HTTP, no ledger)", partRate, part);
-  line('our job starts (POST→202, held)', ourRate, ours);
-  console.log(`  floor cost                           ${floorCost}`);
-  console.log(`  Temporal's part cost                 ${partCost}`);
-  console.log(`  our cost                             ${oursCost}`);
-  console.log(`  Temporal's part / floor              ${(partRate / floorRate).toFixed(2)}`);
-  console.log(
-    `  ratio                                ${(ourRate / floorRate).toFixed(2)}  (target ≥ 0.8; p99 target ≤ 1 s)`,
-  );
+  row('floor (plain start, trivial workflow)', rates(floor));
+  row("Temporal's part (no HTTP, no ledger)", rates(part));
+  row('our job starts (POST→202, held)', rates(ours));
+  row('floor cost', floor.cost);
+  row("Temporal's part cost", part.cost);
+  row('our cost', ours.cost);
+  row("Temporal's part / floor", (part.rate / floor.rate).toFixed(2));
+  row('ratio', `${(ours.rate / floor.rate).toFixed(2)}  (target ≥ 0.8; p99 target ≤ 1 s)`);
 
-  // 3. Temporal's work per job until `generating`: KIE's window lets 20 through per 10 s, so the
+  // 4. Temporal's work per job until `generating`: KIE's window lets 20 through per 10 s, so the
   // first measured jobs get there while the rest wait (queued) in Temporal's backlog.
   const sample = jobIds.slice(measuredFrom, measuredFrom + 5);
   const work: Array<{
@@ -190,18 +185,17 @@ try {
   }
   const avg = (k: keyof (typeof work)[number]) =>
     (work.reduce((s, w) => s + w[k], 0) / work.length).toFixed(1);
-  console.log(
-    `  per job until generating             ${avg('events')} history events, ${avg('workflowTasks')} workflow tasks, ${avg('activityTasks')} activity tasks (+ ${avg('localActivities')} local activities)   [${work.length} jobs]`,
+  row(
+    'per job until generating',
+    `${avg('events')} history events, ${avg('workflowTasks')} workflow tasks, ${avg('activityTasks')} activity tasks (+ ${avg('localActivities')} local activities)   [${work.length} jobs]`,
   );
   const held = await stack.ledger.balance(
     (await stack.db.query<{ id: string }>(`select id from users where name = 'bench'`))[0]!.id,
   );
-  console.log(`  credits held                         ${held.held} for ${jobIds.length} jobs`);
-  console.log(`  process RSS                          ${mib(process.memoryUsage().rss)}`);
+  row('credits held', `${held.held} for ${jobIds.length} jobs`);
+  row('process RSS', mib(process.memoryUsage().rss));
   const invariants = await stack.ledger.checkInvariants();
-  console.log(
-    `  ledger invariants                    ${invariants.length === 0 ? 'hold' : invariants.join('; ')}`,
-  );
+  row('ledger invariants', invariants.length === 0 ? 'hold' : invariants.join('; '));
 } finally {
   await stack.close();
   await rm(dataDir, { recursive: true, force: true });

@@ -40,15 +40,19 @@ export function assertCredits(what: string, amount: number): void {
 /** Locks the user row until the transaction ends; every credit movement of one user queues here. */
 export type { LockedUser };
 
+/**
+ * The user row, locked, with the breaker and the webhook default read in the same statement (one round
+ * trip: on PGlite each statement costs about as much as the work it does). `userParam` names the
+ * user's id parameter; also the first step of a new job's single statement (job-settlement.ts).
+ */
+export const lockedUserSql = (userParam: string) =>
+  `select u.balance, u.held, u.open_holds, u.concurrency_cap, u.daily_spend_cap,
+          b.open as breaker_open, b.reason as breaker_reason, u.webhook_url is not null as webhook_default
+     from users u left join spend_breaker b on b.id = 1
+    where u.id = ${userParam} for update of u`;
+
 export async function lockUser(tx: Db, userId: string): Promise<LockedUser> {
-  const [user] = await tx.query<LockedUser>(
-    // One round trip for all: on PGlite each statement costs about as much as the work it does.
-    `select u.balance, u.held, u.open_holds, u.concurrency_cap, u.daily_spend_cap,
-            b.open as breaker_open, b.reason as breaker_reason, u.webhook_url is not null as webhook_default
-       from users u left join spend_breaker b on b.id = 1
-      where u.id = $1 for update of u`,
-    [userId],
-  );
+  const [user] = await tx.query<LockedUser>(lockedUserSql('$1'), [userId]);
   if (!user) throw new UnknownUserError(userId);
   return user;
 }
@@ -154,7 +158,7 @@ export async function insertHoldIn(
 }
 
 /**
- * refusalFor's checks as one SQL condition on a `u` row shaped like LockedUser, for a hold of `amount`
+ * refusalFor's checks as one SQL condition on a `u` row selected by lockedUserSql, for a hold of `amount`
  * (a parameter): true only where refusalFor would return null without querying. A daily cap needs the
  * day's sum, so a user with one never passes here (the caller falls back to refusalFor). Keep the two
  * in step: a check missing here would hold what refusalFor refuses.

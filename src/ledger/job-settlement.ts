@@ -14,6 +14,7 @@ import {
   assertCredits,
   holdAllowedSql,
   insertHoldIn,
+  lockedUserSql,
   lockUser,
   refusalFor,
   reserveIn,
@@ -21,7 +22,13 @@ import {
 } from './credit-operations.js';
 import { MissingHoldError } from './errors.js';
 import { JOB_COLUMNS, patchUnfinishedJob, toJobRecord, type JobRow } from './job-rows.js';
-import { idempotencyConflictOf, insertJobIn, JOB_INSERT_COLUMNS, jobInsertParams } from './jobs.js';
+import {
+  idempotencyConflictOf,
+  insertJobIn,
+  JOB_INSERT_COLUMNS,
+  JOB_INSERT_VALUES,
+  jobInsertParams,
+} from './jobs.js';
 import type { JobPatch, JobRecord, NewJob, ReconcileKind, ReserveResult, Settlement } from './types.js';
 
 /** A create's outcome: the hold's decision, the job as recorded, and whether it notifies a default URL. */
@@ -95,14 +102,10 @@ export function createJobSettlement(db: Db, clock: () => Date) {
   ): Promise<{ job: JobRecord; webhookDefault: boolean } | null> {
     try {
       const [row] = await db.query<JobRow & { webhook_default: boolean }>(
-        `with u as (
-           select u.balance, u.held, u.open_holds, u.concurrency_cap, u.daily_spend_cap, b.open as breaker_open,
-                  u.webhook_url is not null as webhook_default
-             from users u left join spend_breaker b on b.id = 1
-            where u.id = $2 for update of u),
+        `with u as (${lockedUserSql('$2')}),
          job as (
            insert into jobs (${JOB_INSERT_COLUMNS})
-           select $1, $2, $3, $4, $5, $6, $7, $8, $9, $9, $10, $11, $12 from u where ${holdAllowedSql('$6')}
+           select ${JOB_INSERT_VALUES} from u where ${holdAllowedSql('$6')}
            on conflict (id) do nothing
            returning ${JOB_COLUMNS}),
          hold as (
