@@ -19,10 +19,11 @@ const secret = (stack: TestStack, name: string) =>
 
 describe('webhook floods', () => {
   it(`${CALLBACKS} valid callbacks to one generating job: ≤ 5 history events, ≤ 1 extra record-info`, async (t) => {
-    // KIE takes minutes and no poll is due during the test: only callbacks could move the job.
+    // KIE takes hours and no poll is due during the test, however slow the machine (a loaded CI run
+    // took 8 minutes): only callbacks could move the job.
     const stack = await startTestStack(t, {
-      sim: { durationsMs: { veo3_fast: 300_000 }, faults: { callback: 'drop' } },
-      timing: { firstPollAfterMs: 300_000, generationDeadlineMs: 600_000 },
+      sim: { durationsMs: { veo3_fast: 4 * 3_600_000 }, faults: { callback: 'drop' } },
+      timing: { firstPollAfterMs: 2 * 3_600_000, generationDeadlineMs: 4 * 3_600_000 },
     });
     const user = await stack.user(100);
     const { jobId, handle } = await stack.start(user.id);

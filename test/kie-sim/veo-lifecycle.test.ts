@@ -6,6 +6,7 @@ import assert from 'node:assert/strict';
 import { before, describe, it } from 'node:test';
 import type { KieSimulator } from '../../src/kie-sim/index.js';
 import {
+  FAST,
   api,
   dataOf,
   download,
@@ -38,6 +39,8 @@ const fourK = (body: object) => api(s, 'POST', '/api/v1/veo/get-4k-video', body)
 
 void describe('record-info', () => {
   void it('generating (successFlag 0, response null) then success with the documented shape', async () => {
+    // A task of its own that lasts 2 s: under a loaded CI the first read must still see it generating.
+    const s = await sim({ durationsMs: { ...FAST.durationsMs, veo3_fast: 2_000 } });
     const taskId = await generate(s, {
       prompt: 'A lighthouse',
       aspect_ratio: '16:9',
