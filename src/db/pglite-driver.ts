@@ -8,6 +8,7 @@
 import { mkdirSync } from 'node:fs';
 import { PGlite, types } from '@electric-sql/pglite';
 import type { Db, OpenDatabaseOptions } from './db.js';
+import { preparedStatements } from './pglite-statements.js';
 import { parseSafeInteger } from './safe-integer.js';
 import { transactionScope } from './transaction-scope.js';
 
@@ -23,9 +24,10 @@ export async function openPglite(opts: Pick<OpenDatabaseOptions, 'dataDir' | 'sc
     await pglite.exec(`create schema if not exists ${opts.schema}; set search_path to ${opts.schema}`);
 
   let closed = false;
+  const statements = preparedStatements(pglite);
   return {
     kind: 'pglite',
-    query: async <T>(sql: string, params?: unknown[]) => (await pglite.query<T>(sql, params)).rows,
+    query: (sql, params) => statements.query(sql, params),
     exec: async (sql) => void (await pglite.exec(sql)),
     transaction: (fn) =>
       pglite.transaction((tx) =>
