@@ -38,7 +38,11 @@ export function preparedStatements(pglite: PGlite): PreparedStatements {
   async function prepare(sql: string): Promise<Prepared> {
     const name = `veo_${++counter}`;
     const { messages } = await pglite.execProtocol(
-      concat([serialize.parse({ name, text: sql }), serialize.describe({ type: 'S', name }), serialize.sync()]),
+      concat([
+        serialize.parse({ name, text: sql }),
+        serialize.describe({ type: 'S', name }),
+        serialize.sync(),
+      ]),
       { syncToFs: false },
     );
     const statement = { name, paramTypes: parse.parseDescribeStatementResults(messages) };
@@ -46,9 +50,12 @@ export function preparedStatements(pglite: PGlite): PreparedStatements {
     if (prepared.size > MAX_PREPARED) {
       const [oldestSql, oldest] = prepared.entries().next().value as [string, Prepared];
       prepared.delete(oldestSql);
-      await pglite.execProtocol(concat([serialize.close({ type: 'S', name: oldest.name }), serialize.sync()]), {
-        syncToFs: false,
-      });
+      await pglite.execProtocol(
+        concat([serialize.close({ type: 'S', name: oldest.name }), serialize.sync()]),
+        {
+          syncToFs: false,
+        },
+      );
     }
     return statement;
   }
@@ -64,7 +71,9 @@ export function preparedStatements(pglite: PGlite): PreparedStatements {
     const values = params.map((value, i) => {
       if (value === null || value === undefined) return null;
       const serializer = pglite.serializers[statement.paramTypes[i]!];
-      return serializer ? serializer(value) : String(value);
+      if (serializer) return serializer(value);
+      // A type PGlite has no serialiser for takes the value's text form, as PGlite.query sends it.
+      return typeof value === 'object' ? JSON.stringify(value) : String(value as string | number | boolean);
     });
     const { messages } = await pglite.execProtocol(
       concat([

@@ -24,9 +24,13 @@ for (const kind of DATABASE_KINDS) {
         assert.deepEqual(await db.query(select, ['a']), [
           { n: 9007199254740991, at, doc: { k: [1, 'x'] }, tags: ['p', 'q'], note: null },
         ]);
-        assert.deepEqual(await db.query(select, ['b']), [{ n: -5, at, doc: { k: 2 }, tags: [], note: "it's" }]);
+        assert.deepEqual(await db.query(select, ['b']), [
+          { n: -5, at, doc: { k: 2 }, tags: [], note: "it's" },
+        ]);
         assert.deepEqual(await db.query(select, ['c']), []);
-        assert.deepEqual(await db.query('update v set n = n + $2 where id = $1 returning n', ['b', 7]), [{ n: 2 }]);
+        assert.deepEqual(await db.query('update v set n = n + $2 where id = $1 returning n', ['b', 7]), [
+          { n: 2 },
+        ]);
         assert.deepEqual(await db.query('select count(*) as c from v'), [{ c: 2 }]);
       } finally {
         await drop();
