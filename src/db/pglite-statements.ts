@@ -73,7 +73,10 @@ export function preparedStatements(pglite: PGlite): PreparedStatements {
       const serializer = pglite.serializers[statement.paramTypes[i]!];
       if (serializer) return serializer(value);
       // A type PGlite has no serialiser for takes the value's text form, as PGlite.query sends it.
-      return typeof value === 'object' ? JSON.stringify(value) : String(value as string | number | boolean);
+      if (typeof value === 'string') return value;
+      if (typeof value === 'number' || typeof value === 'bigint' || typeof value === 'boolean')
+        return value.toString();
+      return JSON.stringify(value);
     });
     const { messages } = await pglite.execProtocol(
       concat([
