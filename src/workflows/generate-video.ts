@@ -162,6 +162,8 @@ export async function generateVideo(input: GenerateVideoInput): Promise<Generate
      * timer per poll kept across callbacks, so a wake-up adds ≤ 5 events to the history.
      */
     cheapWakeups: patched('record-info-local-one-poll-timer'),
+    /** The first poll spread over [1, 1 + FIRST_POLL_SPREAD] × firstPollAfterMs (see firstPollDelay). */
+    spreadFirstPoll: patched('first-poll-spread'),
   };
   const { jobId, request } = input;
   const progress: JobProgress = {
@@ -268,6 +270,7 @@ export async function generateVideo(input: GenerateVideoInput): Promise<Generate
         submit: submitter(remote, version.pacedSubmit),
         checkTask: taskChecker(remote, version.cheapWakeups, market),
         cheapWakeups: version.cheapWakeups,
+        firstPollDelayMs: firstPollDelay(timing, version.spreadFirstPoll),
       },
       {
         takeWake: () => {
@@ -337,6 +340,21 @@ interface Wakeups {
   awaitEarlyCallback(timeoutMs: number): Promise<string | undefined>;
 }
 
+/** How much later than firstPollAfterMs a job's first poll may come, as a fraction of it. */
+const FIRST_POLL_SPREAD = 0.25;
+
+/**
+ * Jobs created in one burst reach `generating` within seconds of each other; with one fixed delay
+ * their first polls would all come due together too — a record-info call and a workflow task each,
+ * from a worker whose cache cannot hold them all (thousands of replays in a few seconds, with 10,000
+ * jobs in flight). A random point in [1, 1 + FIRST_POLL_SPREAD] × firstPollAfterMs spreads them; later
+ * polls follow each one's own. Math.random is the workflow's seeded one: a replay draws the same.
+ */
+function firstPollDelay(timing: Timing, spread: boolean): number {
+  if (!spread) return timing.firstPollAfterMs;
+  return Math.round(timing.firstPollAfterMs * (1 + FIRST_POLL_SPREAD * Math.random()));
+}
+
 /** What the steps of a running job share. */
 interface JobContext {
   input: GenerateVideoInput;
@@ -352,6 +370,8 @@ interface JobContext {
   checkTask: (taskId: string, why: string) => Promise<KieTaskStatus>;
   /** One poll timer across wake-ups (see timerPerPoll). */
   cheapWakeups: boolean;
+  /** From entering `generating` to the first record-info poll, unless a callback comes first. */
+  firstPollDelayMs: number;
 }
 
 interface Submitter {
@@ -392,7 +412,7 @@ async function runJob(ctx: JobContext, wake: Wakeups): Promise<void> {
   // Wait: a callback wakes us early; otherwise poll record-info. Either way record-info decides.
   const started = Date.now();
   const deadline = started + timing.generationDeadlineMs;
-  let nextPoll = started + timing.firstPollAfterMs;
+  let nextPoll = started + ctx.firstPollDelayMs;
   const nextCheck = ctx.cheapWakeups ? timerPerPoll(wake) : timerPerWait(wake);
   for (;;) {
     const woke = await nextCheck(Math.min(nextPoll, deadline));

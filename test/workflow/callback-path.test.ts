@@ -7,6 +7,7 @@ import { createHash } from 'node:crypto';
 import { readFile } from 'node:fs/promises';
 import path from 'node:path';
 import { describe, it } from 'node:test';
+import { tsToMs } from '@temporalio/common/lib/time.js';
 import { startTestStack } from '../support/stack.js';
 
 describe('generateVideo: callback and polling', () => {
@@ -58,6 +59,29 @@ describe('generateVideo: callback and polling', () => {
     assert.equal(result.detection?.channel, 'poll');
     assert.equal(result.callbacks.received, 0);
     assert.deepEqual(await stack.ledger.balance(user.id), { balance: 20, held: 0, available: 20 });
+    await stack.assertInvariants();
+  });
+
+  it('a burst of jobs spreads its first polls over 1–1.25 × firstPollAfterMs; each completes by its poll', async (t) => {
+    const firstPollAfterMs = 2_000;
+    const stack = await startTestStack(t, {
+      sim: { faults: { callback: 'drop' } },
+      timing: { firstPollAfterMs },
+    });
+    const user = await stack.user(1000);
+    const started = await Promise.all(Array.from({ length: 8 }, () => stack.start(user.id)));
+    const delays: number[] = [];
+    for (const { jobId, handle } of started) {
+      const result = await stack.wait(jobId);
+      assert.equal(result.state, 'succeeded');
+      assert.equal(result.detection?.channel, 'poll');
+      // The first timer is the wait for KIE's result (callbacks dropped: it fired, as the poll).
+      const { events } = await handle!.fetchHistory();
+      const timer = events!.find((e) => e.timerStartedEventAttributes)!.timerStartedEventAttributes!;
+      delays.push(tsToMs(timer.startToFireTimeout));
+    }
+    for (const ms of delays) assert.ok(ms >= firstPollAfterMs && ms <= 1.25 * firstPollAfterMs, `${ms} ms`);
+    assert.ok(new Set(delays).size > 1, `spread: ${delays.join(', ')} ms`);
     await stack.assertInvariants();
   });
 
