@@ -14,7 +14,10 @@
  * and waits in `generating`, and polling is stretched to 10 min: the jobs wait on timers and
  * callbacks, as they do while KIE works.
  *
- *   npm run bench:inflight -- [--jobs 10000] [--step 1000] [--concurrency 32]
+ * `--poll-s` shortens the poll (first and later) so that the jobs' polls come due while jobs are
+ * still being added: the worker replays them and calls record-info while the GETs are measured.
+ *
+ *   npm run bench:inflight -- [--jobs 10000] [--step 1000] [--concurrency 32] [--poll-s 600]
  *                             [--worker-process] [--postgres postgres://postgres@127.0.0.1:5432]
  */
 import { spawn, type ChildProcess } from 'node:child_process';
@@ -34,6 +37,7 @@ const { values } = parseArgs({
     step: { type: 'string', default: '1000' },
     concurrency: { type: 'string', default: '32' },
     'worker-process': { type: 'boolean', default: false },
+    'poll-s': { type: 'string', default: '600' },
     postgres: { type: 'string', default: 'postgres://postgres@127.0.0.1:5432' },
   },
 });
@@ -41,6 +45,7 @@ const total = Number(values.jobs);
 const step = Number(values.step);
 const concurrency = Number(values.concurrency);
 const split = values['worker-process'];
+const pollMs = Number(values['poll-s']) * 1000;
 const root = path.resolve(import.meta.dirname, '..');
 
 const simOptions = {
@@ -80,7 +85,7 @@ const stack = await startStack({
   projectRoot: root,
   roles: { api: true, worker: !split },
   simulator: simOptions,
-  timing: { firstPollAfterMs: 600_000, pollIntervalMs: 600_000, generationDeadlineMs: 6 * 3600_000 },
+  timing: { firstPollAfterMs: pollMs, pollIntervalMs: pollMs, generationDeadlineMs: 6 * 3600_000 },
 });
 
 let worker: ChildProcess | null = null;
@@ -114,7 +119,7 @@ try {
   })) as { apiKey: string };
   const ids: string[] = [];
   console.log(
-    `${total} jobs in steps of ${step}, ${concurrency} creates at a time; KIE never finishes during the run`,
+    `${total} jobs in steps of ${step}, ${concurrency} creates at a time; KIE never finishes during the run; each job polls after ${pollMs / 1000} s (first: up to 1.25 × that), then every ${pollMs / 1000} s`,
   );
   console.log(
     `  in flight   generating   ${split ? 'worker RSS' : 'RSS       '} heap       GET p50   GET p99   (200 GETs, 8 at a time, while jobs wait)`,
