@@ -35,28 +35,24 @@ export function preparedStatements(pglite: PGlite): PreparedStatements {
   const prepared = new Map<string, Prepared>();
   let counter = 0;
 
+  /** Protocol messages, then Sync, in one call into the backend; the messages it answered. */
+  async function send(...messages: Uint8Array[]) {
+    return (await pglite.execProtocol(concat([...messages, serialize.sync()]), { syncToFs: false })).messages;
+  }
+
+  async function forget(sql: string): Promise<void> {
+    const statement = prepared.get(sql);
+    if (!statement) return;
+    prepared.delete(sql);
+    await send(serialize.close({ type: 'S', name: statement.name }));
+  }
+
   async function prepare(sql: string): Promise<Prepared> {
     const name = `veo_${++counter}`;
-    const { messages } = await pglite.execProtocol(
-      concat([
-        serialize.parse({ name, text: sql }),
-        serialize.describe({ type: 'S', name }),
-        serialize.sync(),
-      ]),
-      { syncToFs: false },
-    );
-    const statement = { name, paramTypes: parse.parseDescribeStatementResults(messages) };
+    const answer = await send(serialize.parse({ name, text: sql }), serialize.describe({ type: 'S', name }));
+    const statement = { name, paramTypes: parse.parseDescribeStatementResults(answer) };
     prepared.set(sql, statement);
-    if (prepared.size > MAX_PREPARED) {
-      const [oldestSql, oldest] = prepared.entries().next().value as [string, Prepared];
-      prepared.delete(oldestSql);
-      await pglite.execProtocol(
-        concat([serialize.close({ type: 'S', name: oldest.name }), serialize.sync()]),
-        {
-          syncToFs: false,
-        },
-      );
-    }
+    if (prepared.size > MAX_PREPARED) await forget(prepared.keys().next().value!);
     return statement;
   }
 
@@ -78,18 +74,14 @@ export function preparedStatements(pglite: PGlite): PreparedStatements {
         return value.toString();
       return JSON.stringify(value);
     });
-    const { messages } = await pglite.execProtocol(
-      concat([
-        serialize.bind({ statement: statement.name, values }),
-        serialize.describe({ type: 'P' }),
-        serialize.execute({}),
-        serialize.sync(),
-      ]),
-      { syncToFs: false },
+    const answer = await send(
+      serialize.bind({ statement: statement.name, values }),
+      serialize.describe({ type: 'P' }),
+      serialize.execute({}),
     );
     // Outside a transaction every statement commits: written through to the data dir, as query() does.
     await pglite.syncToFs();
-    return (parse.parseResults(messages, pglite.parsers)[0]?.rows ?? []) as T[];
+    return (parse.parseResults(answer, pglite.parsers)[0]?.rows ?? []) as T[];
   }
 
   return {
@@ -102,12 +94,7 @@ export function preparedStatements(pglite: PGlite): PreparedStatements {
           } catch (err) {
             // A migration changed a table this statement's plan was made for: prepare it again, once.
             if ((err as { code?: unknown }).code !== FEATURE_NOT_SUPPORTED || !prepared.has(sql)) throw err;
-            const stale = prepared.get(sql)!;
-            prepared.delete(sql);
-            await pglite.execProtocol(
-              concat([serialize.close({ type: 'S', name: stale.name }), serialize.sync()]),
-              { syncToFs: false },
-            );
+            await forget(sql);
             return await run<T>(sql, params);
           }
         }),
