@@ -23,9 +23,11 @@
 import { spawn, type ChildProcess } from 'node:child_process';
 import { readFileSync } from 'node:fs';
 import { rm } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { parseArgs } from 'node:util';
 import { dropDatabase, ensureDatabase, postgresTarget } from '../src/cluster/postgres-target.js';
+import { inheritedEnv, supervise } from '../src/cluster/supervised-process.js';
 import { createLogger } from '../src/observability/logger.js';
 import { apiCall, BENCH_ADMIN_KEY, benchConfig } from './bench/harness.js';
 import { startStack } from '../src/runtime/stack.js';
@@ -173,11 +175,15 @@ try {
   await rm(dataDir, { recursive: true, force: true });
 }
 
-/** The simulator as its own program, with simOptions; its base URL is the first line it prints. */
+/**
+ * The simulator as its own program, with simOptions, supervised as the local cluster's is (a watchdog
+ * stops it with this process, however that ends); its base URL is the first line it prints.
+ */
 async function startSimulatorProcess(): Promise<{ url: string; close(): Promise<void> }> {
-  const child = spawn(
-    process.execPath,
-    [
+  const proc = supervise({
+    name: 'kie-sim',
+    command: process.execPath,
+    args: [
       '--import',
       'tsx',
       'src/kie-sim/main.ts',
@@ -189,24 +195,11 @@ async function startSimulatorProcess(): Promise<{ url: string; close(): Promise<
       '--api-key=sim-key',
       '--quiet',
     ],
-    { cwd: root, stdio: ['ignore', 'pipe', 'inherit'] },
-  );
-  const url = await new Promise<string>((resolve, reject) => {
-    let out = '';
-    child.stdout.on('data', (chunk: Buffer) => {
-      out += chunk.toString();
-      const line = out.split('\n')[0];
-      if (out.includes('\n') && line) resolve(line.trim());
-    });
-    child.once('exit', (code) => reject(new Error(`the simulator exited (${code}) before printing its URL`)));
+    env: inheritedEnv(),
+    cwd: root,
+    logFile: path.join(tmpdir(), 'veo-bench-inflight-kie-sim.log'),
   });
-  return {
-    url,
-    async close() {
-      if (child.exitCode !== null) return;
-      const exited = new Promise((r) => child.once('exit', r));
-      child.kill('SIGTERM');
-      await exited;
-    },
-  };
+  const ready = proc.waitForLine(/^http:\/\/\S+$/, 60_000);
+  proc.start();
+  return { url: (await ready).trim(), close: () => proc.stop() };
 }

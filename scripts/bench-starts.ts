@@ -66,15 +66,11 @@ try {
   const cpu = () => ({ server: serverPid ? cpuSecondsOf(serverPid) : NaN, ours: process.cpuUsage() });
   /**
    * One phase: `warmup` calls, then N measured ones, with the CPU they cost each process per start.
-   * `task` is one call made here; or `batch` runs `count` calls elsewhere (numbered from `from`).
+   * `batch(count, from)` makes `count` calls, numbered from `from`: here, or in another process.
    */
   const measure = async <R extends { latencies: number[]; seconds: number }>(
-    work: { task: (i: number) => Promise<void> } | { batch: (count: number, from: number) => Promise<R> },
+    batch: (count: number, from: number) => Promise<R>,
   ) => {
-    const batch =
-      'batch' in work
-        ? work.batch
-        : (count: number) => runConcurrently(count, concurrency, work.task) as Promise<R>;
     await batch(warmup, 0);
     const from = cpu();
     const run = await batch(n, warmup);
@@ -109,14 +105,14 @@ try {
         workflowsPath: path.resolve(import.meta.dirname, 'bench/trivial-workflow.ts'),
       },
       () =>
-        measure({
-          task: async () => {
+        measure((count) =>
+          runConcurrently(count, concurrency, async () => {
             await client.workflow.start('benchTrivial', {
               taskQueue: floorQueue,
               workflowId: `floor-${randomUUID()}`,
             });
-          },
-        }),
+          }),
+        ),
     );
   const floor = await measureFloor();
 
@@ -125,8 +121,8 @@ try {
   const part = await withWorker(
     { taskQueue: partQueue, workflowsPath, maxCachedWorkflows: config.env.WORKER_MAX_CACHED_WORKFLOWS },
     () =>
-      measure({
-        task: async (i) => {
+      measure((count) =>
+        runConcurrently(count, concurrency, async (i) => {
           const request = CreateVideoBody.parse({ model: 'veo3_fast', prompt: `Benchmark clip ${i}` });
           const input: GenerateVideoInput = {
             jobId: newJobId('usr_bench'),
@@ -139,8 +135,8 @@ try {
             workflowType('generateVideo'),
             generateVideoStartOptions(partQueue, input),
           );
-        },
-      }),
+        }),
+      ),
   );
 
   // 3. Our job starts, over HTTP.
@@ -150,9 +146,9 @@ try {
     credits: (n + warmup) * config.prices.veo3_fast,
   })) as { apiKey: string };
   // The clients are remote: their side of each request runs in a process of its own.
-  const ours = await measure({
-    batch: (count, from) => httpLoad({ api, apiKey: user.apiKey, n: count, concurrency, from }),
-  });
+  const ours = await measure((count, from) =>
+    httpLoad({ api, apiKey: user.apiKey, n: count, concurrency, from }),
+  );
 
   // 4. The floor again, on the server as ours left it.
   const floorAfter = await measureFloor();

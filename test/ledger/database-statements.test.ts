@@ -6,13 +6,23 @@
  */
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
-import { DATABASE_KINDS, openScratchDb } from '../support/databases.js';
+import type { Db } from '../../src/db/index.js';
+import { DATABASE_KINDS, openScratchDb, type DatabaseKind } from '../support/databases.js';
+
+/** `body` on a scratch schema of its own, dropped afterwards whatever happens. */
+async function withScratch(kind: DatabaseKind, body: (db: Db) => Promise<void>): Promise<void> {
+  const { db, drop } = await openScratchDb(kind);
+  try {
+    await body(db);
+  } finally {
+    await drop();
+  }
+}
 
 for (const kind of DATABASE_KINDS) {
   void describe(`statements [${kind}]`, () => {
     void it('values round-trip with their types; the same text with other values gives other rows', async () => {
-      const { db, drop } = await openScratchDb(kind);
-      try {
+      await withScratch(kind, async (db) => {
         await db.exec(
           'create table v (id text primary key, n int8, at timestamptz, doc jsonb, tags text[], note text)',
         );
@@ -32,14 +42,11 @@ for (const kind of DATABASE_KINDS) {
           { n: 2 },
         ]);
         assert.deepEqual(await db.query('select count(*) as c from v'), [{ c: 2 }]);
-      } finally {
-        await drop();
-      }
+      });
     });
 
     void it('a failed statement reports its SQLSTATE and constraint; the next statements run', async () => {
-      const { db, drop } = await openScratchDb(kind);
-      try {
+      await withScratch(kind, async (db) => {
         await db.exec('create table u (id int primary key, x int not null)');
         const insert = 'insert into u (id, x) values ($1, $2)';
         await db.query(insert, [1, 1]);
@@ -51,49 +58,37 @@ for (const kind of DATABASE_KINDS) {
           { id: 1, x: 1 },
           { id: 2, x: 2 },
         ]);
-      } finally {
-        await drop();
-      }
+      });
     });
 
     void it('a table altered, or another search path, under a statement already run', async () => {
-      const first = await openScratchDb(kind);
-      try {
-        await first.db.exec('create table w (a int)');
-        await first.db.query('insert into w values ($1)', [1]);
-        assert.deepEqual(await first.db.query('select * from w'), [{ a: 1 }]);
-        await first.db.exec('alter table w add column b text');
-        await first.db.query('update w set b = $1', ['new']);
-        assert.deepEqual(await first.db.query('select * from w'), [{ a: 1, b: 'new' }]);
-      } finally {
-        await first.drop();
-      }
+      await withScratch(kind, async (db) => {
+        await db.exec('create table w (a int)');
+        await db.query('insert into w values ($1)', [1]);
+        assert.deepEqual(await db.query('select * from w'), [{ a: 1 }]);
+        await db.exec('alter table w add column b text');
+        await db.query('update w set b = $1', ['new']);
+        assert.deepEqual(await db.query('select * from w'), [{ a: 1, b: 'new' }]);
+      });
       // On PGlite the next scratch schema is the same session, with another search path.
-      const second = await openScratchDb(kind);
-      try {
-        await second.db.exec('create table w (c text, d int)');
-        await second.db.query('insert into w values ($1, $2)', ['other', 2]);
-        assert.deepEqual(await second.db.query('select * from w'), [{ c: 'other', d: 2 }]);
-      } finally {
-        await second.drop();
-      }
+      await withScratch(kind, async (db) => {
+        await db.exec('create table w (c text, d int)');
+        await db.query('insert into w values ($1, $2)', ['other', 2]);
+        assert.deepEqual(await db.query('select * from w'), [{ c: 'other', d: 2 }]);
+      });
     });
 
     void it('more distinct statements than are kept prepared, then the first ones again', async () => {
-      const { db, drop } = await openScratchDb(kind);
-      try {
+      await withScratch(kind, async (db) => {
         const texts = Array.from({ length: 300 }, (_, i) => `select $1::int + ${i} as v`);
         for (const [i, sql] of texts.entries()) assert.deepEqual(await db.query(sql, [1]), [{ v: 1 + i }]);
         for (const [i, sql] of texts.slice(0, 5).entries())
           assert.deepEqual(await db.query(sql, [2]), [{ v: 2 + i }]);
-      } finally {
-        await drop();
-      }
+      });
     });
 
     void it('a statement sent while another caller’s transaction is open runs outside it', async () => {
-      const { db, drop } = await openScratchDb(kind);
-      try {
+      await withScratch(kind, async (db) => {
         await db.exec('create table t (x int)');
         let seen: Promise<unknown[]> | undefined;
         await assert.rejects(
@@ -106,9 +101,7 @@ for (const kind of DATABASE_KINDS) {
           /rolled back/,
         );
         assert.deepEqual(await seen, [], 'the row of the rolled-back transaction was never visible to it');
-      } finally {
-        await drop();
-      }
+      });
     });
   });
 }
