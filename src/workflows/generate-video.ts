@@ -60,6 +60,13 @@ type Activities = ReturnType<typeof createVideoActivities>;
 const MAX_EARLY_TASK_IDS = 8;
 
 /**
+ * The one patch marker of a job started since it: every patch of this workflow up to it is taken
+ * (docs/architecture.md#versioning). A later change adds its own `patched()`; when it too is
+ * settled, a new marker of this kind may stand for all of them (the old one kept for the jobs it marks).
+ */
+export const ALL_PATCHES_MARKER = 'all-patches-2026-12';
+
+/**
  * Each proxy sees only the activities of its profile (timeouts, retries), so calling one through the
  * wrong proxy — `ledger.archiveFile`, with the ledger's 30 s limit — does not compile.
  */
@@ -152,18 +159,23 @@ export async function generateVideo(input: GenerateVideoInput): Promise<Generate
   const { kie, archive } = remote;
   // Versions of this workflow (docs/architecture.md#versioning). Each is decided in the first workflow
   // task, so a workflow keeps the version it started with; histories recorded before say false.
+  // A workflow started since ALL_PATCHES_MARKER records that one marker for every patch below and the
+  // two decided later: each patch taken is a marker and a search-attribute upsert, and the Temporal
+  // server writes its visibility record once per upsert — four writes per job start, now one.
+  const all = patched(ALL_PATCHES_MARKER);
   const version = {
+    all,
     /** Stage mirrors are local activities. */
-    localBookkeeping: patched('bookkeeping-as-local-activities'),
+    localBookkeeping: all || patched('bookkeeping-as-local-activities'),
     /** `queued`, then the paced generate call on its own task queue. */
-    pacedSubmit: patched('kie-submit-paced-queue'),
+    pacedSubmit: all || patched('kie-submit-paced-queue'),
     /**
      * Cheap wake-ups: record-info as a local activity (one marker, not an activity's events) and one
      * timer per poll kept across callbacks, so a wake-up adds ≤ 5 events to the history.
      */
-    cheapWakeups: patched('record-info-local-one-poll-timer'),
+    cheapWakeups: all || patched('record-info-local-one-poll-timer'),
     /** The first poll spread over [1, 1 + FIRST_POLL_SPREAD] × firstPollAfterMs (see firstPollDelay). */
-    spreadFirstPoll: patched('first-poll-spread'),
+    spreadFirstPoll: all || patched('first-poll-spread'),
   };
   const { jobId, request } = input;
   const progress: JobProgress = {
@@ -271,6 +283,7 @@ export async function generateVideo(input: GenerateVideoInput): Promise<Generate
         checkTask: taskChecker(remote, version.cheapWakeups, market),
         cheapWakeups: version.cheapWakeups,
         firstPollDelayMs: firstPollDelay(timing, version.spreadFirstPoll),
+        allPatches: version.all,
       },
       {
         takeWake: () => {
@@ -328,7 +341,7 @@ export async function generateVideo(input: GenerateVideoInput): Promise<Generate
     return progress;
   } finally {
     // Ended, credits settled: the customer's webhook, in a workflow of its own (src/workflows/notify-customer.ts).
-    await notifyCustomerOfEnd(input);
+    await notifyCustomerOfEnd(input, version.all);
   }
 }
 
@@ -372,6 +385,8 @@ interface JobContext {
   cheapWakeups: boolean;
   /** From entering `generating` to the first record-info poll, unless a callback comes first. */
   firstPollDelayMs: number;
+  /** Started with ALL_PATCHES_MARKER: the patches decided later are taken without their own marker. */
+  allPatches: boolean;
 }
 
 interface Submitter {
@@ -460,7 +475,8 @@ async function submitOrAdopt(
     ]);
   } catch (err) {
     // Decided only when this happens, so histories from before (none of which waited) replay as they ran.
-    if (!awaitsCallbackAfterAmbiguousSubmit(err) || !patched('ambiguous-submit-awaits-callback')) throw err;
+    if (!awaitsCallbackAfterAmbiguousSubmit(err)) throw err;
+    if (!ctx.allPatches && !patched('ambiguous-submit-awaits-callback')) throw err;
     log.warn('KIE submit outcome unknown: waiting for its callback to name the task', { jobId });
     const taskId = await wake.awaitEarlyCallback(ctx.timing.generationDeadlineMs);
     if (taskId === undefined) throw err;

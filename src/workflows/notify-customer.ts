@@ -50,9 +50,10 @@ export async function notifyCustomer(input: NotifyCustomerInput): Promise<Notify
  * when the job has somewhere to notify, and returns as soon as it has started. Never throws: a
  * notification that cannot start is logged, and the job ends as it would have.
  */
-export async function notifyCustomerOfEnd(input: GenerateVideoInput): Promise<void> {
-  // patched: histories recorded before this step existed replay without it.
-  if (!input.notify || !patched('notify-customer')) return;
+export async function notifyCustomerOfEnd(input: GenerateVideoInput, allPatches: boolean): Promise<void> {
+  // patched: histories recorded before this step existed replay without it; a job started with
+  // generateVideo's ALL_PATCHES_MARKER has it already.
+  if (!input.notify || !(allPatches || patched('notify-customer'))) return;
   const { jobId } = input;
   // Also after a cancellation: a canceled job is an end the customer is told about.
   await CancellationScope.nonCancellable(async () => {

@@ -19,6 +19,8 @@ import {
   TEST_ADMIN_KEY,
   type TestStack,
 } from '../support/stack.js';
+import { ALL_PATCHES_MARKER } from '../../src/workflows/generate-video.js';
+import { patchMarkerIds } from '../support/history.js';
 import { waitFor } from '../support/wait-for.js';
 import { startWebhookReceiver, type Delivery } from '../support/webhook-receiver.js';
 
@@ -51,6 +53,11 @@ describe("customers' webhooks", () => {
       const job = await createJob(api, { webhookUrl: `${receiver.url}/jobs?src=veo` });
       assert.equal((await stack.wait(job.id)).state, 'succeeded');
       assert.deepEqual(await notified(stack, job.id), { outcome: 'delivered', status: 200 });
+      // The notification is taken under the job's one patch marker, without one of its own.
+      const { events } = await stack.temporal.client.workflow
+        .getHandle(videoWorkflowId(job.id))
+        .fetchHistory();
+      assert.deepEqual(patchMarkerIds(events), [ALL_PATCHES_MARKER]);
       const deliveries = receiver.forJob(job.id);
       assert.equal(deliveries.length, 1, 'one delivery');
       const [d] = deliveries as [Delivery];

@@ -8,18 +8,24 @@ import { readFile } from 'node:fs/promises';
 import path from 'node:path';
 import { describe, it } from 'node:test';
 import { tsToMs } from '@temporalio/common/lib/time.js';
+import { ALL_PATCHES_MARKER } from '../../src/workflows/generate-video.js';
+import { patchMarkerIds, versionUpserts } from '../support/history.js';
 import { startTestStack } from '../support/stack.js';
 
 describe('generateVideo: callback and polling', () => {
   it('succeeds through the callback, archives original and 1080p with the bytes KIE served, captures the hold', async (t) => {
     const stack = await startTestStack(t);
     const user = await stack.user(500);
-    const { jobId, reservation } = await stack.start(user.id, { hd: true });
+    const { jobId, reservation, handle } = await stack.start(user.id, { hd: true });
     assert.deepEqual(reservation, { ok: true });
 
     const result = await stack.wait(jobId);
     assert.equal(result.state, 'succeeded', JSON.stringify(result.error));
     assert.equal(result.detection?.channel, 'callback');
+    // A new job takes every patch under one marker: one version upsert, one visibility write.
+    const { events } = await handle!.fetchHistory();
+    assert.deepEqual(patchMarkerIds(events), [ALL_PATCHES_MARKER]);
+    assert.equal(versionUpserts(events), 1);
     assert.equal(result.hd, 'ready');
     assert.deepEqual(result.files.map((f) => f.variant).sort(), ['1080p', 'original']);
 

@@ -6,6 +6,8 @@ import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import { WorkflowNotFoundError } from '@temporalio/client';
 import { defaultPayloadConverter } from '@temporalio/common';
+import { ALL_PATCHES_MARKER } from '../../src/workflows/generate-video.js';
+import { patchMarkerIds } from '../support/history.js';
 import { startTestStack } from '../support/stack.js';
 import { waitFor } from '../support/wait-for.js';
 import { videoWorkflowId, type GenerateVideoInput } from '../../src/workflows/job-types.js';
@@ -84,9 +86,11 @@ describe('generateVideo: submit answers', () => {
       const stack = await startTestStack(t, { sim: { faults: { generateReply: fault } } });
       const user = await stack.user(100);
       const creditsBefore = stack.simulator!.credits();
-      const { jobId } = await stack.start(user.id);
+      const { jobId, handle } = await stack.start(user.id);
       const result = await stack.wait(jobId);
       assert.equal(result.state, 'succeeded', JSON.stringify(result.error));
+      // Waiting for the callback is taken under the job's one patch marker, without one of its own.
+      assert.deepEqual(patchMarkerIds((await handle!.fetchHistory()).events), [ALL_PATCHES_MARKER]);
       assert.equal(stack.simulator!.stats().generateCalls, 1, 'one generate: KIE charged us once');
       assert.ok(stack.simulator!.credits() < creditsBefore, 'the simulator did create (and charge) the task');
       assert.ok(stack.simulator!.task(result.kieTaskId!), 'the adopted task is the one KIE made');
