@@ -8,8 +8,9 @@
  * 3. ours: `POST /v1/videos` over HTTP, credits held, KIE slower than the run; the clients are
  *    remote, so the load generator is a process of its own (scripts/bench/http-load.ts);
  * 4. the floor again, on the server as the run left it (its state grows phase by phase);
- * each N starts, C at a time, after a warm-up. Prints the rates, the ratio, the percentiles, CPU per
- * start, and per job the Temporal work until `generating` (history events, workflow tasks, activity tasks).
+ * each N starts, C at a time, after a warm-up. Prints the rates, the ratio, the percentiles, CPU and
+ * the server's database requests (its own counters) per start while they ran, and per job the Temporal
+ * work until `generating` (history events, workflow tasks, activity tasks).
  *
  *   npm run bench:starts -- [--jobs 1000] [--concurrency 32] [--warmup 100] [--database-url postgres://…]
  */
@@ -28,7 +29,9 @@ import { generateVideoStartOptions, newJobId } from '../src/services/video-jobs.
 import { workflowsPath } from '../src/worker/workflow-bundle.js';
 import { videoWorkflowId, type GenerateVideoInput } from '../src/workflows/job-types.js';
 import { workflowType } from '../src/workflows/refs.js';
+import { databaseRequests } from './bench/server-metrics.js';
 import { cpuSecondsOf, mib, pct, pidOf, runConcurrently } from './bench/stats.js';
+import { freePort } from '../src/temporal/dev-server.js';
 
 const { values } = parseArgs({
   options: {
@@ -48,10 +51,12 @@ const { dataDir, config } = await benchConfig('starts', {
   RATE_LIMIT_PER_MINUTE: '1000000',
   ...(values['database-url'] ? { DATABASE_URL: values['database-url'] } : {}),
 });
+const metricsPort = await freePort();
 const stack = await startStack({
   config,
   logger: createLogger('error'),
   projectRoot: path.resolve(import.meta.dirname, '..'),
+  devServerMetricsPort: metricsPort,
   // KIE slower than the run: no job finishes while starts are measured.
   simulator: { seed: 1, durationsMs: { veo3_fast: 30 * 60_000 } },
 });
@@ -73,10 +78,12 @@ try {
   ) => {
     await batch(warmup, 0);
     const from = cpu();
+    const requestsBefore = await databaseRequests(metricsPort);
     const run = await batch(n, warmup);
     const used = process.cpuUsage(from.ours);
     const ours = (used.user + used.system) / 1e6;
-    const cost = `Temporal server ${(((cpu().server - from.server) / n) * 1000).toFixed(1)} ms, our process ${((ours / n) * 1000).toFixed(1)} ms CPU per start`;
+    const requests = ((await databaseRequests(metricsPort)) - requestsBefore) / n;
+    const cost = `Temporal server ${(((cpu().server - from.server) / n) * 1000).toFixed(1)} ms, our process ${((ours / n) * 1000).toFixed(1)} ms CPU per start; ${requests.toFixed(1)} server database requests`;
     return { ...run, rate: n / run.seconds, cost };
   };
   /** A worker of its own on `taskQueue` while `body` runs. */

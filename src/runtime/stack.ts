@@ -49,6 +49,8 @@ export interface StackOptions {
   /** How often progress streams read a job (production: DEFAULT_EVENT_STREAMS, 1 s); tests see fast stages. */
   eventPollMs?: number;
   projectRoot?: string;
+  /** The embedded dev server's Prometheus port (bench:starts reads its database counters); any free one otherwise. */
+  devServerMetricsPort?: number;
   /** Aborts the start (a Ctrl-C while starting): what was started is closed, and startStack rejects. */
   signal?: AbortSignal;
 }
@@ -113,6 +115,7 @@ export async function startStack(opts: StackOptions): Promise<Stack> {
         uiPort: env.TEMPORAL_UI_PORT,
         dbFile: path.join(config.dataDir, 'temporal', 'dev-server.sqlite'),
         namespace: env.TEMPORAL_NAMESPACE,
+        ...(opts.devServerMetricsPort ? { metricsPort: opts.devServerMetricsPort } : {}),
       });
       closers.push(() => devServer!.stop());
       address = devServer.address;
