@@ -23,6 +23,7 @@ import { createLogger } from '../src/observability/logger.js';
 import { apiCall, BENCH_ADMIN_KEY, benchConfig } from './bench/harness.js';
 import { httpLoad } from './bench/http-load.js';
 import { startStack } from '../src/runtime/stack.js';
+import { freePort } from '../src/temporal/dev-server.js';
 import { CreateVideoBody } from '../src/api/schemas.js';
 import { priceOf } from '../src/services/pricing.js';
 import { generateVideoStartOptions, newJobId } from '../src/services/video-jobs.js';
@@ -31,7 +32,6 @@ import { videoWorkflowId, type GenerateVideoInput } from '../src/workflows/job-t
 import { workflowType } from '../src/workflows/refs.js';
 import { databaseRequests } from './bench/server-metrics.js';
 import { cpuSecondsOf, mib, pct, pidOf, runConcurrently } from './bench/stats.js';
-import { freePort } from '../src/temporal/dev-server.js';
 
 const { values } = parseArgs({
   options: {

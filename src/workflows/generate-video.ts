@@ -164,7 +164,6 @@ export async function generateVideo(input: GenerateVideoInput): Promise<Generate
   // server writes its visibility record once per upsert — four writes per job start, now one.
   const all = patched(ALL_PATCHES_MARKER);
   const version = {
-    all,
     /** Stage mirrors are local activities. */
     localBookkeeping: all || patched('bookkeeping-as-local-activities'),
     /** `queued`, then the paced generate call on its own task queue. */
@@ -283,7 +282,7 @@ export async function generateVideo(input: GenerateVideoInput): Promise<Generate
         checkTask: taskChecker(remote, version.cheapWakeups, market),
         cheapWakeups: version.cheapWakeups,
         firstPollDelayMs: firstPollDelay(timing, version.spreadFirstPoll),
-        allPatches: version.all,
+        allPatches: all,
       },
       {
         takeWake: () => {
@@ -341,7 +340,7 @@ export async function generateVideo(input: GenerateVideoInput): Promise<Generate
     return progress;
   } finally {
     // Ended, credits settled: the customer's webhook, in a workflow of its own (src/workflows/notify-customer.ts).
-    await notifyCustomerOfEnd(input, version.all);
+    await notifyCustomerOfEnd(input, all);
   }
 }
 
