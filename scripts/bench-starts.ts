@@ -8,11 +8,14 @@
  * 3. ours: `POST /v1/videos` over HTTP, credits held, KIE slower than the run; the clients are
  *    remote, so the load generator is a process of its own (scripts/bench/http-load.ts);
  * 4. the floor again, on the server as the run left it (its state grows phase by phase);
- * each N starts, C at a time, after a warm-up. Prints the rates, the ratio, the percentiles, CPU and
- * the server's database requests (its own counters) per start while they ran, and per job the Temporal
- * work until `generating` (history events, workflow tasks, activity tasks).
+ * 5. with --burn S, Temporal's part again beside a process that burns S of a core;
+ * each N starts, C at a time, after a warm-up; each phase begins once the previous phase's first
+ * workflow tasks are all done, so none runs in another's window. Prints the rates, the ratio, the
+ * percentiles, how many of the phase's first tasks were done while its starts went on, CPU (the load
+ * generator's too) and the server's database requests (its own counters) per start while they ran,
+ * and per job the Temporal work until `generating` (history events, workflow tasks, activity tasks).
  *
- *   npm run bench:starts -- [--jobs 1000] [--concurrency 32] [--warmup 100] [--database-url postgres://…]
+ *   npm run bench:starts -- [--jobs 1000] [--concurrency 32] [--warmup 100] [--burn 0.6] [--database-url postgres://…]
  */
 import { randomUUID } from 'node:crypto';
 import { rm } from 'node:fs/promises';
@@ -29,7 +32,9 @@ import { priceOf } from '../src/services/pricing.js';
 import { generateVideoStartOptions, newJobId } from '../src/services/video-jobs.js';
 import { workflowsPath } from '../src/worker/workflow-bundle.js';
 import { videoWorkflowId, type GenerateVideoInput } from '../src/workflows/job-types.js';
+import { ALL_PATCHES_MARKER } from '../src/workflows/generate-video.js';
 import { workflowType } from '../src/workflows/refs.js';
+import { startCpuBurner } from './bench/cpu-burner.js';
 import { databaseRequests } from './bench/server-metrics.js';
 import { cpuSecondsOf, mib, pct, pidOf, runConcurrently } from './bench/stats.js';
 
@@ -38,6 +43,9 @@ const { values } = parseArgs({
     jobs: { type: 'string', default: '1000' },
     concurrency: { type: 'string', default: '32' },
     warmup: { type: 'string', default: '100' },
+    // Also Temporal's part again beside a process burning this share of a core (e.g. 0.6, about
+    // what our process uses during its starts): what sharing the cores costs the server alone.
+    burn: { type: 'string' },
     // The ledger on a Postgres server instead of the embedded PGlite.
     'database-url': { type: 'string' },
   },
@@ -72,11 +80,17 @@ try {
   /**
    * One phase: `warmup` calls, then N measured ones, with the CPU they cost each process per start.
    * `batch(count, from)` makes `count` calls, numbered from `from`: here, or in another process.
+   * `firstTasksDone()` counts the phase's workflows whose first workflow task has completed. A first
+   * task costs the server about what a start does, and a worker gets some of them done while the
+   * starts go on: how many is printed, and the phase waits for the rest before the next one begins,
+   * so no phase's first tasks run in another's window.
    */
   const measure = async <R extends { latencies: number[]; seconds: number }>(
     batch: (count: number, from: number) => Promise<R>,
+    firstTasksDone: () => Promise<number>,
   ) => {
     await batch(warmup, 0);
+    await waitFor(firstTasksDone, warmup);
     const from = cpu();
     const requestsBefore = await databaseRequests(metricsPort);
     const run = await batch(n, warmup);
@@ -84,8 +98,23 @@ try {
     const ours = (used.user + used.system) / 1e6;
     const requests = ((await databaseRequests(metricsPort)) - requestsBefore) / n;
     const cost = `Temporal server ${(((cpu().server - from.server) / n) * 1000).toFixed(1)} ms, our process ${((ours / n) * 1000).toFixed(1)} ms CPU per start; ${requests.toFixed(1)} server database requests`;
-    return { ...run, rate: n / run.seconds, cost };
+    const firstTasksMeanwhile = ((await firstTasksDone()) - warmup) / n;
+    await waitFor(firstTasksDone, warmup + n);
+    return { ...run, rate: n / run.seconds, cost, firstTasksMeanwhile };
   };
+  /** Polls `done()` (a visibility count) until it reaches `count`; the same polling in every phase. */
+  const waitFor = async (done: () => Promise<number>, count: number) => {
+    const deadline = Date.now() + 300_000;
+    while ((await done()) < count) {
+      if (Date.now() > deadline) throw new Error(`first tasks: fewer than ${count} done after 5 minutes`);
+      await new Promise((r) => setTimeout(r, 100));
+    }
+  };
+  const countOf = (query: string) => async () => (await client.workflow.count(query)).count;
+  /** A job's first workflow task records the version marker, which upserts TemporalChangeVersion. */
+  const jobsPastFirstTask = (taskQueue: string) =>
+    countOf(`TaskQueue="${taskQueue}" AND TemporalChangeVersion="${ALL_PATCHES_MARKER}"`);
+
   /** A worker of its own on `taskQueue` while `body` runs. */
   const withWorker = async <T>(
     options: { taskQueue: string; workflowsPath: string; maxCachedWorkflows?: number },
@@ -104,47 +133,52 @@ try {
   };
 
   // 1. The floor; measured again after ours (4.), as the server's state grows through the run.
-  const floorQueue = 'bench-floor';
-  const measureFloor = () =>
+  const measureFloor = (floorQueue: string) =>
     withWorker(
       {
         taskQueue: floorQueue,
         workflowsPath: path.resolve(import.meta.dirname, 'bench/trivial-workflow.ts'),
       },
       () =>
-        measure((count) =>
-          runConcurrently(count, concurrency, async () => {
-            await client.workflow.start('benchTrivial', {
-              taskQueue: floorQueue,
-              workflowId: `floor-${randomUUID()}`,
-            });
-          }),
+        measure(
+          (count) =>
+            runConcurrently(count, concurrency, async () => {
+              await client.workflow.start('benchTrivial', {
+                taskQueue: floorQueue,
+                workflowId: `floor-${randomUUID()}`,
+              });
+            }),
+          // The trivial workflow's first task completes it.
+          countOf(`TaskQueue="${floorQueue}" AND ExecutionStatus="Completed"`),
         ),
     );
-  const floor = await measureFloor();
+  const floor = await measureFloor('bench-floor');
 
   // 2. Temporal's part of a job start alone.
-  const partQueue = 'bench-temporal-part';
-  const part = await withWorker(
-    { taskQueue: partQueue, workflowsPath, maxCachedWorkflows: config.env.WORKER_MAX_CACHED_WORKFLOWS },
-    () =>
-      measure((count) =>
-        runConcurrently(count, concurrency, async (i) => {
-          const request = CreateVideoBody.parse({ model: 'veo3_fast', prompt: `Benchmark clip ${i}` });
-          const input: GenerateVideoInput = {
-            jobId: newJobId('usr_bench'),
-            userId: 'usr_bench',
-            request,
-            price: priceOf(config.prices, request).price,
-            heldByApi: true,
-          };
-          await client.workflow.start(
-            workflowType('generateVideo'),
-            generateVideoStartOptions(partQueue, input),
-          );
-        }),
-      ),
-  );
+  const measurePart = (partQueue: string) =>
+    withWorker(
+      { taskQueue: partQueue, workflowsPath, maxCachedWorkflows: config.env.WORKER_MAX_CACHED_WORKFLOWS },
+      () =>
+        measure(
+          (count) =>
+            runConcurrently(count, concurrency, async (i) => {
+              const request = CreateVideoBody.parse({ model: 'veo3_fast', prompt: `Benchmark clip ${i}` });
+              const input: GenerateVideoInput = {
+                jobId: newJobId('usr_bench'),
+                userId: 'usr_bench',
+                request,
+                price: priceOf(config.prices, request).price,
+                heldByApi: true,
+              };
+              await client.workflow.start(
+                workflowType('generateVideo'),
+                generateVideoStartOptions(partQueue, input),
+              );
+            }),
+          jobsPastFirstTask(partQueue),
+        ),
+    );
+  const part = await measurePart('bench-temporal-part');
 
   // 3. Our job starts, over HTTP.
   const api = stack.apiUrl!;
@@ -153,29 +187,42 @@ try {
     credits: (n + warmup) * config.prices.veo3_fast,
   })) as { apiKey: string };
   // The clients are remote: their side of each request runs in a process of its own.
-  const ours = await measure((count, from) =>
-    httpLoad({ api, apiKey: user.apiKey, n: count, concurrency, from }),
+  const ours = await measure(
+    (count, from) => httpLoad({ api, apiKey: user.apiKey, n: count, concurrency, from }),
+    jobsPastFirstTask(config.env.TEMPORAL_TASK_QUEUE),
   );
 
   // 4. The floor again, on the server as ours left it.
-  const floorAfter = await measureFloor();
+  const floorAfter = await measureFloor('bench-floor-after');
+
+  // 5. Optionally, Temporal's part again with a CPU burner beside it.
+  const burnShare = values.burn === undefined ? null : Number(values.burn);
+  const burner = burnShare === null ? null : startCpuBurner(burnShare);
+  const partBurned = burner
+    ? await measurePart('bench-temporal-part-burner').finally(() => burner.stop())
+    : null;
 
   const row = (label: string, text: string) => console.log(`  ${label.padEnd(39)}${text}`);
-  const rates = (run: { rate: number; latencies: number[] }) =>
-    `${run.rate.toFixed(1)} /s   p50 ${ms(pct(run.latencies, 50))}  p95 ${ms(pct(run.latencies, 95))}  p99 ${ms(pct(run.latencies, 99))}`;
+  const rates = (run: { rate: number; latencies: number[]; firstTasksMeanwhile: number }) =>
+    `${run.rate.toFixed(1)} /s   p50 ${ms(pct(run.latencies, 50))}  p95 ${ms(pct(run.latencies, 95))}  p99 ${ms(pct(run.latencies, 99))}   first tasks done meanwhile ${(run.firstTasksMeanwhile * 100).toFixed(0)} %`;
   console.log('');
   row('floor (plain start, trivial workflow)', rates(floor));
   row("Temporal's part (no HTTP, no ledger)", rates(part));
   row('our job starts (POST→202, held)', rates(ours));
   row('floor again, after ours', rates(floorAfter));
+  if (partBurned) row(`Temporal's part, ${burnShare} core burned`, rates(partBurned));
   row('floor cost', floor.cost);
   row("Temporal's part cost", part.cost);
   row('our cost', ours.cost);
+  if (partBurned) row(`Temporal's part cost, ${burnShare} burned`, partBurned.cost);
+  // The clients' side of the creates: not ours, but it runs on the same two cores.
+  row('the load generator', `${((ours.cpuSeconds / n) * 1000).toFixed(1)} ms CPU per start`);
   row("Temporal's part / floor", (part.rate / floor.rate).toFixed(2));
+  if (partBurned) row(`the same, ${burnShare} core burned`, (partBurned.rate / floor.rate).toFixed(2));
   row('ratio', `${(ours.rate / floor.rate).toFixed(2)}  (target ≥ 0.8; p99 target ≤ 1 s)`);
   row('ratio to the floor after ours', (ours.rate / floorAfter.rate).toFixed(2));
 
-  // 5. Temporal's work per job until `generating`: KIE's window lets 20 through per 10 s, so the
+  // 6. Temporal's work per job until `generating`: KIE's window lets 20 through per 10 s, so the
   // first measured jobs get there while the rest wait (queued) in Temporal's backlog.
   const sample = ours.jobIds.slice(0, 5);
   const work: Array<{

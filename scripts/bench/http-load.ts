@@ -14,6 +14,8 @@ export interface LoadRun {
   latencies: number[];
   seconds: number;
   jobIds: string[];
+  /** The load generator's own CPU while it sent the batch (its start-up not included). */
+  cpuSeconds: number;
 }
 
 export interface LoadSpec {
@@ -44,13 +46,17 @@ export function httpLoad(spec: LoadSpec): Promise<LoadRun> {
 
 async function main(spec: LoadSpec): Promise<void> {
   const jobIds: string[] = new Array<string>(spec.n);
+  const from = process.cpuUsage();
   const run = await runConcurrently(spec.n, spec.concurrency, async (i) => {
     const job = (await apiCall('POST', spec.api, '/v1/videos', spec.apiKey, {
       prompt: `Benchmark clip ${spec.from + i}`,
     })) as { id: string };
     jobIds[i] = job.id;
   });
-  process.stdout.write(JSON.stringify({ ...run, jobIds } satisfies LoadRun));
+  const cpu = process.cpuUsage(from);
+  process.stdout.write(
+    JSON.stringify({ ...run, jobIds, cpuSeconds: (cpu.user + cpu.system) / 1e6 } satisfies LoadRun),
+  );
 }
 
 const given = process.env.HTTP_LOAD_SPEC;
