@@ -40,6 +40,7 @@ it('bench:starts runs every phase and leaves the ledger whole', { timeout: 300_0
   }
   assert.match(stdout, /the load generator +\d+\.\d ms CPU per start/);
   assert.match(stdout, /ratio +\d+\.\d\d/);
+  assert.match(stdout, /the same, 0\.3 core burned +\d+\.\d\d {2}\(to the floor after ours \d+\.\d\d\)/);
   assert.match(stdout, /per job until generating +\d+\.\d history events/);
   const price = loadConfig({}).prices.veo3_fast;
   assert.match(stdout, new RegExp(`credits held +${(jobs + warmup) * price} for ${jobs + warmup} jobs`));
