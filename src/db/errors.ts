@@ -7,3 +7,14 @@ export function isUniqueViolation(err: unknown, constraint?: string): boolean {
   const e = err as { code?: unknown; constraint?: unknown };
   return e.code === UNIQUE_VIOLATION && (constraint === undefined || e.constraint === constraint);
 }
+
+/**
+ * COMMIT of a transaction that a failed statement aborted (its error caught by the callback, without
+ * a savepoint) rolls it back instead: the callback's result must not be reported as committed.
+ */
+export class RolledBackAtCommitError extends Error {
+  constructor() {
+    super('The transaction was rolled back at COMMIT: one of its statements had failed.');
+    this.name = 'RolledBackAtCommitError';
+  }
+}

@@ -30,12 +30,12 @@ export async function openPglite(opts: Pick<OpenDatabaseOptions, 'dataDir' | 'sc
     query: (sql, params) => statements.query(sql, params),
     exec: async (sql) => void (await pglite.exec(sql)),
     transaction: (fn) =>
-      pglite.transaction((tx) =>
+      statements.transaction((tx) =>
         fn(
           transactionScope(
             'pglite',
-            async (sql, params) => (await tx.query(sql, params)).rows,
-            async (sql) => void (await tx.exec(sql)),
+            (sql, params) => tx.query(sql, params),
+            (sql) => tx.exec(sql),
           ),
         ),
       ),

@@ -1,6 +1,6 @@
 /**
- * Statements outside a transaction, on PGlite, as named prepared statements sent in one protocol
- * message each.
+ * Statements on PGlite as named prepared statements sent in one protocol message each — alone, or
+ * inside a transaction.
  *
  * Why: `PGlite.query` runs the extended protocol as six separate calls into the wasm backend
  * (parse, describe, bind, describe, execute, sync) and parses and plans the SQL every time. On the
@@ -14,6 +14,7 @@
  * Sync included, so the session is ready for the next statement either way).
  */
 import { parse, protocol, type PGlite } from '@electric-sql/pglite';
+import { RolledBackAtCommitError } from './errors.js';
 
 /** Distinct SQL texts kept prepared; past this the least recently used is closed. */
 const MAX_PREPARED = 256;
@@ -26,8 +27,17 @@ interface Prepared {
   paramTypes: number[];
 }
 
+/** What a transaction's callback runs its statements with. */
+export interface TransactionStatements {
+  query<T>(sql: string, params?: unknown[]): Promise<T[]>;
+  /** Several statements, no parameters (the simple protocol): migrations. */
+  exec(sql: string): Promise<void>;
+}
+
 export interface PreparedStatements {
   query<T>(sql: string, params?: unknown[]): Promise<T[]>;
+  /** `fn` between BEGIN and COMMIT, alone on the backend; rolled back when it throws. */
+  transaction<T>(fn: (tx: TransactionStatements) => Promise<T>): Promise<T>;
 }
 
 export function preparedStatements(pglite: PGlite): PreparedStatements {
@@ -56,7 +66,15 @@ export function preparedStatements(pglite: PGlite): PreparedStatements {
     return statement;
   }
 
-  async function run<T>(sql: string, params: unknown[]): Promise<T[]> {
+  /** The simple protocol (one or more statements, no parameters); the last command's tag. */
+  async function simple(sql: string): Promise<string | undefined> {
+    const { messages } = await pglite.execProtocol(serialize.query(sql), { syncToFs: false });
+    const tags = messages.filter((m): m is typeof m & { text: string } => m.name === 'commandComplete');
+    return tags.at(-1)?.text;
+  }
+
+  /** One statement; `inTransaction`: its effects are written to the data dir at COMMIT, not now. */
+  async function run<T>(sql: string, params: unknown[], inTransaction = false): Promise<T[]> {
     let statement = prepared.get(sql);
     if (statement) {
       prepared.delete(sql); // re-inserted last: the map's order is least recently used first
@@ -80,11 +98,62 @@ export function preparedStatements(pglite: PGlite): PreparedStatements {
       serialize.execute({}),
     );
     // Outside a transaction every statement commits: written through to the data dir, as query() does.
-    await pglite.syncToFs();
+    if (!inTransaction) await pglite.syncToFs();
     return (parse.parseResults(answer, pglite.parsers)[0]?.rows ?? []) as T[];
   }
 
   return {
+    transaction<T>(fn: (tx: TransactionStatements) => Promise<T>): Promise<T> {
+      // As PGlite.transaction: the whole transaction behind any other, each statement alone.
+      return pglite._runExclusiveTransaction(async () => {
+        const alone = <R>(work: () => Promise<R>) => pglite.runExclusive(work);
+        let open = true;
+        const closeAfter: string[] = [];
+        const ensureOpen = () => {
+          if (!open) throw new Error('This transaction has ended: run its statements before it returns.');
+        };
+        await alone(() => simple('begin'));
+        try {
+          const result = await fn({
+            query: async <R>(sql: string, params: unknown[] = []) => {
+              ensureOpen();
+              return alone(async () => {
+                try {
+                  return await run<R>(sql, params, true);
+                } catch (err) {
+                  // A table changed under the plan: closed once the transaction ends, prepared again by
+                  // the next use (this transaction has failed; a savepoint of the caller may carry on).
+                  const stale = prepared.get(sql);
+                  if ((err as { code?: unknown }).code === FEATURE_NOT_SUPPORTED && stale) {
+                    prepared.delete(sql);
+                    closeAfter.push(stale.name);
+                  }
+                  throw err;
+                }
+              });
+            },
+            exec: async (sql: string) => {
+              ensureOpen();
+              await alone(() => simple(sql));
+            },
+          });
+          open = false;
+          // A transaction a failed statement left aborted ends in ROLLBACK, whatever COMMIT asks.
+          if ((await alone(() => simple('commit'))) === 'ROLLBACK') throw new RolledBackAtCommitError();
+          return result;
+        } catch (err) {
+          if (open) {
+            open = false;
+            await alone(() => simple('rollback'));
+          }
+          throw err;
+        } finally {
+          for (const name of closeAfter) await alone(() => send(serialize.close({ type: 'S', name })));
+          await pglite.syncToFs();
+        }
+      });
+    },
+
     query<T>(sql: string, params: unknown[] = []): Promise<T[]> {
       // Behind any running transaction (PGlite has one session), then alone on the backend, as query() is.
       return pglite._runExclusiveTransaction(() =>

@@ -5,7 +5,7 @@
  */
 import pg from 'pg';
 import type { Db, OpenDatabaseOptions } from './db.js';
-import { isUniqueViolation } from './errors.js';
+import { isUniqueViolation, RolledBackAtCommitError } from './errors.js';
 import { parseSafeInteger } from './safe-integer.js';
 import { transactionScope } from './transaction-scope.js';
 
@@ -80,7 +80,7 @@ export async function openPostgres(opts: OpenDatabaseOptions & { url: string }):
             async (sql) => void (await client.query(sql)),
           ),
         );
-        await client.query('commit');
+        if ((await client.query('commit')).command === 'ROLLBACK') throw new RolledBackAtCommitError();
         return result;
       } catch (err) {
         await client.query('rollback').catch((rollbackErr: Error) => {

@@ -3,10 +3,12 @@
  * (src/db/pglite-statements.ts): these cases pin what that must not change — values both ways, errors
  * and the session after them, tables and search paths changing under a prepared statement, more
  * distinct statements than are kept, and a statement never running inside another caller's transaction.
+ * Inside transactions too (PGlite prepares those statements the same way): values, a commit, a failed
+ * statement that the callback catches, a table altered under a statement, a scope used after its end.
  */
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
-import type { Db } from '../../src/db/index.js';
+import { RolledBackAtCommitError, type Db } from '../../src/db/index.js';
 import { DATABASE_KINDS, openScratchDb, type DatabaseKind } from '../support/databases.js';
 
 /** `body` on a scratch schema of its own, dropped afterwards whatever happens. */
@@ -105,3 +107,82 @@ for (const kind of DATABASE_KINDS) {
     });
   });
 }
+
+for (const kind of DATABASE_KINDS) {
+  void describe(`statements in a transaction [${kind}]`, () => {
+    void it('values round-trip inside it, its statements see each other, and a commit keeps them', async () => {
+      await withScratch(kind, async (db) => {
+        await db.exec('create table v (id text primary key, n int8, at timestamptz, doc jsonb, tags text[])');
+        const at = new Date('2026-12-02T05:06:07.089Z');
+        const insert = 'insert into v (id, n, at, doc, tags) values ($1, $2, $3, $4, $5)';
+        const select = 'select id, n, at, doc, tags from v order by id';
+        const inside = await db.transaction(async (tx) => {
+          await tx.query(insert, ['a', 9007199254740991, at, { k: [1] }, ['p']]);
+          await tx.exec("insert into v (id, n) values ('b', 2); update v set n = n + 1 where id = 'b'");
+          // The same text again, with other values: the prepared statement is used twice.
+          await tx.query(insert, ['c', -1, null, null, []]);
+          return tx.query(select);
+        });
+        const rows = [
+          { id: 'a', n: 9007199254740991, at, doc: { k: [1] }, tags: ['p'] },
+          { id: 'b', n: 3, at: null, doc: null, tags: null },
+          { id: 'c', n: -1, at: null, doc: null, tags: [] },
+        ];
+        assert.deepEqual(inside, rows);
+        assert.deepEqual(await db.query(select), rows);
+      });
+    });
+
+    void it('a failed statement whose error the callback catches: nothing is committed, and the caller is told', async () => {
+      await withScratch(kind, async (db) => {
+        await db.exec('create table u (id int primary key)');
+        await assert.rejects(
+          db.transaction(async (tx) => {
+            await tx.query('insert into u values ($1)', [1]);
+            await tx.query('insert into u values ($1)', [1]).catch(() => 'swallowed');
+            return 'done';
+          }),
+          RolledBackAtCommitError,
+        );
+        assert.deepEqual(await db.query('select id from u'), []);
+        // The session is usable again, inside a transaction and out.
+        await db.transaction((tx) => tx.query('insert into u values ($1)', [2]));
+        assert.deepEqual(await db.query('select id from u'), [{ id: 2 }]);
+      });
+    });
+
+    void it('a table altered under a statement prepared in an earlier transaction', async () => {
+      await withScratch(kind, async (db) => {
+        await db.exec('create table w (a int)');
+        const read = 'select * from w';
+        await db.transaction(async (tx) => {
+          await tx.query('insert into w values ($1)', [1]);
+          assert.deepEqual(await tx.query(read), [{ a: 1 }]);
+        });
+        await db.exec('alter table w add column b text');
+        // Each driver may fail this once (the plan's result type changed); the next one reads the new shape.
+        const again = () =>
+          db.transaction(async (tx) => {
+            await tx.query('update w set b = $1', ['new']);
+            return tx.query(read);
+          });
+        const rows = await again().catch(() => again());
+        assert.deepEqual(rows, [{ a: 1, b: 'new' }]);
+        assert.deepEqual(await db.query(read), [{ a: 1, b: 'new' }]);
+      });
+    });
+  });
+}
+
+void it('PGlite: a transaction scope used after its transaction ended refuses, and runs nothing', async () => {
+  await withScratch('pglite', async (db) => {
+    await db.exec('create table t (x int)');
+    let kept: Db | undefined;
+    await db.transaction(async (tx) => {
+      kept = tx;
+      await tx.query('insert into t values (1)');
+    });
+    await assert.rejects(kept!.query('insert into t values (2)'), /transaction has ended/);
+    assert.deepEqual(await db.query('select x from t'), [{ x: 1 }]);
+  });
+});
