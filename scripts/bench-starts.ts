@@ -7,8 +7,9 @@
  *    worker polls, as a job's waits for KIE's window;
  * 3. ours: `POST /v1/videos` over HTTP, credits held, KIE slower than the run; the clients are
  *    remote, so the load generator is a process of its own (scripts/bench/http-load.ts);
- * 4. the floor again, on the server as the run left it (its state grows phase by phase);
- * 5. with --burn S, Temporal's part again beside a process that burns S of a core;
+ * 4. what those jobs cost the two processes while they wait and nobody creates (10 s);
+ * 5. the floor again, on the server as the run left it (its state grows phase by phase);
+ * 6. with --burn S, Temporal's part again beside a process that burns S of a core;
  * each N starts, C at a time, after a warm-up; each phase begins once the previous phase's first
  * workflow tasks are all done, so none runs in another's window. Prints the rates, the ratio, the
  * percentiles, how many of the phase's first tasks were done while its starts went on, CPU (the load
@@ -52,6 +53,8 @@ const { values } = parseArgs({
   },
 });
 const n = Number(values.jobs);
+/** How long the idle cost of the jobs ours left waiting is measured. */
+const IDLE_MS = 10_000;
 const concurrency = Number(values.concurrency);
 const warmup = Number(values.warmup);
 
@@ -128,7 +131,7 @@ try {
     }
   };
 
-  // 1. The floor; measured again after ours (4.), as the server's state grows through the run.
+  // 1. The floor; measured again after ours (5.), as the server's state grows through the run.
   const measureFloor = (floorQueue: string) =>
     withWorker(
       {
@@ -188,10 +191,20 @@ try {
     jobsPastFirstTask(config.env.TEMPORAL_TASK_QUEUE),
   );
 
-  // 4. The floor again, on the server as ours left it.
+  // 4. What our jobs cost while they wait and nobody creates: KIE's window still lets 20 through per
+  // 10 s, and those go on (submit, callbacks, polls). This runs during ours too, on the same cores.
+  const idleFrom = cpu();
+  await new Promise((r) => setTimeout(r, IDLE_MS));
+  const idleUsed = process.cpuUsage(idleFrom.ours);
+  const idle = {
+    server: (cpu().server - idleFrom.server) / (IDLE_MS / 1000),
+    ours: (idleUsed.user + idleUsed.system) / 1e6 / (IDLE_MS / 1000),
+  };
+
+  // 5. The floor again, on the server as ours left it.
   const floorAfter = await measureFloor('bench-floor-after');
 
-  // 5. Optionally, Temporal's part again with a CPU burner beside it.
+  // 6. Optionally, Temporal's part again with a CPU burner beside it.
   const burnShare = values.burn === undefined ? null : Number(values.burn);
   const burner = burnShare === null ? null : startCpuBurner(burnShare);
   const partBurned = burner
@@ -210,6 +223,10 @@ try {
   row('floor cost', floor.cost);
   row("Temporal's part cost", part.cost);
   row('our cost', ours.cost);
+  row(
+    `idle, ${n + warmup} jobs waiting (${IDLE_MS / 1000} s)`,
+    `Temporal server ${idle.server.toFixed(2)} core, our process ${idle.ours.toFixed(2)} core: ${((idle.ours / ours.rate) * 1000).toFixed(1)} ms of ours per start at its rate`,
+  );
   if (partBurned) row(`Temporal's part cost, ${burnShare} burned`, partBurned.cost);
   // The clients' side of the creates: not ours, but it runs on the same two cores.
   row('the load generator', `${((ours.cpuSeconds / n) * 1000).toFixed(1)} ms CPU per start`);
@@ -223,7 +240,7 @@ try {
   row('ratio', `${(ours.rate / floor.rate).toFixed(2)}  (target ≥ 0.8; p99 target ≤ 1 s)`);
   row('ratio to the floor after ours', (ours.rate / floorAfter.rate).toFixed(2));
 
-  // 6. Temporal's work per job until `generating`: KIE's window lets 20 through per 10 s, so the
+  // 7. Temporal's work per job until `generating`: KIE's window lets 20 through per 10 s, so the
   // first measured jobs get there while the rest wait (queued) in Temporal's backlog.
   const sample = ours.jobIds.slice(0, 5);
   const work: Array<{

@@ -39,6 +39,12 @@ it('bench:starts runs every phase and leaves the ledger whole', { timeout: 300_0
     assert.match(line, /\/s {3}p50 \d+ ms {2}p95 \d+ ms {2}p99 \d+ ms {3}first tasks done meanwhile \d+ %/);
   }
   assert.match(stdout, /the load generator +\d+\.\d ms CPU per start/);
+  assert.match(
+    stdout,
+    new RegExp(
+      `idle, ${jobs + warmup} jobs waiting \\(10 s\\) +Temporal server \\d+\\.\\d\\d core, our process \\d+\\.\\d\\d core: \\d+\\.\\d ms of ours per start at its rate`,
+    ),
+  );
   assert.match(stdout, /ratio +\d+\.\d\d/);
   assert.match(stdout, /the same, 0\.3 core burned +\d+\.\d\d {2}\(to the floor after ours \d+\.\d\d\)/);
   assert.match(stdout, /per job until generating +\d+\.\d history events/);
