@@ -14,8 +14,10 @@ import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { parseArgs } from 'node:util';
 import { CreateVideoBody } from '../src/api/schemas.js';
+import { loadConfig } from '../src/config.js';
 import { openDatabase } from '../src/db/index.js';
 import { createLedger } from '../src/ledger/index.js';
+import { priceOf } from '../src/services/pricing.js';
 import { newJobId } from '../src/services/video-jobs.js';
 
 const { values } = parseArgs({
@@ -27,16 +29,19 @@ const { values } = parseArgs({
 const calls = Number(values.calls);
 const url = values['database-url'];
 const dataDir = url ? null : await mkdtemp(path.join(tmpdir(), 'veo-bench-ledger-'));
-const db = await openDatabase(url ? { url, schema: `bench_ledger_${process.pid}` } : { dataDir: dataDir! });
+const schema = `bench_ledger_${process.pid}`;
+const db = await openDatabase(url ? { url, schema } : { dataDir: dataDir! });
 try {
   const ledger = await createLedger(db);
   const { user, key } = await ledger.createUserWithKey({ name: 'bench-ledger' });
-  await ledger.grant({ userId: user.id, amount: 80 * (3 * calls + 10), idempotencyKey: 'bench' });
   const request = CreateVideoBody.parse({ model: 'veo3_fast', prompt: 'Benchmark clip' });
+  const { price } = priceOf(loadConfig({}).prices, request);
+  // Two of the cases hold a job per call (warm-up included: 2.5 × calls), plus the one left queued.
+  await ledger.grant({ userId: user.id, amount: price * (3 * calls + 10), idempotencyKey: 'bench' });
   const hold = async () => {
     const id = newJobId(user.id);
-    const job = { id, userId: user.id, model: request.model, request, price: 80, state: 'queued' as const };
-    const { reservation } = await ledger.reserveAndRecordJobWithRecord({ job, amount: 80 });
+    const job = { id, userId: user.id, model: request.model, request, price, state: 'queued' as const };
+    const { reservation } = await ledger.reserveAndRecordJobWithRecord({ job, amount: price });
     if (!reservation.ok) throw new Error(`the hold was refused: ${reservation.reason}`);
     return id;
   };
@@ -84,8 +89,8 @@ try {
   console.log(
     `  ${'ledger invariants'.padEnd(42)}${invariants.length === 0 ? 'hold' : invariants.join('; ')}`,
   );
-  if (url) await db.exec(`drop schema bench_ledger_${process.pid} cascade`);
 } finally {
+  if (url) await db.exec(`drop schema ${schema} cascade`);
   await db.close();
   if (dataDir) await rm(dataDir, { recursive: true, force: true });
 }

@@ -10,7 +10,7 @@ import { PGlite, types } from '@electric-sql/pglite';
 import type { Db, OpenDatabaseOptions } from './db.js';
 import { preparedStatements } from './pglite-statements.js';
 import { parseSafeInteger } from './safe-integer.js';
-import { transactionScope } from './transaction-scope.js';
+import { inTransactionScope } from './transaction-scope.js';
 
 export async function openPglite(opts: Pick<OpenDatabaseOptions, 'dataDir' | 'schema'>): Promise<Db> {
   if (opts.dataDir) mkdirSync(opts.dataDir, { recursive: true });
@@ -31,12 +31,11 @@ export async function openPglite(opts: Pick<OpenDatabaseOptions, 'dataDir' | 'sc
     exec: async (sql) => void (await pglite.exec(sql)),
     transaction: (fn) =>
       statements.transaction((tx) =>
-        fn(
-          transactionScope(
-            'pglite',
-            (sql, params) => tx.query(sql, params),
-            (sql) => tx.exec(sql),
-          ),
+        inTransactionScope(
+          'pglite',
+          (sql, params) => tx.query(sql, params),
+          (sql) => tx.exec(sql),
+          fn,
         ),
       ),
     async close() {

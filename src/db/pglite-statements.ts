@@ -70,6 +70,16 @@ export function preparedStatements(pglite: PGlite): PreparedStatements {
     return statement;
   }
 
+  /**
+   * True when `err` says a table changed under `sql`'s prepared plan; the statement is then closed
+   * (also allowed in a failed transaction), and its next use prepares it again.
+   */
+  async function forgetIfStale(err: unknown, sql: string): Promise<boolean> {
+    if ((err as { code?: unknown }).code !== FEATURE_NOT_SUPPORTED || !prepared.has(sql)) return false;
+    await forget(sql);
+    return true;
+  }
+
   /** The simple protocol (one or more statements, no parameters); the last command's tag. */
   async function simple(sql: string): Promise<string | undefined> {
     const { messages } = await pglite.execProtocol(serialize.query(sql), { syncToFs: false });
@@ -111,48 +121,32 @@ export function preparedStatements(pglite: PGlite): PreparedStatements {
       // As PGlite.transaction: the whole transaction behind any other, each statement alone.
       return pglite._runExclusiveTransaction(async () => {
         const alone = <R>(work: () => Promise<R>) => pglite.runExclusive(work);
-        let open = true;
-        const closeAfter: string[] = [];
-        const ensureOpen = () => {
-          if (!open) throw new Error('This transaction has ended: run its statements before it returns.');
+        const tx: TransactionStatements = {
+          query: <R>(sql: string, params: unknown[] = []) =>
+            alone(async () => {
+              try {
+                return await run<R>(sql, params, true);
+              } catch (err) {
+                // The transaction has failed either way; a changed table's statement is prepared again next time.
+                await forgetIfStale(err, sql);
+                throw err;
+              }
+            }),
+          exec: async (sql: string) => void (await alone(() => simple(sql))),
         };
         await alone(() => simple('begin'));
         try {
-          const result = await fn({
-            query: async <R>(sql: string, params: unknown[] = []) => {
-              ensureOpen();
-              return alone(async () => {
-                try {
-                  return await run<R>(sql, params, true);
-                } catch (err) {
-                  // A table changed under the plan: closed once the transaction ends, prepared again by
-                  // the next use (this transaction has failed; a savepoint of the caller may carry on).
-                  const stale = prepared.get(sql);
-                  if ((err as { code?: unknown }).code === FEATURE_NOT_SUPPORTED && stale) {
-                    prepared.delete(sql);
-                    closeAfter.push(stale.name);
-                  }
-                  throw err;
-                }
-              });
-            },
-            exec: async (sql: string) => {
-              ensureOpen();
-              await alone(() => simple(sql));
-            },
-          });
-          open = false;
+          let result: T;
+          try {
+            result = await fn(tx);
+          } catch (err) {
+            await alone(() => simple('rollback'));
+            throw err;
+          }
           // A transaction a failed statement left aborted ends in ROLLBACK, whatever COMMIT asks.
           if ((await alone(() => simple('commit'))) === 'ROLLBACK') throw new RolledBackAtCommitError();
           return result;
-        } catch (err) {
-          if (open) {
-            open = false;
-            await alone(() => simple('rollback'));
-          }
-          throw err;
         } finally {
-          for (const name of closeAfter) await alone(() => send(serialize.close({ type: 'S', name })));
           await pglite.syncToFs();
         }
       });
@@ -166,8 +160,7 @@ export function preparedStatements(pglite: PGlite): PreparedStatements {
             return await run<T>(sql, params);
           } catch (err) {
             // A migration changed a table this statement's plan was made for: prepare it again, once.
-            if ((err as { code?: unknown }).code !== FEATURE_NOT_SUPPORTED || !prepared.has(sql)) throw err;
-            await forget(sql);
+            if (!(await forgetIfStale(err, sql))) throw err;
             return await run<T>(sql, params);
           }
         }),

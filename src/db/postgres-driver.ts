@@ -7,7 +7,7 @@ import pg from 'pg';
 import type { Db, OpenDatabaseOptions } from './db.js';
 import { isUniqueViolation, RolledBackAtCommitError } from './errors.js';
 import { parseSafeInteger } from './safe-integer.js';
-import { transactionScope } from './transaction-scope.js';
+import { inTransactionScope } from './transaction-scope.js';
 
 const INT8_OID = 20;
 const DUPLICATE_SCHEMA = '42P06';
@@ -73,12 +73,11 @@ export async function openPostgres(opts: OpenDatabaseOptions & { url: string }):
       client.on('error', onError);
       try {
         await client.query('begin');
-        const result = await fn(
-          transactionScope(
-            'postgres',
-            async (sql, params) => (await client.query(sql, params)).rows as unknown[],
-            async (sql) => void (await client.query(sql)),
-          ),
+        const result = await inTransactionScope(
+          'postgres',
+          async (sql, params) => (await client.query(sql, params)).rows as unknown[],
+          async (sql) => void (await client.query(sql)),
+          fn,
         );
         if ((await client.query('commit')).command === 'ROLLBACK') throw new RolledBackAtCommitError();
         return result;

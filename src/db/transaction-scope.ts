@@ -1,7 +1,9 @@
 /**
  * The `Db` handed to a transaction's callback: every statement on the transaction's one connection,
  * and nested `transaction()` calls as savepoints, so composed ledger operations can each ask for a
- * transaction and a failing inner step rolls back alone.
+ * transaction and a failing inner step rolls back alone. Once the callback has settled the scope
+ * refuses: kept past it, it would run a statement outside its transaction (PGlite) or on a
+ * connection the pool has since handed to another caller (pg).
  *
  * Statements of one transaction run one after another (one connection): don't `Promise.all` inside.
  */
@@ -9,7 +11,33 @@ import type { Db } from './db.js';
 
 type RunQuery = (sql: string, params?: unknown[]) => Promise<unknown[]>;
 
-export function transactionScope(
+/** `fn` with a scope over the driver's transaction statements, closed when `fn` settles. */
+export async function inTransactionScope<T>(
+  kind: Db['kind'],
+  run: RunQuery,
+  exec: (sql: string) => Promise<void>,
+  fn: (tx: Db) => Promise<T>,
+): Promise<T> {
+  let open = true;
+  const ensureOpen = () => {
+    if (!open) throw new Error('This transaction has ended: run its statements before it returns.');
+  };
+  const guardedRun: RunQuery = async (sql, params) => {
+    ensureOpen();
+    return run(sql, params);
+  };
+  const guardedExec = async (sql: string) => {
+    ensureOpen();
+    await exec(sql);
+  };
+  try {
+    return await fn(transactionScope(kind, guardedRun, guardedExec));
+  } finally {
+    open = false;
+  }
+}
+
+function transactionScope(
   kind: Db['kind'],
   run: RunQuery,
   exec: (sql: string) => Promise<void>,

@@ -171,18 +171,23 @@ for (const kind of DATABASE_KINDS) {
         assert.deepEqual(await db.query(read), [{ a: 1, b: 'new' }]);
       });
     });
+
+    void it('a transaction scope used after its transaction ended refuses, and runs nothing', async () => {
+      await withScratch(kind, async (db) => {
+        await db.exec('create table t (x int)');
+        let kept: Db | undefined;
+        await db.transaction(async (tx) => {
+          kept = tx;
+          await tx.query('insert into t values (1)');
+        });
+        await assert.rejects(kept!.query('insert into t values (2)'), /transaction has ended/);
+        await assert.rejects(kept!.exec('insert into t values (3)'), /transaction has ended/);
+        await assert.rejects(
+          kept!.transaction((inner) => inner.query('select 1')),
+          /transaction has ended/,
+        );
+        assert.deepEqual(await db.query('select x from t'), [{ x: 1 }]);
+      });
+    });
   });
 }
-
-void it('PGlite: a transaction scope used after its transaction ended refuses, and runs nothing', async () => {
-  await withScratch('pglite', async (db) => {
-    await db.exec('create table t (x int)');
-    let kept: Db | undefined;
-    await db.transaction(async (tx) => {
-      kept = tx;
-      await tx.query('insert into t values (1)');
-    });
-    await assert.rejects(kept!.query('insert into t values (2)'), /transaction has ended/);
-    assert.deepEqual(await db.query('select x from t'), [{ x: 1 }]);
-  });
-});
