@@ -11,7 +11,7 @@
  * each of its statements the slow way too, and a job's life on the ledger is mostly transactions
  * (KIE's window, the settlement), so those are prepared here as well: a job's ledger work from hold
  * to capture went from 13.4–14.4 to 8.0–8.9 ms of CPU, a wait for KIE's window from 4.8–5.3 to
- * 2.7–2.8 ms (`npm run bench:ledger`).
+ * 2.6–2.8 ms (`npm run bench:ledger`).
  *
  * Results, parameter serialisation and errors are PGlite's own (`serializers`, `parsers`,
  * `parse.parseResults`, the `DatabaseError` `execProtocol` throws once the whole buffer has run,
