@@ -20,9 +20,18 @@ import type { ActivityDeps } from './deps.js';
 const SWEEP_LIMIT = 500;
 /** Workflows described at once. */
 const PARALLEL = 8;
+/**
+ * Workflow ids per visibility query. One list call tells which of a hundred jobs' workflows are
+ * running, where a describe each cost both processes a round trip: only the others are described.
+ */
+const LIST_CHUNK = 100;
+/** Ids that can stand in a list filter's quoted literal as they are (ours are `job_<hex>`). */
+const PLAIN_ID = /^[\w.-]+$/;
 
 export interface SweepSummary {
   checked: number;
+  /** Those whose workflow visibility did not list as running: asked about one by one. */
+  described?: number;
   reconciled: number;
 }
 
@@ -92,10 +101,32 @@ export function createReconcileActivity({
     return changed;
   }
 
+  /**
+   * The ids among `ids` that visibility lists with a running execution. Visibility may lag: a workflow
+   * it still lists as running is left for the next sweep, and one it does not list yet is described.
+   */
+  async function listedRunning(ids: string[]): Promise<Set<string>> {
+    const running = new Set<string>();
+    const plain = ids.filter((id) => PLAIN_ID.test(id));
+    for (let i = 0; i < plain.length; i += LIST_CHUNK) {
+      const chunk = plain.slice(i, i + LIST_CHUNK);
+      Context.current().heartbeat();
+      const query = `WorkflowId IN (${chunk.map((id) => `'${id}'`).join(', ')})`;
+      // An id may have closed runs beside its running one (a reset): running wins.
+      for await (const wf of temporal.workflow.list({ query, pageSize: 2 * chunk.length })) {
+        if (wf.status.name === 'RUNNING') running.add(wf.workflowId);
+      }
+    }
+    return running;
+  }
+
   return {
     async sweepUnsettledJobs(): Promise<SweepSummary> {
       const ctx = Context.current();
-      const { candidates, next: nextPage } = await ledger.reconcileCandidates(SWEEP_LIMIT);
+      const { candidates: all, next: nextPage } = await ledger.reconcileCandidates(SWEEP_LIMIT);
+      const running = await listedRunning(all.map((c) => videoWorkflowId(c.jobId)));
+      // A running workflow is never touched; the others are described, which has the last word.
+      const candidates = all.filter((c) => !running.has(videoWorkflowId(c.jobId)));
       let reconciled = 0;
       let next = 0;
       const lane = async () => {
@@ -108,7 +139,7 @@ export function createReconcileActivity({
       };
       await Promise.all(Array.from({ length: PARALLEL }, lane));
       await ledger.recordSweep(nextPage);
-      return { checked: candidates.length, reconciled };
+      return { checked: all.length, described: candidates.length, reconciled };
     },
   };
 }

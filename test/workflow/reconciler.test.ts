@@ -6,6 +6,7 @@
  */
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
+import type { SweepSummary } from '../../src/activities/reconcile-activity.js';
 import { reserveIn } from '../../src/ledger/credit-operations.js';
 import { videoWorkflowId } from '../../src/workflows/job-types.js';
 import { startTestStack, videoRequest, type TestStack } from '../support/stack.js';
@@ -82,6 +83,54 @@ describe('reconciler', () => {
     assert.match(metrics, new RegExp(`veo_reconciled_credits_total\\{kind="job"\\} ${price}\\b`));
     const last = /^veo_reconcile_last_sweep_timestamp_seconds (\S+)$/m.exec(metrics)?.[1];
     assert.ok(Number(last) > 0, `last sweep time: ${last}`);
+  });
+
+  it('a sweep asks one by one only about the workflows visibility does not list as running', async (t) => {
+    const stack = await startTestStack(t, {
+      env: { RECONCILE_EVERY_MS: String(SWEEP_MS) },
+      sim: { durationsMs: { veo3_fast: 60_000 } },
+    });
+    const user = await stack.user(500);
+    const jobs = [await stack.start(user.id), await stack.start(user.id), await stack.start(user.id)];
+    for (const { jobId } of jobs) {
+      await waitFor(
+        `${jobId} generating`,
+        async () => ((await stack.ledger.getJob(jobId))?.state === 'generating' ? true : undefined),
+        20_000,
+      );
+    }
+    const doomed = jobs[0]!.jobId;
+    await temporalCli([
+      'workflow',
+      'terminate',
+      '--workflow-id',
+      videoWorkflowId(doomed),
+      '--reason',
+      'test',
+    ]);
+    await waitFor(
+      'the terminated job settled',
+      async () => ((await stack.ledger.getJob(doomed))?.state === 'failed' ? true : undefined),
+      30_000,
+    );
+    await sweeps(stack, 2);
+    // Every sweep's own result: how many jobs it looked at, and how many of them it described.
+    const summaries: SweepSummary[] = [];
+    for await (const wf of stack.temporal.client.workflow.list({
+      query: `WorkflowType = "reconcileJobs" AND TaskQueue = "${stack.taskQueue}" AND ExecutionStatus = "Completed"`,
+    })) {
+      summaries.push(
+        (await stack.temporal.client.workflow.getHandle(wf.workflowId, wf.runId).result()) as SweepSummary,
+      );
+    }
+    const settledBy = summaries.filter((s) => s.reconciled > 0);
+    assert.equal(settledBy.length, 1, JSON.stringify(summaries));
+    assert.ok(settledBy[0]!.described! >= 1, 'the closed workflow was described before it was settled');
+    // Once only the two running jobs are left, a sweep looks at both and describes neither.
+    const later = summaries.filter((s) => s.reconciled === 0 && s.checked === 2);
+    assert.ok(later.length > 0, JSON.stringify(summaries));
+    for (const s of later) assert.equal(s.described, 0, JSON.stringify(s));
+    for (const { jobId } of jobs.slice(1)) assert.equal((await stack.ledger.getJob(jobId))?.finishedAt, null);
   });
 
   it('a hold whose workflow never started is released after the grace period, not before', async (t) => {
