@@ -15,6 +15,7 @@ import { isMarketRequest, marketTaskOf, type JobRequest, type VideoRequest } fro
 import { SUBMIT_HEARTBEAT_MS, type SubmitAmbiguousDetails } from '../workflows/job-types.js';
 import type { ActivityDeps } from './deps.js';
 import { kieErrorFailure } from './public-failures.js';
+import { createTurns, type Turns } from './turns.js';
 
 export interface KieTaskStatus {
   state: 'generating' | 'succeeded' | 'failed';
@@ -28,6 +29,8 @@ export interface KieTaskStatus {
 
 export function createKieActivities(deps: ActivityDeps) {
   const { kie, ledger, logger } = deps;
+  /** This worker's generate calls wait for KIE's window one at a time, in the order they came. */
+  const windowTurns = createTurns();
 
   return {
     /**
@@ -40,7 +43,7 @@ export function createKieActivities(deps: ActivityDeps) {
       jobId: string;
       request: JobRequest;
     }): Promise<{ taskId: string; submittedAt?: string }> {
-      const slot = await waitForKieSlot(deps, args.jobId);
+      const slot = await waitForKieSlot(deps, windowTurns, args.jobId);
       if ('taskId' in slot) {
         logger.warn(
           { jobId: args.jobId, taskId: slot.taskId },
@@ -176,10 +179,34 @@ function submitAmbiguous(callbackExpected: boolean): ApplicationFailure {
 
 /**
  * A slot to send in, or the task an earlier, accepted call of this job already made. Waits
- * (heartbeating, cancellable) until KIE's window has room for this job's call; the slot is taken in
- * the same transaction that finds the room, so no two workers take the last one.
+ * (heartbeating, cancellable) for its turn among this worker's calls, then until KIE's window has room
+ * for this job's call; the slot is taken in the same transaction that finds the room, so no two
+ * workers take the last one.
  */
 async function waitForKieSlot(
+  deps: ActivityDeps,
+  turns: Turns,
+  jobId: string,
+): Promise<{ slotId: number } | { taskId: string }> {
+  const ctx = Context.current();
+  // Behind this worker's earlier calls, heartbeating: a cancel (the job's) still reaches this one.
+  const beat = setInterval(() => ctx.heartbeat(), SUBMIT_HEARTBEAT_MS);
+  let release: () => void;
+  try {
+    ctx.heartbeat();
+    release = await turns.take(ctx.cancellationSignal);
+  } finally {
+    clearInterval(beat);
+  }
+  try {
+    return await checkWindowUntilDecided(deps, jobId);
+  } finally {
+    release();
+  }
+}
+
+/** The first in line: checks KIE's window until this job's call may go, or need not. */
+async function checkWindowUntilDecided(
   deps: ActivityDeps,
   jobId: string,
 ): Promise<{ slotId: number } | { taskId: string }> {
