@@ -7,7 +7,8 @@
  *    worker polls, as a job's waits for KIE's window;
  * 3. ours: `POST /v1/videos` over HTTP, credits held, KIE slower than the run; the clients are
  *    remote, so the load generator is a process of its own (scripts/bench/http-load.ts);
- * 4. what those jobs cost the two processes while they wait and nobody creates (10 s);
+ * 4. what those jobs cost the two processes while they wait and nobody creates (10 s), and the
+ *    server's busiest kinds of database request meanwhile;
  * 5. the floor again, on the server as the run left it (its state grows phase by phase);
  * 6. with --burn S, Temporal's part again beside a process that burns S of a core;
  * each N starts, C at a time, after a warm-up; each phase begins once the previous phase's first
@@ -36,7 +37,7 @@ import { videoWorkflowId, type GenerateVideoInput } from '../src/workflows/job-t
 import { ALL_PATCHES_MARKER } from '../src/workflows/generate-video.js';
 import { workflowType } from '../src/workflows/refs.js';
 import { startCpuBurner } from './bench/cpu-burner.js';
-import { databaseRequests } from './bench/server-metrics.js';
+import { busiestPerSecond, databaseRequests, databaseRequestsByOperation } from './bench/server-metrics.js';
 import { waitFor } from '../test/support/wait-for.js';
 import { cpuSecondsOf, mib, pct, pidOf, runConcurrently } from './bench/stats.js';
 
@@ -194,11 +195,19 @@ try {
   // 4. What our jobs cost while they wait and nobody creates: KIE's window still lets 20 through per
   // 10 s, and those go on (submit, callbacks, polls). This runs during ours too, on the same cores.
   const idleFrom = cpu();
+  const idleRequestsFrom = await databaseRequestsByOperation(metricsPort);
   await new Promise((r) => setTimeout(r, IDLE_MS));
   const idleUsed = process.cpuUsage(idleFrom.ours);
   const idle = {
     server: (cpu().server - idleFrom.server) / (IDLE_MS / 1000),
     ours: (idleUsed.user + idleUsed.system) / 1e6 / (IDLE_MS / 1000),
+    // What that background is made of, in the server's database work.
+    requests: busiestPerSecond(
+      idleRequestsFrom,
+      await databaseRequestsByOperation(metricsPort),
+      IDLE_MS / 1000,
+      4,
+    ),
   };
 
   // 5. The floor again, on the server as ours left it.
@@ -227,6 +236,7 @@ try {
     `idle, ${n + warmup} jobs waiting (${IDLE_MS / 1000} s)`,
     `Temporal server ${idle.server.toFixed(2)} core, our process ${idle.ours.toFixed(2)} core: ${((idle.ours / ours.rate) * 1000).toFixed(1)} ms of ours per start at its rate`,
   );
+  row('idle, server database requests /s', idle.requests);
   if (partBurned) row(`Temporal's part cost, ${burnShare} burned`, partBurned.cost);
   // The clients' side of the creates: not ours, but it runs on the same two cores.
   row('the load generator', `${((ours.cpuSeconds / n) * 1000).toFixed(1)} ms CPU per start`);
