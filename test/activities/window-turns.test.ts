@@ -88,7 +88,8 @@ void describe('submitToKie, six calls of one worker against a window of two', ()
       webhookSecret: 'window-turns-test-secret-0123456789abcdef',
       kiePace: { max: 2, windowMs: 1_500 },
     } as unknown as ActivityDeps;
-    const { submitToKie } = createKieActivities(deps);
+    const activities = createKieActivities(deps);
+    const submitToKie = (a: Parameters<typeof activities.submitToKie>[0]) => activities.submitToKie(a);
     type Args = Parameters<typeof submitToKie>[0];
     const jobIds = Array.from({ length: 6 }, (_, i) => `job_turns_${i}`);
     await Promise.all(
