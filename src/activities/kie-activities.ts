@@ -189,11 +189,11 @@ async function waitForKieSlot(
   jobId: string,
 ): Promise<{ slotId: number } | { taskId: string }> {
   const ctx = Context.current();
-  // Behind this worker's earlier calls, heartbeating: a cancel (the job's) still reaches this one.
+  // Behind this worker's earlier calls, heartbeating: a cancel (the job's) still reaches this one. Not
+  // at once: most calls get their turn and their slot within a second, and a heartbeat is a write.
   const beat = setInterval(() => ctx.heartbeat(), SUBMIT_HEARTBEAT_MS);
   let release: () => void;
   try {
-    ctx.heartbeat();
     release = await turns.take(ctx.cancellationSignal);
   } finally {
     clearInterval(beat);
