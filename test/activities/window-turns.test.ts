@@ -5,18 +5,10 @@
  * of them at a time (on a real ledger, PGlite, against the simulator).
  */
 import assert from 'node:assert/strict';
-import { after, describe, it } from 'node:test';
-import { MockActivityEnvironment } from '@temporalio/testing';
-import pino from 'pino';
-import type { ActivityDeps } from '../../src/activities/deps.js';
-import { createKieActivities } from '../../src/activities/kie-activities.js';
+import { describe, it } from 'node:test';
 import { createTurns } from '../../src/activities/turns.js';
-import { createKieClient } from '../../src/kie/index.js';
-import { startKieSimulator } from '../../src/kie-sim/index.js';
-import { createLedger } from '../../src/ledger/index.js';
-import { openScratchDb } from '../support/databases.js';
+import { kieActivitiesOnScratch } from '../support/kie-activities.js';
 import { videoRequest } from '../support/requests.js';
-import { FAST_SIM } from '../support/simulator.js';
 
 const tick = () => new Promise((r) => setTimeout(r, 5));
 
@@ -60,47 +52,27 @@ void describe('turns', () => {
 
 void describe('submitToKie, six calls of one worker against a window of two', () => {
   void it('are granted in the order they came, the window checked by one call at a time', async () => {
-    const sim = await startKieSimulator({ ...FAST_SIM, apiKeys: ['sim-key'] });
-    const scratch = await openScratchDb('pglite');
-    after(async () => {
-      await sim.close();
-      await scratch.drop();
-    });
-    const ledger = await createLedger(scratch.db);
     let checking = 0;
     let mostAtOnce = 0;
     let checks = 0;
-    const counted = Object.create(ledger) as typeof ledger;
-    counted.acquireKieSlot = async (...args) => {
-      checks++;
-      mostAtOnce = Math.max(mostAtOnce, ++checking);
-      try {
-        return await ledger.acquireKieSlot(...args);
-      } finally {
-        checking--;
-      }
-    };
-    const deps = {
-      ledger: counted,
-      kie: createKieClient({ baseUrl: sim.url, apiKey: 'sim-key' }),
-      logger: pino({ level: 'silent' }),
-      publicBaseUrl: null,
-      webhookSecret: 'window-turns-test-secret-0123456789abcdef',
+    const { sim, scratch, submit } = await kieActivitiesOnScratch({
       kiePace: { max: 2, windowMs: 1_500 },
-    } as unknown as ActivityDeps;
-    const activities = createKieActivities(deps);
-    const submitToKie = (a: Parameters<typeof activities.submitToKie>[0]) => activities.submitToKie(a);
-    type Args = Parameters<typeof submitToKie>[0];
+      ledgerAs: (ledger) => {
+        const counted = Object.create(ledger) as typeof ledger;
+        counted.acquireKieSlot = async (...args) => {
+          checks++;
+          mostAtOnce = Math.max(mostAtOnce, ++checking);
+          try {
+            return await ledger.acquireKieSlot(...args);
+          } finally {
+            checking--;
+          }
+        };
+        return counted;
+      },
+    });
     const jobIds = Array.from({ length: 6 }, (_, i) => `job_turns_${i}`);
-    await Promise.all(
-      jobIds.map((jobId) =>
-        new MockActivityEnvironment().run<
-          [Args],
-          Awaited<ReturnType<typeof submitToKie>>,
-          typeof submitToKie
-        >(submitToKie, { jobId, request: videoRequest() }),
-      ),
-    );
+    await Promise.all(jobIds.map((jobId) => submit({ jobId, request: videoRequest() })));
     const granted = await scratch.db.query<{ job_id: string }>(
       'select job_id from kie_submissions order by id',
     );
