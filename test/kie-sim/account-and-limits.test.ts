@@ -94,7 +94,9 @@ void describe('rate limit', () => {
   });
 
   void it('the window slides; extend and Market createTask share it', async () => {
-    const s = await sim({ rateLimit: { max: 3, windowMs: 300 } });
+    // A window long enough that a busy machine still fills it before it slides (300 ms did not always).
+    const windowMs = 1_500;
+    const s = await sim({ rateLimit: { max: 3, windowMs } });
     const parent = await generate(s);
     await settled(s, parent);
     assert.equal((await api(s, 'POST', '/api/v1/veo/extend', { taskId: parent, prompt: 'more' })).code, 200);
@@ -104,7 +106,7 @@ void describe('rate limit', () => {
     });
     assert.equal(market.code, 200);
     // Once the window has passed, its three slots are free again, and then full again.
-    await new Promise((r) => setTimeout(r, 350));
+    await new Promise((r) => setTimeout(r, windowMs + 50));
     for (let i = 0; i < 3; i++) await generate(s);
     assert.equal((await api(s, 'POST', '/api/v1/veo/generate', { prompt: 'p' })).code, 429);
     assert.equal((await api(s, 'POST', '/api/v1/veo/extend', { taskId: parent, prompt: 'p' })).code, 429);
@@ -117,7 +119,7 @@ void describe('rate limit', () => {
       ).code,
       429,
     );
-    await new Promise((r) => setTimeout(r, 350));
+    await new Promise((r) => setTimeout(r, windowMs + 50));
     await generate(s);
   });
 });
