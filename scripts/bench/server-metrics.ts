@@ -2,7 +2,7 @@
  * The Temporal server's own count of its database work, read from its Prometheus endpoint: a figure
  * that, unlike rates and CPU time, does not move with the machine's load.
  */
-import { metricValue } from '../../test/support/metrics.js';
+import { metricSamples, metricValue } from '../../test/support/metrics.js';
 
 const DATABASE_METRICS = ['persistence_requests', 'visibility_persistence_requests'];
 
@@ -18,12 +18,10 @@ export async function databaseRequests(metricsPort: number): Promise<number> {
 
 /** The same requests so far, by operation (`UpdateWorkflowExecution`, `ReadHistoryBranch`, …). */
 export async function databaseRequestsByOperation(metricsPort: number): Promise<Map<string, number>> {
+  const text = await scrape(metricsPort);
   const byOperation = new Map<string, number>();
-  for (const line of (await scrape(metricsPort)).split('\n')) {
-    const m = /^(\w+)\{(.*)\} (\S+)$/.exec(line);
-    if (!m || !DATABASE_METRICS.includes(m[1]!)) continue;
-    const operation = /(?:^|,)operation="([^"]*)"/.exec(m[2]!)?.[1];
-    if (operation) byOperation.set(operation, (byOperation.get(operation) ?? 0) + Number(m[3]));
+  for (const { labels, value } of DATABASE_METRICS.flatMap((name) => metricSamples(text, name))) {
+    if (labels.operation) byOperation.set(labels.operation, (byOperation.get(labels.operation) ?? 0) + value);
   }
   return byOperation;
 }

@@ -54,13 +54,11 @@ void describe('submitToKie, six calls of one worker against a window of two', ()
   void it('are granted in the order they came, the window checked by one call at a time', async () => {
     let checking = 0;
     let mostAtOnce = 0;
-    let checks = 0;
     const { sim, scratch, submit } = await kieActivitiesOnScratch({
       kiePace: { max: 2, windowMs: 1_500 },
       ledgerAs: (ledger) => {
         const counted = Object.create(ledger) as typeof ledger;
         counted.acquireKieSlot = async (...args) => {
-          checks++;
           mostAtOnce = Math.max(mostAtOnce, ++checking);
           try {
             return await ledger.acquireKieSlot(...args);
@@ -81,7 +79,6 @@ void describe('submitToKie, six calls of one worker against a window of two', ()
       jobIds,
     );
     assert.equal(mostAtOnce, 1);
-    assert.ok(checks >= 6, `${checks} checks`);
     assert.equal(sim.stats().generateCalls, 6);
   });
 });
