@@ -191,6 +191,9 @@ const envSchema = z.object({
   // (docs/architecture.md#cancel-policy). Before the task exists, a cancel is always a full refund.
   CANCEL_AFTER_SUBMIT: z.enum(['charge-model', 'refund']).default('charge-model'),
   RATE_LIMIT_PER_MINUTE: z.coerce.number().int().positive().default(600),
+  // How long an API process remembers a key it found (src/ledger/key-lookup-cache.ts): a revoked key
+  // stops at once on the process that revoked it, and on the others within this; 0 = look up every time.
+  API_KEY_CACHE_SECONDS: z.coerce.number().int().min(0).max(300).default(5),
   // Progress streams (GET /v1/videos/:id/events): open at once per user (429 past it), and how long one
   // lasts before the server ends it and the client resumes with Last-Event-ID.
   SSE_MAX_STREAMS_PER_USER: z.coerce.number().int().min(1).max(1000).default(10),

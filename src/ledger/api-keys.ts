@@ -5,6 +5,7 @@
  */
 import { createHash, randomBytes, randomUUID } from 'node:crypto';
 import type { Db } from '../db/index.js';
+import { createKeyLookupCache, type FoundKey } from './key-lookup-cache.js';
 import type { CreatedApiKey, User } from './types.js';
 import { toUser, USER_COLUMNS, type UserRow } from './users.js';
 
@@ -14,14 +15,24 @@ const DISPLAY_PREFIX_LENGTH = KEY_PREFIX.length + 5;
 
 export const hashApiKey = (key: string): string => createHash('sha256').update(key, 'utf8').digest('hex');
 
-export function createApiKeyStore(db: Db, clock: () => Date) {
-  async function authenticateApiKey(key: string): Promise<{ keyId: string; user: User } | null> {
+/** `cacheMs`: how long a found key is remembered (key-lookup-cache.ts); 0, the default, not at all. */
+export function createApiKeyStore(db: Db, clock: () => Date, cacheMs = 0) {
+  const cache = createKeyLookupCache(cacheMs, clock);
+
+  async function authenticateApiKey(key: string): Promise<FoundKey | null> {
+    const hash = hashApiKey(key);
+    const cached = cache.get(hash);
+    if (cached) return cached;
+    const before = cache.revocations();
     const [row] = await db.query<UserRow & { key_id: string }>(
       `select k.id as key_id, ${USER_COLUMNS} from api_keys k join users u on u.id = k.user_id
        where k.key_hash = $1 and k.revoked_at is null`,
-      [hashApiKey(key)],
+      [hash],
     );
-    return row ? { keyId: row.key_id, user: toUser(row) } : null;
+    if (!row) return null;
+    const found = { keyId: row.key_id, user: toUser(row) };
+    cache.set(hash, found, before);
+    return found;
   }
 
   return {
@@ -42,6 +53,7 @@ export function createApiKeyStore(db: Db, clock: () => Date) {
         'update api_keys set revoked_at = $2 where id = $1 and revoked_at is null returning id',
         [id, clock()],
       );
+      cache.forget(id);
       return rows.length > 0;
     },
 
@@ -55,11 +67,18 @@ export function createApiKeyStore(db: Db, clock: () => Date) {
 
     /** The user of a key that is still active, by the key's id: a revoked key ends its sessions. */
     async findUserByActiveApiKeyId(keyId: string): Promise<User | null> {
+      const lookup = `id:${keyId}`;
+      const cached = cache.get(lookup);
+      if (cached) return cached.user;
+      const before = cache.revocations();
       const [row] = await db.query<UserRow>(
         `select ${USER_COLUMNS} from api_keys k join users u on u.id = k.user_id where k.id = $1 and k.revoked_at is null`,
         [keyId],
       );
-      return row ? toUser(row) : null;
+      if (!row) return null;
+      const user = toUser(row);
+      cache.set(lookup, { keyId, user }, before);
+      return user;
     },
   };
 }

@@ -33,6 +33,11 @@ export interface LedgerOptions {
   clock?: () => Date;
   /** Apply pending migrations first (default true). */
   migrate?: boolean;
+  /**
+   * How long a found API key is remembered by this ledger (API_KEY_CACHE_SECONDS; see
+   * key-lookup-cache.ts). Default 0: every lookup reads the database.
+   */
+  apiKeyCacheMs?: number;
 }
 
 export async function createLedger(db: Db, opts: LedgerOptions = {}) {
@@ -41,7 +46,7 @@ export async function createLedger(db: Db, opts: LedgerOptions = {}) {
   return {
     db,
     ...createUserStore(db, clock),
-    ...createApiKeyStore(db, clock),
+    ...createApiKeyStore(db, clock, opts.apiKeyCacheMs),
     ...createCreditStore(db, clock),
     ...createAccountOperations(db, clock),
     ...createBreakerStore(db, clock),

@@ -136,7 +136,7 @@ export async function startStack(opts: StackOptions): Promise<Stack> {
       env.DATABASE_URL ? { url: env.DATABASE_URL } : { dataDir: path.join(config.dataDir, 'pglite') },
     );
     closers.push(() => db.close());
-    const ledger = await createLedger(db);
+    const ledger = await createLedger(db, { apiKeyCacheMs: env.API_KEY_CACHE_SECONDS * 1000 });
     checkpoint();
     const storage = await createStorage(config);
 
