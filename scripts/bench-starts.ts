@@ -18,6 +18,7 @@
  * and per job the Temporal work until `generating` (history events, workflow tasks, activity tasks).
  *
  *   npm run bench:starts -- [--jobs 1000] [--concurrency 32] [--warmup 100] [--burn 0.6] [--database-url postgres://…]
+ *                           [--api-key-cache-seconds 0]
  */
 import { randomUUID } from 'node:crypto';
 import { rm } from 'node:fs/promises';
@@ -51,6 +52,8 @@ const { values } = parseArgs({
     burn: { type: 'string' },
     // The ledger on a Postgres server instead of the embedded PGlite.
     'database-url': { type: 'string' },
+    // API_KEY_CACHE_SECONDS of the API (default: the config's): 0 looks the key up on every create.
+    'api-key-cache-seconds': { type: 'string' },
   },
 });
 const n = Number(values.jobs);
@@ -63,6 +66,7 @@ const { dataDir, config } = await benchConfig('starts', {
   USER_CONCURRENCY_CAP: String(2 * (n + warmup)),
   RATE_LIMIT_PER_MINUTE: '1000000',
   ...(values['database-url'] ? { DATABASE_URL: values['database-url'] } : {}),
+  ...(values['api-key-cache-seconds'] ? { API_KEY_CACHE_SECONDS: values['api-key-cache-seconds'] } : {}),
 });
 const metricsPort = await freePort();
 const stack = await startStack({

@@ -19,20 +19,16 @@ export const hashApiKey = (key: string): string => createHash('sha256').update(k
 export function createApiKeyStore(db: Db, clock: () => Date, cacheMs = 0) {
   const cache = createKeyLookupCache(cacheMs, clock);
 
-  async function authenticateApiKey(key: string): Promise<FoundKey | null> {
+  function authenticateApiKey(key: string): Promise<FoundKey | null> {
     const hash = hashApiKey(key);
-    const cached = cache.get(hash);
-    if (cached) return cached;
-    const before = cache.revocations();
-    const [row] = await db.query<UserRow & { key_id: string }>(
-      `select k.id as key_id, ${USER_COLUMNS} from api_keys k join users u on u.id = k.user_id
-       where k.key_hash = $1 and k.revoked_at is null`,
-      [hash],
-    );
-    if (!row) return null;
-    const found = { keyId: row.key_id, user: toUser(row) };
-    cache.set(hash, found, before);
-    return found;
+    return cache.remembered(hash, async () => {
+      const [row] = await db.query<UserRow & { key_id: string }>(
+        `select k.id as key_id, ${USER_COLUMNS} from api_keys k join users u on u.id = k.user_id
+         where k.key_hash = $1 and k.revoked_at is null`,
+        [hash],
+      );
+      return row ? { keyId: row.key_id, user: toUser(row) } : null;
+    });
   }
 
   return {
@@ -67,18 +63,14 @@ export function createApiKeyStore(db: Db, clock: () => Date, cacheMs = 0) {
 
     /** The user of a key that is still active, by the key's id: a revoked key ends its sessions. */
     async findUserByActiveApiKeyId(keyId: string): Promise<User | null> {
-      const lookup = `id:${keyId}`;
-      const cached = cache.get(lookup);
-      if (cached) return cached.user;
-      const before = cache.revocations();
-      const [row] = await db.query<UserRow>(
-        `select ${USER_COLUMNS} from api_keys k join users u on u.id = k.user_id where k.id = $1 and k.revoked_at is null`,
-        [keyId],
-      );
-      if (!row) return null;
-      const user = toUser(row);
-      cache.set(lookup, { keyId, user }, before);
-      return user;
+      const found = await cache.remembered(`id:${keyId}`, async () => {
+        const [row] = await db.query<UserRow>(
+          `select ${USER_COLUMNS} from api_keys k join users u on u.id = k.user_id where k.id = $1 and k.revoked_at is null`,
+          [keyId],
+        );
+        return row ? { keyId, user: toUser(row) } : null;
+      });
+      return found?.user ?? null;
     },
   };
 }

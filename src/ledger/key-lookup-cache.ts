@@ -20,12 +20,12 @@ export interface FoundKey {
 const MAX_KEYS = 10_000;
 
 export interface KeyLookupCache {
-  /** What was found for `lookup` (a key's hash, or `id:` and a key id), unless expired or forgotten. */
-  get(lookup: string): FoundKey | undefined;
-  /** Taken before the database is read, and handed to `set` with what it found. */
-  revocations(): number;
-  /** Kept unless a key was revoked since `revocations` (what was read may be that key, before it). */
-  set(lookup: string, found: FoundKey, revocationsBefore: number): void;
+  /**
+   * What `read` finds for `lookup` (a key's hash, or `id:` and a key id): remembered until it expires,
+   * is forgotten or pushed out. What a read finds is not kept if a key was revoked while it ran: it
+   * may have read that key just before.
+   */
+  remembered(lookup: string, read: () => Promise<FoundKey | null>): Promise<FoundKey | null>;
   /** Every entry of this key: it was revoked. */
   forget(keyId: string): void;
 }
@@ -33,25 +33,32 @@ export interface KeyLookupCache {
 /** `ttlMs` 0: nothing is kept, every lookup reads the database. */
 export function createKeyLookupCache(ttlMs: number, clock: () => Date): KeyLookupCache {
   const entries = new Map<string, { found: FoundKey; until: number }>();
-  let revoked = 0;
+  let revocations = 0;
+
+  function kept(lookup: string): FoundKey | undefined {
+    const entry = entries.get(lookup);
+    if (!entry) return undefined;
+    entries.delete(lookup);
+    if (entry.until <= clock().getTime()) return undefined;
+    entries.set(lookup, entry); // last in the map's order: the most recently used
+    return entry.found;
+  }
+
   return {
-    get(lookup) {
-      const entry = entries.get(lookup);
-      if (!entry) return undefined;
-      entries.delete(lookup);
-      if (entry.until <= clock().getTime()) return undefined;
-      entries.set(lookup, entry); // last in the map's order: the most recently used
-      return entry.found;
-    },
-    revocations: () => revoked,
-    set(lookup, found, revocationsBefore) {
-      if (ttlMs <= 0 || revocationsBefore !== revoked) return;
-      entries.delete(lookup);
-      entries.set(lookup, { found, until: clock().getTime() + ttlMs });
-      if (entries.size > MAX_KEYS) entries.delete(entries.keys().next().value!);
+    async remembered(lookup, read) {
+      const hit = kept(lookup);
+      if (hit) return hit;
+      const revocationsBefore = revocations;
+      const found = await read();
+      if (found && ttlMs > 0 && revocations === revocationsBefore) {
+        entries.delete(lookup); // another read of it may have kept it meanwhile: last, as most recent
+        entries.set(lookup, { found, until: clock().getTime() + ttlMs });
+        if (entries.size > MAX_KEYS) entries.delete(entries.keys().next().value!);
+      }
+      return found;
     },
     forget(keyId) {
-      revoked++;
+      revocations++;
       for (const [lookup, entry] of entries) if (entry.found.keyId === keyId) entries.delete(lookup);
     },
   };

@@ -47,5 +47,5 @@ export async function kieActivitiesOnScratch(opts: {
       Submitted,
       (a: SubmitArgs) => Promise<Submitted>
     >((a) => activities.submitToKie(a), args);
-  return { sim, scratch, ledger, submit };
+  return { sim, scratch, submit };
 }
