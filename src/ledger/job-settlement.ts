@@ -21,7 +21,7 @@ import {
   settleIn,
 } from './credit-operations.js';
 import { MissingHoldError } from './errors.js';
-import { JOB_COLUMNS, patchUnfinishedJob, toJobRecord, type JobRow } from './job-rows.js';
+import { JOB_COLUMNS, NEW_JOB_COLUMNS, patchUnfinishedJob, toJobRecord, type JobRow } from './job-rows.js';
 import {
   idempotencyConflictOf,
   insertJobIn,
@@ -107,7 +107,7 @@ export function createJobSettlement(db: Db, clock: () => Date) {
            insert into jobs (${JOB_INSERT_COLUMNS})
            select ${JOB_INSERT_VALUES} from u where ${holdAllowedSql('$6')}
            on conflict (id) do nothing
-           returning ${JOB_COLUMNS}),
+           returning ${NEW_JOB_COLUMNS}),
          hold as (
            insert into credit_entries (user_id, kind, amount, job_id, part, created_at)
            select $2, 'hold', $6, id, 'main', $9 from job

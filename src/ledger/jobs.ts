@@ -6,7 +6,7 @@ import { isUniqueViolation, type Db } from '../db/index.js';
 import { isFinalState, type JobState } from '../domain/index.js';
 import { IdempotencyKeyConflictError, JobConflictError } from './errors.js';
 import { afterCursorSql, CURSOR_COLUMN_SQL, decodeJobCursor, encodeJobCursor } from './job-cursor.js';
-import { JOB_COLUMNS, patchUnfinishedJob, toJobRecord, type JobRow } from './job-rows.js';
+import { JOB_COLUMNS, NEW_JOB_COLUMNS, patchUnfinishedJob, toJobRecord, type JobRow } from './job-rows.js';
 import type { JobListQuery, JobPage, JobPatch, JobRecord, NewJob } from './types.js';
 
 const MAX_PAGE = 100;
@@ -58,7 +58,7 @@ export async function insertJobIn(
     [inserted] = await tx.query<JobRow>(
       `insert into jobs (${JOB_INSERT_COLUMNS}) values (${JOB_INSERT_VALUES})
        on conflict (id) do nothing
-       returning ${JOB_COLUMNS}`,
+       returning ${NEW_JOB_COLUMNS}`,
       params,
     );
   } catch (err) {

@@ -35,6 +35,20 @@ forEachDatabase('job records', (t) => {
     await t.ledger.compensateJob({ jobId: 'j1', patch: { state: 'canceled' } });
   });
 
+  void it('the record a create answers is the record stored, in the one statement and in the transaction', async () => {
+    const user = await t.fundedUser(100);
+    // Held in one statement (its record comes from the insert's RETURNING, `charged` not looked up).
+    const held = await t.ledger.reserveAndRecordJobWithRecord({ job: newJob('fresh', user.id), amount: 80 });
+    assert.equal(held.reservation.ok, true);
+    assert.equal(held.job.charged, null);
+    assert.deepEqual(held.job, await t.ledger.getJob('fresh'));
+    // Refused: through the transaction, recorded as rejected.
+    const refused = await t.ledger.reserveAndRecordJobWithRecord({ job: newJob('poor', user.id), amount: 80 });
+    assert.equal(refused.reservation.ok, false);
+    assert.deepEqual(refused.job, await t.ledger.getJob('poor'));
+    await t.ledger.compensateJob({ jobId: 'fresh', patch: { state: 'canceled' } });
+  });
+
   void it('a new job nothing refuses is held in one statement; every refusal still goes through the transaction', async () => {
     // The same database, counted: the short way must take no transaction, and must never hold what
     // refusalFor refuses (each case below would be held if holdAllowedSql missed its check).
