@@ -43,7 +43,10 @@ forEachDatabase('job records', (t) => {
     assert.equal(held.job.charged, null);
     assert.deepEqual(held.job, await t.ledger.getJob('fresh'));
     // Refused: through the transaction, recorded as rejected.
-    const refused = await t.ledger.reserveAndRecordJobWithRecord({ job: newJob('poor', user.id), amount: 80 });
+    const refused = await t.ledger.reserveAndRecordJobWithRecord({
+      job: newJob('poor', user.id),
+      amount: 80,
+    });
     assert.equal(refused.reservation.ok, false);
     assert.deepEqual(refused.job, await t.ledger.getJob('poor'));
     await t.ledger.compensateJob({ jobId: 'fresh', patch: { state: 'canceled' } });
