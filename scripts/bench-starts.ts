@@ -11,6 +11,8 @@
  *    server's busiest kinds of database request meanwhile;
  * 5. the floor again, on the server as the run left it (its state grows phase by phase);
  * 6. with --burn S, Temporal's part again beside a process that burns S of a core;
+ * 7. with --in-process, ours without HTTP: the create's hold and start (startVideoJob) called in this
+ *    process, for a user of its own, on our task queue: what HTTP adds, against what the ledger adds;
  * each N starts, C at a time, after a warm-up; each phase begins once the previous phase's first
  * workflow tasks are all done, so none runs in another's window. Prints the rates, the ratio, the
  * percentiles, how many of the phase's first tasks were done while its starts went on, CPU (the load
@@ -18,7 +20,7 @@
  * and per job the Temporal work until `generating` (history events, workflow tasks, activity tasks).
  *
  *   npm run bench:starts -- [--jobs 1000] [--concurrency 32] [--warmup 100] [--burn 0.6] [--database-url postgres://…]
- *                           [--api-key-cache-seconds 0]
+ *                           [--api-key-cache-seconds 0] [--in-process]
  */
 import { randomUUID } from 'node:crypto';
 import { rm } from 'node:fs/promises';
@@ -31,11 +33,12 @@ import { httpLoad } from './bench/http-load.js';
 import { startStack } from '../src/runtime/stack.js';
 import { freePort } from '../src/temporal/dev-server.js';
 import { CreateVideoBody } from '../src/api/schemas.js';
-import { priceOf } from '../src/services/pricing.js';
-import { generateVideoStartOptions, newJobId } from '../src/services/video-jobs.js';
+import { kieCreditsOf, priceOf } from '../src/services/pricing.js';
+import { generateVideoStartOptions, newJobId, startVideoJob } from '../src/services/video-jobs.js';
 import { workflowsPath } from '../src/worker/workflow-bundle.js';
 import { videoWorkflowId, type GenerateVideoInput } from '../src/workflows/job-types.js';
 import { ALL_PATCHES_MARKER } from '../src/workflows/generate-video.js';
+import { VideoUserId } from '../src/workflows/search-attributes.js';
 import { workflowType } from '../src/workflows/refs.js';
 import { startCpuBurner } from './bench/cpu-burner.js';
 import { busiestPerSecond, databaseRequests, databaseRequestsByOperation } from './bench/server-metrics.js';
@@ -54,6 +57,8 @@ const { values } = parseArgs({
     'database-url': { type: 'string' },
     // API_KEY_CACHE_SECONDS of the API (default: the config's): 0 looks the key up on every create.
     'api-key-cache-seconds': { type: 'string' },
+    // Also ours without HTTP (phase 7), measured last.
+    'in-process': { type: 'boolean', default: false },
   },
 });
 const n = Number(values.jobs);
@@ -224,6 +229,30 @@ try {
     ? await measurePart('bench-temporal-part-burner').finally(() => burner.stop())
     : null;
 
+  // 7. Optionally, ours without HTTP: the hold and the start of a create, called here. Its own user, so
+  // its jobs' first tasks are counted apart from ours' on the same task queue.
+  const measureInProcess = async () => {
+    const own = (await apiCall('POST', api, '/admin/users', BENCH_ADMIN_KEY, {
+      name: 'bench-in-process',
+      credits: (n + warmup) * config.prices.veo3_fast,
+    })) as { id: string };
+    return measure(
+      (count, from) =>
+        runConcurrently(count, concurrency, async (i) => {
+          const request = CreateVideoBody.parse({ model: 'veo3_fast', prompt: `Benchmark clip ${from + i}` });
+          const started = await startVideoJob(client, config.env.TEMPORAL_TASK_QUEUE, stack.ledger, {
+            userId: own.id,
+            request,
+            ...priceOf(config.prices, request),
+            kieCredits: kieCreditsOf(config.prices, request),
+          });
+          if (!started.reservation.ok) throw new Error(`not held: ${started.reservation.message}`);
+        }),
+      countOf(`${VideoUserId.name}="${own.id}" AND TemporalChangeVersion="${ALL_PATCHES_MARKER}"`),
+    );
+  };
+  const inProcess = values['in-process'] ? await measureInProcess() : null;
+
   const row = (label: string, text: string) => console.log(`  ${label.padEnd(39)}${text}`);
   const rates = (run: { rate: number; latencies: number[]; firstTasksMeanwhile: number }) =>
     `${run.rate.toFixed(1)} /s   p50 ${ms(pct(run.latencies, 50))}  p95 ${ms(pct(run.latencies, 95))}  p99 ${ms(pct(run.latencies, 99))}   first tasks done meanwhile ${(run.firstTasksMeanwhile * 100).toFixed(0)} %`;
@@ -233,6 +262,7 @@ try {
   row('our job starts (POST→202, held)', rates(ours));
   row('floor again, after ours', rates(floorAfter));
   if (partBurned) row(`Temporal's part, ${burnShare} core burned`, rates(partBurned));
+  if (inProcess) row('ours without HTTP (hold + start, here)', rates(inProcess));
   row('floor cost', floor.cost);
   row("Temporal's part cost", part.cost);
   row('our cost', ours.cost);
@@ -242,6 +272,7 @@ try {
   );
   row('idle, server database requests /s', idle.requests);
   if (partBurned) row(`Temporal's part cost, ${burnShare} burned`, partBurned.cost);
+  if (inProcess) row('ours without HTTP cost', inProcess.cost);
   // The clients' side of the creates: not ours, but it runs on the same two cores.
   row('the load generator', `${((ours.cpuSeconds / n) * 1000).toFixed(1)} ms CPU per start`);
   row("Temporal's part / floor", (part.rate / floor.rate).toFixed(2));
@@ -253,8 +284,14 @@ try {
     );
   row('ratio', `${(ours.rate / floor.rate).toFixed(2)}  (target ≥ 0.8; p99 target ≤ 1 s)`);
   row('ratio to the floor after ours', (ours.rate / floorAfter.rate).toFixed(2));
+  // It runs last: the floor after ours is the one measured nearest it.
+  if (inProcess)
+    row(
+      'ours without HTTP / floor',
+      `${(inProcess.rate / floor.rate).toFixed(2)}  (to the floor after ours ${(inProcess.rate / floorAfter.rate).toFixed(2)})`,
+    );
 
-  // 7. Temporal's work per job until `generating`: KIE's window lets 20 through per 10 s, so the
+  // 8. Temporal's work per job until `generating`: KIE's window lets 20 through per 10 s, so the
   // first measured jobs get there while the rest wait (queued) in Temporal's backlog.
   const sample = ours.jobIds.slice(0, 5);
   const work: Array<{
