@@ -25,13 +25,13 @@ export interface JobRow {
   finished_at: Date | null;
 }
 
+const STORED_JOB_COLUMNS =
+  'id, user_id, state, model, request, price, kie_credits, kie_task_id, detection_channel, hd_state, files, error, progress, ' +
+  'idempotency_key, request_hash, created_at, updated_at, finished_at';
 /**
  * `charged` comes from the job's capture entries (the ledger is the record of what was paid): the
  * video's, plus an on-demand 1080p's once delivered; null until the video's is made.
  */
-const STORED_JOB_COLUMNS =
-  'id, user_id, state, model, request, price, kie_credits, kie_task_id, detection_channel, hd_state, files, error, progress, ' +
-  'idempotency_key, request_hash, created_at, updated_at, finished_at';
 export const JOB_COLUMNS = `${STORED_JOB_COLUMNS}, (select sum(c.amount)::int8 from credit_entries c where c.job_id = jobs.id and c.kind = 'capture') as charged`;
 /**
  * JOB_COLUMNS for the RETURNING of a job's insert: a new job has no capture yet, so `charged` is null
