@@ -141,6 +141,16 @@ try {
     }
   };
 
+  /** The job every phase of ours asks for, as the load generator's `POST` does (numbered prompts). */
+  const benchRequest = (i: number) =>
+    CreateVideoBody.parse({ model: 'veo3_fast', prompt: `Benchmark clip ${i}` });
+  /** A user with credits for every create of a phase, warm-up included. */
+  const benchUser = async (name: string) =>
+    (await apiCall('POST', stack.apiUrl!, '/admin/users', BENCH_ADMIN_KEY, {
+      name,
+      credits: (n + warmup) * config.prices.veo3_fast,
+    })) as { id: string; apiKey: string };
+
   // 1. The floor; measured again after ours (5.), as the server's state grows through the run.
   const measureFloor = (floorQueue: string) =>
     withWorker(
@@ -171,7 +181,7 @@ try {
         measure(
           (count) =>
             runConcurrently(count, concurrency, async (i) => {
-              const request = CreateVideoBody.parse({ model: 'veo3_fast', prompt: `Benchmark clip ${i}` });
+              const request = benchRequest(i);
               const input: GenerateVideoInput = {
                 jobId: newJobId('usr_bench'),
                 userId: 'usr_bench',
@@ -191,10 +201,7 @@ try {
 
   // 3. Our job starts, over HTTP.
   const api = stack.apiUrl!;
-  const user = (await apiCall('POST', api, '/admin/users', BENCH_ADMIN_KEY, {
-    name: 'bench',
-    credits: (n + warmup) * config.prices.veo3_fast,
-  })) as { apiKey: string };
+  const user = await benchUser('bench');
   // The clients are remote: their side of each request runs in a process of its own.
   const ours = await measure(
     (count, from) => httpLoad({ api, apiKey: user.apiKey, n: count, concurrency, from }),
@@ -232,14 +239,11 @@ try {
   // 7. Optionally, ours without HTTP: the hold and the start of a create, called here. Its own user, so
   // its jobs' first tasks are counted apart from ours' on the same task queue.
   const measureInProcess = async () => {
-    const own = (await apiCall('POST', api, '/admin/users', BENCH_ADMIN_KEY, {
-      name: 'bench-in-process',
-      credits: (n + warmup) * config.prices.veo3_fast,
-    })) as { id: string };
+    const own = await benchUser('bench-in-process');
     return measure(
       (count, from) =>
         runConcurrently(count, concurrency, async (i) => {
-          const request = CreateVideoBody.parse({ model: 'veo3_fast', prompt: `Benchmark clip ${from + i}` });
+          const request = benchRequest(from + i);
           const started = await startVideoJob(client, config.env.TEMPORAL_TASK_QUEUE, stack.ledger, {
             userId: own.id,
             request,

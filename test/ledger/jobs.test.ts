@@ -36,20 +36,23 @@ forEachDatabase('job records', (t) => {
   });
 
   void it('the record a create answers is the record stored, in the one statement and in the transaction', async () => {
+    // Both inserts answer the new job from their RETURNING, `charged` not looked up (a new job has none).
     const user = await t.fundedUser(100);
-    // Held in one statement (its record comes from the insert's RETURNING, `charged` not looked up).
     const held = await t.ledger.reserveAndRecordJobWithRecord({ job: newJob('fresh', user.id), amount: 80 });
     assert.equal(held.reservation.ok, true);
     assert.equal(held.job.charged, null);
     assert.deepEqual(held.job, await t.ledger.getJob('fresh'));
-    // Refused: through the transaction, recorded as rejected.
-    const refused = await t.ledger.reserveAndRecordJobWithRecord({
-      job: newJob('poor', user.id),
+    // A daily cap needs the day's sum: the job is held through the transaction (insertJobIn).
+    const capped = await t.fundedUser(100, { dailySpendCap: 90 });
+    const viaTx = await t.ledger.reserveAndRecordJobWithRecord({
+      job: newJob('capped', capped.id),
       amount: 80,
     });
-    assert.equal(refused.reservation.ok, false);
-    assert.deepEqual(refused.job, await t.ledger.getJob('poor'));
-    await t.ledger.compensateJob({ jobId: 'fresh', patch: { state: 'canceled' } });
+    assert.equal(viaTx.reservation.ok, true);
+    assert.equal(viaTx.job.charged, null);
+    assert.deepEqual(viaTx.job, await t.ledger.getJob('capped'));
+    for (const jobId of ['fresh', 'capped'])
+      await t.ledger.compensateJob({ jobId, patch: { state: 'canceled' } });
   });
 
   void it('a new job nothing refuses is held in one statement; every refusal still goes through the transaction', async () => {
