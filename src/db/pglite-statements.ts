@@ -6,18 +6,19 @@
  * (parse, describe, bind, describe, execute, sync) and parses and plans the SQL every time. On the
  * create path (the key's lookup and the hold, docs/architecture.md "Hold, then start") that was half
  * of our process's CPU per job start. Here each distinct SQL text is parsed once, under a name, and
- * every call afterwards is one buffer: bind, describe, execute, sync. Measured alone on this box: a
+ * every call afterwards is one buffer: bind, execute, sync (the row's columns are described once, when
+ * the statement is prepared, not on every call). Measured alone on this box: a
  * keyed select 0.54 → 0.13 ms of CPU, a one-row update 0.32 → 0.12 ms. PGlite's `transaction` runs
  * each of its statements the slow way too, and a job's life on the ledger is mostly transactions
  * (KIE's window, the settlement), so those are prepared here as well: a job's ledger work from hold
  * to capture went from 13.4–14.4 to 8.0–8.9 ms of CPU, a wait for KIE's window from 4.8–5.3 to
  * 2.6–2.8 ms (`npm run bench:ledger`).
  *
- * Results, parameter serialisation and errors are PGlite's own (`serializers`, `parsers`,
- * `parse.parseResults`, the `DatabaseError` `execProtocol` throws once the whole buffer has run,
+ * Parameter serialisation, value parsing and errors are PGlite's own (`serializers`, `parsers`,
+ * `types.parseType`, the `DatabaseError` `execProtocol` throws once the whole buffer has run,
  * Sync included, so the session is ready for the next statement either way).
  */
-import { parse, protocol, type PGlite } from '@electric-sql/pglite';
+import { parse, protocol, types, type messages, type PGlite } from '@electric-sql/pglite';
 import { RolledBackAtCommitError } from './errors.js';
 
 /** Distinct SQL texts kept prepared; past this the least recently used is closed. */
@@ -29,6 +30,8 @@ interface Prepared {
   name: string;
   /** Parameter type oids, as the server inferred them: they choose each value's serialiser. */
   paramTypes: number[];
+  /** The row's columns (name, type oid), described once when prepared; none for a statement without rows. */
+  columns: Array<{ name: string; type: number }>;
 }
 
 /** What a transaction's callback runs its statements with. */
@@ -64,7 +67,12 @@ export function preparedStatements(pglite: PGlite): PreparedStatements {
   async function prepare(sql: string): Promise<Prepared> {
     const name = `veo_${++counter}`;
     const answer = await send(serialize.parse({ name, text: sql }), serialize.describe({ type: 'S', name }));
-    const statement = { name, paramTypes: parse.parseDescribeStatementResults(answer) };
+    const row = answer.find((m): m is messages.RowDescriptionMessage => m.name === 'rowDescription');
+    const statement: Prepared = {
+      name,
+      paramTypes: parse.parseDescribeStatementResults(answer),
+      columns: row?.fields.map((f) => ({ name: f.name, type: f.dataTypeID })) ?? [],
+    };
     prepared.set(sql, statement);
     if (prepared.size > MAX_PREPARED) await forget(prepared.keys().next().value!);
     return statement;
@@ -106,14 +114,28 @@ export function preparedStatements(pglite: PGlite): PreparedStatements {
         return value.toString();
       return JSON.stringify(value);
     });
-    const answer = await send(
-      serialize.bind({ statement: statement.name, values }),
-      serialize.describe({ type: 'P' }),
-      serialize.execute({}),
-    );
+    // No Describe: the row's columns were described once, when the statement was prepared (a table
+    // that changed since fails the execute with FEATURE_NOT_SUPPORTED, and the statement is prepared again).
+    const answer = await send(serialize.bind({ statement: statement.name, values }), serialize.execute({}));
     // Outside a transaction every statement commits: written through to the data dir, as query() does.
     if (!inTransaction) await pglite.syncToFs();
-    return (parse.parseResults(answer, pglite.parsers)[0]?.rows ?? []) as T[];
+    return rowsOf<T>(answer, statement.columns);
+  }
+
+  /** The answer's rows as objects, each value parsed as PGlite's query() parses it (its parsers). */
+  function rowsOf<T>(answer: messages.BackendMessage[], columns: Prepared['columns']): T[] {
+    const rows: T[] = [];
+    for (const message of answer) {
+      if (message.name !== 'dataRow') continue;
+      const row: Record<string, unknown> = {};
+      const { fields } = message as messages.DataRowMessage;
+      for (let i = 0; i < columns.length; i++) {
+        const column = columns[i]!;
+        row[column.name] = types.parseType(fields[i] ?? null, column.type, pglite.parsers);
+      }
+      rows.push(row as T);
+    }
+    return rows;
   }
 
   return {
