@@ -3,8 +3,6 @@
  * schemas; services hold the logic; one error middleware renders problem+json.
  */
 import express, { type RequestHandler } from 'express';
-import { pinoHttp } from 'pino-http';
-import { randomUUID } from 'node:crypto';
 import type { Metrics } from '../observability/metrics.js';
 import { createContentSignatures } from '../security/content-signature.js';
 import { deriveKey } from '../security/derived-keys.js';
@@ -14,6 +12,7 @@ import { adminAuth, identifyCaller, userAuth, type SessionSettings } from './aut
 import { signedUrlOrUserAuth } from './content-auth.js';
 import type { ApiDeps } from './deps.js';
 import { createEventStreams, DEFAULT_EVENT_STREAMS } from './http/event-streams.js';
+import { requestLog } from './http/request-log.js';
 import { problemHandler, notFound } from './problem.js';
 import { createRateLimits } from './rate-limits.js';
 import { REFERENCE_ASSETS_PATH, referenceAssets } from './reference-ui.js';
@@ -48,25 +47,7 @@ export function createApp(deps: ApiDeps, given: Partial<ApiServices> = {}): App 
   const app = express();
   app.disable('x-powered-by');
   app.set('trust proxy', 'loopback');
-  app.use(
-    pinoHttp({
-      logger: deps.logger,
-      genReqId: (req, res) => {
-        const id = (req.headers['x-request-id'] as string | undefined) ?? randomUUID();
-        res.setHeader('x-request-id', id);
-        return id;
-      },
-      // The callback token lives in the query string: log the path only.
-      serializers: {
-        req: (req: { method: string; url: string; id: unknown }) => ({
-          id: req.id,
-          method: req.method,
-          path: req.url.split('?')[0],
-        }),
-      },
-      autoLogging: { ignore: (req) => req.url === '/healthz' || req.url === '/metrics' },
-    }),
-  );
+  app.use(requestLog(deps.logger));
   app.use(countRequests(deps.metrics));
   app.use(express.json({ limit: '64kb' }));
 
