@@ -7,7 +7,7 @@
  * to stdout: each call's latency, the wall time, and the created job ids in order.
  */
 import { spawn } from 'node:child_process';
-import { apiCall } from './harness.js';
+import { leanConnection } from './lean-http-client.js';
 import { runConcurrently } from './stats.js';
 
 export interface LoadRun {
@@ -47,13 +47,19 @@ export function httpLoad(spec: LoadSpec): Promise<LoadRun> {
 async function main(spec: LoadSpec): Promise<void> {
   const jobIds: string[] = new Array<string>(spec.n);
   const from = process.cpuUsage();
+  // One keep-alive connection per caller at a time, as node:http's agent kept them.
+  const idle: Array<ReturnType<typeof leanConnection>> = [];
   const run = await runConcurrently(spec.n, spec.concurrency, async (i) => {
-    const job = (await apiCall('POST', spec.api, '/v1/videos', spec.apiKey, {
-      prompt: `Benchmark clip ${spec.from + i}`,
-    })) as { id: string };
-    jobIds[i] = job.id;
+    const connection = idle.pop() ?? leanConnection(spec.api);
+    const body = JSON.stringify({ prompt: `Benchmark clip ${spec.from + i}` });
+    const answer = await connection.post('/v1/videos', spec.apiKey, body);
+    if (answer.status < 200 || answer.status > 299)
+      throw new Error(`POST /v1/videos: ${answer.status} ${answer.body}`);
+    jobIds[i] = (JSON.parse(answer.body) as { id: string }).id;
+    idle.push(connection);
   });
   const cpu = process.cpuUsage(from);
+  for (const connection of idle) connection.close();
   process.stdout.write(
     JSON.stringify({ ...run, jobIds, cpuSeconds: (cpu.user + cpu.system) / 1e6 } satisfies LoadRun),
   );
