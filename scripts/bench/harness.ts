@@ -30,8 +30,9 @@ export async function benchConfig(
 }
 
 /**
- * Keep-alive connections shared by every call: the load generator runs in the measured process, so
- * it should cost as little CPU as it can (node:http costs a fraction of fetch's per request).
+ * Keep-alive connections shared by every call of the benches' setup and checks (users, reads). The
+ * load generator of `bench:starts` does not come here: it has a leaner client of its own
+ * (lean-http-client.ts).
  */
 const agent = new http.Agent({ keepAlive: true, maxSockets: 256 });
 

@@ -5,8 +5,8 @@
  * info lines.
  *
  * Why not pino-http: it makes two child loggers per request, serialising the request into each, whether
- * or not a line is ever written; on the create path that was a twentieth of the HTTP layer's
- * allocations. Here nothing is built for a line the level drops. Lines about a request that went
+ * or not a line is ever written; on the create path that was a seventh of the HTTP layer's
+ * allocations (105 → 90.5 KiB per `POST`). Here nothing is built for a line the level drops. Lines about a request that went
  * wrong carry its id from the route's own logger (problem.ts).
  */
 import { randomUUID } from 'node:crypto';
