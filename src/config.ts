@@ -194,6 +194,11 @@ const envSchema = z.object({
   // How long an API process remembers a key it found (src/ledger/key-lookup-cache.ts): a revoked key
   // stops at once on the process that revoked it, and on the others within this; 0 = look up every time.
   API_KEY_CACHE_SECONDS: z.coerce.number().int().min(0).max(300).default(5),
+  // Job starts (src/services/job-starts.ts): workflow starts under way at once from an API process,
+  // and how many creates may be answered before their start, waiting for one of those slots (a burst);
+  // past that, creates wait for their starts again. 0 = every create waits for its start.
+  JOB_STARTS_IN_FLIGHT: z.coerce.number().int().min(1).max(1000).default(32),
+  JOB_START_BACKLOG: z.coerce.number().int().min(0).max(100_000).default(2000),
   // Progress streams (GET /v1/videos/:id/events): open at once per user (429 past it), and how long one
   // lasts before the server ends it and the client resumes with Last-Event-ID.
   SSE_MAX_STREAMS_PER_USER: z.coerce.number().int().min(1).max(1000).default(10),

@@ -180,3 +180,21 @@ function sharedRead<T>(read: () => Promise<T>, initial: T): () => Promise<T> {
     return pending;
   };
 }
+
+/** The API's job starts (src/services/job-starts.ts): under way, and waiting for a slot after their 202. */
+export function observeJobStarts(
+  metrics: Metrics,
+  counts: () => { inFlight: number; waiting: number },
+): void {
+  new Gauge({
+    name: 'veo_job_starts',
+    help: "Jobs' workflow starts of this API process: under way (state=in_flight), and waiting for a slot after their create was answered (state=waiting)",
+    labelNames: ['state'],
+    registers: [metrics.registry],
+    collect() {
+      const now = counts();
+      this.set({ state: 'in_flight' }, now.inFlight);
+      this.set({ state: 'waiting' }, now.waiting);
+    },
+  });
+}

@@ -19,11 +19,13 @@ import { createLedger, type Ledger } from '../ledger/index.js';
 import { createLogger, type Logger } from '../observability/logger.js';
 import {
   createMetrics,
+  observeJobStarts,
   observeKieBalance,
   observeReconciler,
   type Metrics,
 } from '../observability/metrics.js';
 import { createStorage } from './storage.js';
+import { createJobStarts, type JobStarts } from '../services/job-starts.js';
 import type { VideoStorage } from '../storage/index.js';
 import { provisionTemporalCli } from '../temporal/cli-provision.js';
 import { startDevServer, type DevServer } from '../temporal/dev-server.js';
@@ -68,6 +70,8 @@ export interface Stack {
   apiUrl: string | null;
   /** The API's routes (empty without the API role): their schemas, for documentation and tests. */
   apiRoutes: readonly RouteSpec[];
+  /** The API's job starts (null without the API role): what creates answered before their start wait for. */
+  jobStarts: JobStarts | null;
   adminApiKey: string | undefined;
   close(): Promise<void>;
 }
@@ -92,15 +96,18 @@ export async function startStack(opts: StackOptions): Promise<Stack> {
   const closers: Array<() => Promise<void>> = [];
   // Between the steps of a start: a Ctrl-C stops here, and the catch below closes what was started.
   const checkpoint = () => opts.signal?.throwIfAborted();
-  const close = async () => {
-    for (const fn of closers.reverse()) {
-      try {
-        await fn();
-      } catch (err) {
-        logger.warn({ err }, 'error during shutdown');
+  // Once, whoever asks (a signal, a test, a failed start): later calls wait for the same close.
+  let closing: Promise<void> | null = null;
+  const close = () =>
+    (closing ??= (async () => {
+      for (const fn of closers.reverse()) {
+        try {
+          await fn();
+        } catch (err) {
+          logger.warn({ err }, 'error during shutdown');
+        }
       }
-    }
-  };
+    })());
 
   try {
     // Temporal: a configured cluster, or the embedded dev server with its SQLite file under DATA_DIR.
@@ -187,11 +194,21 @@ export async function startStack(opts: StackOptions): Promise<Stack> {
     let apiUrl: string | null = null;
     let apiRoutes: readonly RouteSpec[] = [];
     let publicBaseUrl = env.PUBLIC_BASE_URL ?? null;
+    let jobStarts: JobStarts | null = null;
     if (roles.api) {
       // The reconciler and the balance watcher run in workers; what they find is in the database,
       // published where /metrics is.
       observeReconciler(metrics, () => ledger.reconcilerStats());
       observeKieBalance(metrics, () => ledger.kieBalance());
+      jobStarts = createJobStarts(
+        { inFlight: env.JOB_STARTS_IN_FLIGHT, backlog: env.JOB_START_BACKLOG },
+        logger,
+      );
+      const starts = jobStarts;
+      observeJobStarts(metrics, () => starts.counts());
+      // Closed after the HTTP server (closers run last first): the starts of creates already answered
+      // are made before the Temporal connection goes.
+      closers.push(() => starts.drain());
       const app = createApp({
         temporal: client,
         taskQueue: env.TEMPORAL_TASK_QUEUE,
@@ -210,6 +227,7 @@ export async function startStack(opts: StackOptions): Promise<Stack> {
         adminApiKey,
         timing: jobTiming(opts.timing, env.KIE_GENERATION_DEADLINE_S),
         webhookTargets: env.CUSTOMER_WEBHOOK_TARGETS,
+        jobStarts: starts,
         rateLimitPerMinute: env.RATE_LIMIT_PER_MINUTE,
         eventStreams: {
           maxPerUser: env.SSE_MAX_STREAMS_PER_USER,
@@ -307,6 +325,7 @@ export async function startStack(opts: StackOptions): Promise<Stack> {
       worker,
       apiUrl,
       apiRoutes,
+      jobStarts,
       adminApiKey,
       close,
     };

@@ -67,19 +67,18 @@ export function newJobId(userId: string, idempotencyKey?: string): string {
   return `job_${digest.slice(0, 32)}`;
 }
 
+/** A job's hold and record as reserveVideoJob left them, with what its workflow is started with. */
+export type ReservedJob =
+  | { jobId: string; reservation: { ok: true }; record: JobRecord; input: GenerateVideoInput }
+  | { jobId: string; reservation: Extract<ReservationResult, { ok: false }>; record: JobRecord; input: null };
+
 /**
- * Holds the credits and records the job in one transaction here, then starts the workflow with a
- * plain start: the caller learns 402/429 at once, and a job costs Temporal one start instead of an
- * update-with-start and a reservation activity (docs/architecture.md#job-flow). A refusal starts
- * nothing. Should this process die between the two, the reconciler releases the hold of a job whose
- * workflow never started after RECONCILE_GRACE_MS.
+ * Holds the credits and records the job in one statement: the caller learns 402/429 at once, and a
+ * refusal starts nothing. The workflow is started next (startReservedJob), by the caller or, under a
+ * burst, by the API's job starts (job-starts.ts). Should the process die between the two, the
+ * reconciler releases the hold of a job whose workflow never started after RECONCILE_GRACE_MS.
  */
-export async function startVideoJob(
-  client: Client,
-  taskQueue: string,
-  ledger: Ledger,
-  args: StartJobArgs,
-): Promise<StartedJob> {
+export async function reserveVideoJob(ledger: Ledger, args: StartJobArgs): Promise<ReservedJob> {
   const jobId = newJobId(args.userId, args.idempotency?.key);
   const {
     reservation,
@@ -101,7 +100,7 @@ export async function startVideoJob(
     },
     amount: args.price,
   });
-  if (!reservation.ok) return { jobId, reservation, handle: null, record };
+  if (!reservation.ok) return { jobId, reservation, record, input: null };
   const input: GenerateVideoInput = {
     jobId,
     userId: args.userId,
@@ -114,17 +113,45 @@ export async function startVideoJob(
     ...(args.timing ? { timing: args.timing } : {}),
     ...(args.notify || webhookDefault ? { notify: true } : {}),
   };
+  return { jobId, reservation, record, input };
+}
+
+/**
+ * Starts a reserved job's workflow with a plain start: a job costs Temporal one start, not an
+ * update-with-start and a reservation activity (docs/architecture.md#job-flow). When Temporal does
+ * not take it, the hold is given back (giveBackUnstarted) and TryLater is thrown. A workflow already
+ * started under the id (a repeated request) is WorkflowExecutionAlreadyStartedError, nothing given back.
+ */
+export async function startReservedJob(
+  client: Client,
+  taskQueue: string,
+  ledger: Ledger,
+  input: GenerateVideoInput,
+): Promise<WorkflowHandle<GenerateVideo>> {
   const options = generateVideoStartOptions(taskQueue, input);
   try {
-    const handle = await client.workflow.start<GenerateVideo>(workflowType('generateVideo'), options);
-    return { jobId, reservation: { ok: true }, handle, record };
+    return await client.workflow.start<GenerateVideo>(workflowType('generateVideo'), options);
   } catch (err) {
     if (err instanceof WorkflowExecutionAlreadyStartedError) throw err;
-    await giveBackUnstarted(client, ledger, jobId);
+    await giveBackUnstarted(client, ledger, input.jobId);
     throw new TryLater('The job could not be started; no credits were kept. Try again shortly.', 5, {
       cause: err,
     });
   }
+}
+
+/** Holds the credits, records the job and starts its workflow (reserveVideoJob, then startReservedJob). */
+export async function startVideoJob(
+  client: Client,
+  taskQueue: string,
+  ledger: Ledger,
+  args: StartJobArgs,
+): Promise<StartedJob> {
+  const reserved = await reserveVideoJob(ledger, args);
+  const { jobId, record } = reserved;
+  if (reserved.input === null) return { jobId, reservation: reserved.reservation, handle: null, record };
+  const handle = await startReservedJob(client, taskQueue, ledger, reserved.input);
+  return { jobId, reservation: { ok: true }, handle, record };
 }
 
 /** How a job's workflow is started (also by bench:starts, to measure Temporal's part alone). */

@@ -31,7 +31,8 @@ import {
 import { DEFAULT_TIMING, type Timing } from '../workflows/job-types.js';
 import type { ContentLinks } from './content-links.js';
 import { kieCreditsOf, priceOf } from './pricing.js';
-import { jobHandle, startHdOnDemand, startVideoJob } from './video-jobs.js';
+import { createJobStarts, type JobStarts } from './job-starts.js';
+import { jobHandle, reserveVideoJob, startHdOnDemand, startReservedJob } from './video-jobs.js';
 
 export interface VideoServiceDeps {
   temporal: Client;
@@ -45,6 +46,11 @@ export interface VideoServiceDeps {
   links: ContentLinks;
   /** Where a job's webhookUrl may point (CUSTOMER_WEBHOOK_TARGETS); default `public`. */
   webhookTargets?: WebhookTargets | undefined;
+  /**
+   * Where creates start their jobs' workflows (job-starts.ts); the runtime's drains at shutdown.
+   * Absent: every create waits for its start.
+   */
+  jobStarts?: JobStarts | undefined;
 }
 
 /** Who reads a file: its owner (by key or session), or the bearer of a signed link to that job. */
@@ -71,6 +77,7 @@ function filesOf(record: JobRecord) {
 export function createVideoService(deps: VideoServiceDeps) {
   const { temporal, ledger, storage } = deps;
   const hdWindowMs = deps.timing?.hdWindowMs ?? DEFAULT_TIMING.hdWindowMs;
+  const jobStarts = deps.jobStarts ?? createJobStarts({ inFlight: 32, backlog: 0 }, deps.logger);
 
   async function view(record: JobRecord): Promise<JobView> {
     // Read from the record, not by querying the workflow: one indexed row, where a Temporal query
@@ -176,9 +183,9 @@ export function createVideoService(deps: VideoServiceDeps) {
         idempotencyKey ? await ledger.findJobByIdempotencyKey(userId, idempotencyKey) : null;
       const existing = await earlier();
       if (existing) return replay(existing, hash);
-      let started;
+      let reserved;
       try {
-        started = await startVideoJob(temporal, deps.taskQueue, ledger, {
+        reserved = await reserveVideoJob(ledger, {
           userId,
           request,
           ...priceOf(deps.prices, request),
@@ -189,19 +196,25 @@ export function createVideoService(deps: VideoServiceDeps) {
         });
       } catch (err) {
         // The same key raced us and its job already finished: answer from its record.
-        if (err instanceof WorkflowExecutionAlreadyStartedError || err instanceof JobConflictError) {
-          const raced = await earlier();
-          if (raced) return replay(raced, hash);
-        }
+        const raced = err instanceof JobConflictError ? await earlier() : null;
+        if (raced) return replay(raced, hash);
+        throw err;
+      }
+      const { record, input } = reserved;
+      if (idempotencyKey && record.requestHash && record.requestHash !== hash) throw conflict();
+      if (input === null) {
+        deps.metrics.jobsRejected.inc({ reason: reserved.reservation.reason });
+        throw rejection(record);
+      }
+      try {
+        await jobStarts.start(record.id, () => startReservedJob(temporal, deps.taskQueue, ledger, input));
+      } catch (err) {
+        // The same key raced us and its job already finished: answer from its record.
+        const raced = err instanceof WorkflowExecutionAlreadyStartedError ? await earlier() : null;
+        if (raced) return replay(raced, hash);
         if (err instanceof TryLater)
           deps.logger.error({ err: err.cause }, 'job not started: Temporal did not take it');
         throw err;
-      }
-      const { record } = started;
-      if (idempotencyKey && record.requestHash && record.requestHash !== hash) throw conflict();
-      if (!started.reservation.ok) {
-        deps.metrics.jobsRejected.inc({ reason: started.reservation.reason });
-        throw rejection(record);
       }
       deps.metrics.jobsCreated.inc({ model: request.model });
       return view(record);
@@ -225,10 +238,17 @@ export function createVideoService(deps: VideoServiceDeps) {
       if (isFinalState(record.state)) {
         throw new Conflict(`The job already ended (${record.state}).`);
       }
+      // A create answered before its start (job-starts.ts): its workflow is started first.
+      await jobStarts.settled(jobId);
       try {
         await jobHandle(temporal, jobId).cancel();
       } catch (err) {
         if (!(err instanceof WorkflowNotFoundError)) throw err;
+        // No workflow: its start failed (the record says so now), another API process is still
+        // starting it, or it never will be (the reconciler releases such a hold after its grace).
+        const now = await ownJob(userId, jobId);
+        if (isFinalState(now.state)) return view(now);
+        throw new TryLater('The job is still being started; cancel it again in a moment.', 1);
       }
       return view(record);
     },

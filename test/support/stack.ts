@@ -148,6 +148,8 @@ export async function startTestStack(t: TestContext, opts: TestStackOptions = {}
       });
     },
     async wait(jobId: string) {
+      // A create answered before its workflow's start (src/services/job-starts.ts): started first.
+      await stack.jobStarts?.settled(jobId);
       const result = await waitForJob(stack.temporal.client, jobId);
       await maybeRecordHistory(stack, jobId, result.state);
       return result;

@@ -118,6 +118,7 @@ export function videoRoutes(videos: VideoService, events: EventStreams) {
         202: { description: 'Cancellation requested', schema: JobSchema },
         404: problem('No such job'),
         409: problem('Job already ended'),
+        503: problem('The job is still being started by another API process: cancel again after Retry-After'),
       },
       handler: async ({ params, req }) => ({
         status: 202,

@@ -1,0 +1,118 @@
+/**
+ * Creates answered before their workflow's start (src/services/job-starts.ts), on the real stack:
+ * Temporal, PGlite, the simulator, over HTTP. The API gets one start slot, and the test keeps it busy
+ * with a start of its own, so every create meanwhile is answered from its hold and record alone and
+ * its start waits in line: nothing is in Temporal yet, the credits are held, the job reads `queued`.
+ * Once the slot is free the starts follow and the jobs run as any other: a cancel sent while its job
+ * waited for its start cancels it, the others are charged once. A shutdown makes the
+ * starts still waiting before it closes the Temporal connection.
+ */
+import assert from 'node:assert/strict';
+import { describe, it } from 'node:test';
+import { Client, Connection, WorkflowNotFoundError } from '@temporalio/client';
+import { kieBalanceScheduleId } from '../../src/worker/kie-balance-schedule.js';
+import { reconcileScheduleId } from '../../src/worker/reconcile-schedule.js';
+import { videoWorkflowId } from '../../src/workflows/job-types.js';
+import { client, createJob, isFinal, waitForJob, type JobView } from '../support/api-client.js';
+import { startTestStack } from '../support/stack.js';
+import { testTemporal } from '../support/temporal.js';
+
+/** A start that holds the API's one slot until `release()`. */
+function busySlot() {
+  let release!: () => void;
+  const held = new Promise<void>((resolve) => (release = resolve));
+  return { start: () => held, release: () => release() };
+}
+
+const workflowExists = async (temporal: Client, jobId: string) => {
+  try {
+    await temporal.workflow.getHandle(videoWorkflowId(jobId)).describe();
+    return true;
+  } catch (err) {
+    if (err instanceof WorkflowNotFoundError) return false;
+    throw err;
+  }
+};
+
+void describe('creates answered before their start', () => {
+  void it('run once their start comes: a cancel meanwhile cancels, the rest are charged once', async (t) => {
+    const stack = await startTestStack(t, {
+      env: { JOB_STARTS_IN_FLIGHT: '1', JOB_START_BACKLOG: '100', USER_CONCURRENCY_CAP: '10' },
+    });
+    const price = stack.config.prices.veo3_fast;
+    const user = await stack.user(5 * price);
+    const api = client(stack, user.apiKey);
+    const starts = stack.jobStarts!;
+
+    const slot = busySlot();
+    const blocker = starts.start('job_test_blocker', slot.start);
+    const jobs: JobView[] = [];
+    for (let i = 0; i < 5; i++) jobs.push(await createJob(api, { prompt: `Queued behind a busy slot ${i}` }));
+    assert.deepEqual(starts.counts(), { inFlight: 1, waiting: 5 });
+    for (const job of jobs) {
+      assert.equal(job.state, 'queued');
+      assert.equal(await workflowExists(stack.temporal.client, job.id), false, 'not in Temporal yet');
+    }
+    assert.deepEqual(await stack.ledger.balance(user.id), {
+      balance: 5 * price,
+      held: 5 * price,
+      available: 0,
+    });
+    const read = await api('GET', `/v1/videos/${jobs[2]!.id}`);
+    assert.equal(read.status, 200);
+    assert.equal((read.body as JobView).state, 'queued');
+
+    // The cancel waits for its job's start, then cancels the workflow.
+    const canceled = api('POST', `/v1/videos/${jobs[2]!.id}/cancel`);
+    slot.release();
+    assert.equal(await blocker, 'started', 'the first start on a quiet API is waited for');
+    assert.equal((await canceled).status, 202);
+
+    const ended = await Promise.all(jobs.map((j) => waitForJob(api, j.id, isFinal, 60_000)));
+    assert.deepEqual(
+      ended.map((j) => j.state),
+      ['succeeded', 'succeeded', 'canceled', 'succeeded', 'succeeded'],
+    );
+    // The cancel met its job's workflow before or after KIE took the task (full refund, or the
+    // cancel policy's charge): either way each job was charged once, as its record says.
+    const charged = ended.map((j) => (j as JobView & { charged: number | null }).charged ?? 0);
+    assert.deepEqual(charged.slice(0, 2).concat(charged.slice(3)), Array(4).fill(price));
+    const spent = charged.reduce((a, b) => a + b, 0);
+    assert.deepEqual(await stack.ledger.balance(user.id), {
+      balance: 5 * price - spent,
+      held: 0,
+      available: 5 * price - spent,
+    });
+    await stack.assertInvariants();
+  });
+
+  void it('a shutdown makes the starts still waiting before it closes', async (t) => {
+    const stack = await startTestStack(t, {
+      env: { JOB_STARTS_IN_FLIGHT: '1', JOB_START_BACKLOG: '100', USER_CONCURRENCY_CAP: '10' },
+    });
+    const price = stack.config.prices.veo3_fast;
+    const user = await stack.user(3 * price);
+    const api = client(stack, user.apiKey);
+    const slot = busySlot();
+    void stack.jobStarts!.start('job_test_blocker', slot.start);
+    const jobs: JobView[] = [];
+    for (let i = 0; i < 3; i++)
+      jobs.push(await createJob(api, { prompt: `Answered before a shutdown ${i}` }));
+    assert.deepEqual(stack.jobStarts!.counts(), { inFlight: 1, waiting: 3 });
+
+    // The slot is freed only once the rest of the stack has had time to close: the drain must wait.
+    const closed = stack.close();
+    await new Promise((r) => setTimeout(r, 1_500));
+    slot.release();
+    await closed;
+
+    const connection = await Connection.connect({ address: (await testTemporal()).address });
+    t.after(() => connection.close());
+    const temporal = new Client({ connection });
+    for (const job of jobs) assert.equal(await workflowExists(temporal, job.id), true, `${job.id} started`);
+    // The shared server outlives the stack: its workers' schedules and these jobs go with it.
+    for (const id of [reconcileScheduleId(stack.taskQueue), kieBalanceScheduleId(stack.taskQueue)])
+      await temporal.schedule.getHandle(id).delete();
+    for (const job of jobs) await temporal.workflow.getHandle(videoWorkflowId(job.id)).terminate('test over');
+  });
+});
