@@ -6,7 +6,10 @@
  *    on a worker of our workflows, without HTTP or the ledger; its generate call waits on a queue no
  *    worker polls, as a job's waits for KIE's window;
  * 3. ours: `POST /v1/videos` over HTTP, credits held, KIE slower than the run; the clients are
- *    remote, so the load generator is a process of its own (scripts/bench/http-load.ts);
+ *    remote, so the load generator is a process of its own (scripts/bench/http-load.ts). Under the
+ *    burst most creates are answered before their workflow's start (src/services/job-starts.ts):
+ *    the phase's rate is the 202s', and the rate at which their workflows were started (until the
+ *    last one) is printed beside it; its CPU and database requests include those starts;
  * 4. what those jobs cost the two processes while they wait and nobody creates (10 s), and the
  *    server's busiest kinds of database request meanwhile;
  * 5. the floor again, on the server as the run left it (its state grows phase by phase);
