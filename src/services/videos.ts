@@ -47,8 +47,8 @@ export interface VideoServiceDeps {
   /** Where a job's webhookUrl may point (CUSTOMER_WEBHOOK_TARGETS); default `public`. */
   webhookTargets?: WebhookTargets | undefined;
   /**
-   * Where creates start their jobs' workflows (job-starts.ts); the runtime's drains at shutdown.
-   * Absent: every create waits for its start.
+   * Where creates start their jobs' workflows (job-starts.ts): the runtime gives its own, drained at
+   * shutdown. Absent: every create waits for its start.
    */
   jobStarts?: JobStarts | undefined;
 }
@@ -245,7 +245,7 @@ export function createVideoService(deps: VideoServiceDeps) {
       } catch (err) {
         if (!(err instanceof WorkflowNotFoundError)) throw err;
         // No workflow: its start failed (the record says so now), another API process is still
-        // starting it, or it never will be (the reconciler releases such a hold after its grace).
+        // starting it, or its API died first (the reconciler starts it after its grace period).
         const now = await ownJob(userId, jobId);
         if (isFinalState(now.state)) return view(now);
         throw new TryLater('The job is still being started; cancel it again in a moment.', 1);
