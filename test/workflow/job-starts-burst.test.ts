@@ -5,16 +5,24 @@
  * its start waits in line: nothing is in Temporal yet, the credits are held, the job reads `queued`.
  * Once the slot is free the starts follow and the jobs run as any other: a cancel sent while its job
  * waited for its start cancels it, the others are charged once. A shutdown makes the
- * starts still waiting before it closes the Temporal connection.
+ * starts still waiting before it closes the Temporal connection. A cancel of a job with no workflow
+ * that this process is not starting (another replica's, still to start) answers 503, nothing changed.
  */
 import assert from 'node:assert/strict';
-import { describe, it } from 'node:test';
+import { describe, it, type TestContext } from 'node:test';
 import { Client, Connection, WorkflowNotFoundError } from '@temporalio/client';
 import { kieBalanceScheduleId } from '../../src/worker/kie-balance-schedule.js';
 import { reconcileScheduleId } from '../../src/worker/reconcile-schedule.js';
 import { videoWorkflowId } from '../../src/workflows/job-types.js';
-import { client, createJob, isFinal, waitForJob, type JobView } from '../support/api-client.js';
-import { startTestStack } from '../support/stack.js';
+import {
+  assertProblem,
+  client,
+  createJob,
+  isFinal,
+  waitForJob,
+  type JobView,
+} from '../support/api-client.js';
+import { startTestStack, videoRequest } from '../support/stack.js';
 import { testTemporal } from '../support/temporal.js';
 
 /** A start that holds the API's one slot until `release()`. */
@@ -22,6 +30,16 @@ function busySlot() {
   let release!: () => void;
   const held = new Promise<void>((resolve) => (release = resolve));
   return { start: () => held, release: () => release() };
+}
+
+/** A stack whose API has one start slot, and a user with credits for `jobs` jobs. */
+async function oneSlotStack(t: TestContext, jobs: number) {
+  const stack = await startTestStack(t, {
+    env: { JOB_STARTS_IN_FLIGHT: '1', JOB_START_BACKLOG: '100', USER_CONCURRENCY_CAP: '10' },
+  });
+  const price = stack.config.prices.veo3_fast;
+  const user = await stack.user(jobs * price);
+  return { stack, price, user, api: client(stack, user.apiKey) };
 }
 
 const workflowExists = async (temporal: Client, jobId: string) => {
@@ -36,12 +54,7 @@ const workflowExists = async (temporal: Client, jobId: string) => {
 
 void describe('creates answered before their start', () => {
   void it('run once their start comes: a cancel meanwhile cancels, the rest are charged once', async (t) => {
-    const stack = await startTestStack(t, {
-      env: { JOB_STARTS_IN_FLIGHT: '1', JOB_START_BACKLOG: '100', USER_CONCURRENCY_CAP: '10' },
-    });
-    const price = stack.config.prices.veo3_fast;
-    const user = await stack.user(5 * price);
-    const api = client(stack, user.apiKey);
+    const { stack, price, user, api } = await oneSlotStack(t, 5);
     const starts = stack.jobStarts!;
 
     const slot = busySlot();
@@ -87,12 +100,7 @@ void describe('creates answered before their start', () => {
   });
 
   void it('a shutdown makes the starts still waiting before it closes', async (t) => {
-    const stack = await startTestStack(t, {
-      env: { JOB_STARTS_IN_FLIGHT: '1', JOB_START_BACKLOG: '100', USER_CONCURRENCY_CAP: '10' },
-    });
-    const price = stack.config.prices.veo3_fast;
-    const user = await stack.user(3 * price);
-    const api = client(stack, user.apiKey);
+    const { stack, api } = await oneSlotStack(t, 3);
     const slot = busySlot();
     void stack.jobStarts!.start('job_test_blocker', slot.start);
     const jobs: JobView[] = [];
@@ -114,5 +122,28 @@ void describe('creates answered before their start', () => {
     for (const id of [reconcileScheduleId(stack.taskQueue), kieBalanceScheduleId(stack.taskQueue)])
       await temporal.schedule.getHandle(id).delete();
     for (const job of jobs) await temporal.workflow.getHandle(videoWorkflowId(job.id)).terminate('test over');
+  });
+
+  void it('a cancel of a job no process here is starting, with no workflow yet, answers 503 and changes nothing', async (t) => {
+    // What another API replica's create leaves until its start is made: the record and the hold.
+    const { stack, price, user, api } = await oneSlotStack(t, 1);
+    const jobId = 'job_started_elsewhere_1';
+    const held = await stack.ledger.reserveAndRecordJob({
+      job: {
+        id: jobId,
+        userId: user.id,
+        model: 'veo3_fast',
+        request: videoRequest(),
+        price,
+        state: 'queued',
+      },
+      amount: price,
+    });
+    assert.equal(held.ok, true);
+    const reply = await api('POST', `/v1/videos/${jobId}/cancel`);
+    assertProblem(reply, 503);
+    assert.ok(Number(reply.headers.get('retry-after')) >= 1);
+    assert.equal((await stack.ledger.getJob(jobId))?.state, 'queued');
+    assert.deepEqual(await stack.ledger.balance(user.id), { balance: price, held: price, available: 0 });
   });
 });
