@@ -3,7 +3,7 @@ import type { Client } from '@temporalio/client';
 import type { Logger } from 'pino';
 import type { VideoStorage } from '../storage/index.js';
 import type { KieClient } from '../kie/index.js';
-import type { JobRecord, KiePace, Ledger } from '../ledger/index.js';
+import type { KiePace, Ledger } from '../ledger/index.js';
 import type { Metrics } from '../observability/metrics.js';
 import type { WebhookTargets } from '../security/webhook-target.js';
 
@@ -33,12 +33,6 @@ export interface ActivityDeps {
   kiePace: KiePace;
   /** A hold whose workflow cannot be found is left alone this long (its workflow may be starting). */
   reconcileGraceMs: number;
-  /**
-   * Starts the workflow of a job the API accepted but never started (its process died first), as the
-   * API would have; false when it cannot (the hold is then released). Wired by the runtime
-   * (startAcceptedJob in src/services/video-jobs.ts); absent, such jobs are released.
-   */
-  startAcceptedJob?: (job: JobRecord) => Promise<boolean>;
   /**
    * The balance watcher's rules (KIE_BALANCE_LOW_WATER, KIE_BALANCE_AUTO_CLOSE): below `lowWater`
    * (0 = no mark) the spend breaker opens; `autoClose` lets a later read at or above it close a

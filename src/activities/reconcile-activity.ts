@@ -3,13 +3,11 @@
  * will ever finish them — terminated, timed out, reset away, deleted — and holds whose workflow never
  * started. Each gets the release every failed job gets (job-settlement.ts: the same transaction,
  * exactly once against the workflow's own capture or release), a final `failed` record with error
- * source `operator`, and its archived files removed — except a job the API accepted (answered 202,
- * recorded `queued`) whose workflow it never started: that one is started, as the API would have.
- * A running workflow is never touched.
+ * source `operator`, and its archived files removed. A running workflow is never touched.
  */
 import { Context } from '@temporalio/activity';
-import { WorkflowExecutionAlreadyStartedError, WorkflowNotFoundError } from '@temporalio/client';
-import type { JobRecord, ReconcileCandidate, ReconcileKind } from '../ledger/index.js';
+import { WorkflowNotFoundError } from '@temporalio/client';
+import type { ReconcileCandidate, ReconcileKind } from '../ledger/index.js';
 import { discardJobFiles } from './job-files.js';
 import type { JobError, JobProgress } from '../domain/index.js';
 import { videoWorkflowId } from '../workflows/job-types.js';
@@ -35,29 +33,9 @@ export interface SweepSummary {
   /** Those whose workflow visibility did not list as running: asked about one by one. */
   described?: number;
   reconciled: number;
-  /** Accepted jobs whose workflow was never started, started now. */
-  started?: number;
 }
 
-type Verdict =
-  | { kind: ReconcileKind; reason: string; message: string }
-  /** An accepted job whose workflow never started: start it. */
-  | { kind: 'start' }
-  | null;
-
-/**
- * A job as the API records it when it accepts it, which no workflow has touched since: its workflow's
- * start is all it lacks (job-starts.ts). Older jobs recorded `reserving` were held by their workflow.
- */
-const acceptedNeverStarted = (job: JobRecord) =>
-  job.state === 'queued' && job.kieTaskId === null && job.progress === null;
-
-/** An accepted job whose workflow could not be started as accepted (today's price differs). */
-const notStartable = {
-  kind: 'hold' as const,
-  reason: 'workflow_not_found',
-  message: 'Its workflow never started, and it can no longer be started at the price it was held at',
-};
+type Verdict = { kind: ReconcileKind; reason: string; message: string } | null;
 
 const CLOSED_MESSAGES: Record<string, string> = {
   TERMINATED: 'Its workflow was terminated by an operator',
@@ -75,7 +53,6 @@ export function createReconcileActivity({
   logger,
   metrics,
   reconcileGraceMs,
-  startAcceptedJob,
 }: ActivityDeps) {
   /** What happened to the candidate's workflow, or null while it may still settle the job. */
   async function verdict(c: ReconcileCandidate): Promise<Verdict> {
@@ -86,7 +63,6 @@ export function createReconcileActivity({
       if (!(err instanceof WorkflowNotFoundError)) throw err;
       // The API may have placed the hold and be about to start the workflow: wait out the grace period.
       if (Date.now() - c.since.getTime() < reconcileGraceMs) return null;
-      if (c.job && startAcceptedJob && acceptedNeverStarted(c.job)) return { kind: 'start' };
       return c.job
         ? { kind: 'hold', reason: 'workflow_not_found', message: 'Its workflow could not be found' }
         : { kind: 'hold', reason: 'hold_without_job', message: 'Its workflow never started' };
@@ -99,33 +75,7 @@ export function createReconcileActivity({
     };
   }
 
-  /**
-   * Starts an accepted job's workflow: `release` when it cannot be started as accepted, `later` when
-   * Temporal would not take it now (the next sweep tries again).
-   */
-  async function start(job: JobRecord): Promise<'started' | 'release' | 'later'> {
-    try {
-      if (!(await startAcceptedJob!(job))) return 'release';
-    } catch (err) {
-      // Started meanwhile (its API was only slow): the workflow has it.
-      if (err instanceof WorkflowExecutionAlreadyStartedError) return 'started';
-      logger.error(
-        { err, jobId: job.id },
-        'reconciler: could not start an accepted job; trying again next sweep',
-      );
-      return 'later';
-    }
-    logger.warn(
-      { jobId: job.id },
-      'reconciler: started the workflow of a job its API accepted but never started',
-    );
-    return 'started';
-  }
-
-  async function settle(
-    c: ReconcileCandidate,
-    v: Exclude<Verdict, null | { kind: 'start' }>,
-  ): Promise<boolean> {
+  async function settle(c: ReconcileCandidate, v: NonNullable<Verdict>): Promise<boolean> {
     // No free videos: whatever was archived goes, before the record says the job failed.
     await discardJobFiles(storage, c.jobId, c.job?.request ?? null);
     const error: JobError = {
@@ -178,22 +128,18 @@ export function createReconcileActivity({
       // A running workflow is never touched; the others are described, which has the last word.
       const candidates = all.filter((c) => !running.has(videoWorkflowId(c.jobId)));
       let reconciled = 0;
-      let started = 0;
       let next = 0;
       const lane = async () => {
         while (next < candidates.length) {
           const c = candidates[next++]!;
           ctx.heartbeat(next);
           const v = await verdict(c);
-          const outcome = v?.kind === 'start' ? await start(c.job!) : null;
-          if (outcome === 'started') started++;
-          else if (v && outcome !== 'later' && (await settle(c, v.kind === 'start' ? notStartable : v)))
-            reconciled++;
+          if (v && (await settle(c, v))) reconciled++;
         }
       };
       await Promise.all(Array.from({ length: PARALLEL }, lane));
       await ledger.recordSweep(nextPage);
-      return { checked: all.length, described: candidates.length, reconciled, started };
+      return { checked: all.length, described: candidates.length, reconciled };
     },
   };
 }

@@ -26,7 +26,6 @@ import {
 } from '../observability/metrics.js';
 import { createStorage } from './storage.js';
 import { createJobStarts, type JobStarts } from '../services/job-starts.js';
-import { startAcceptedJob } from '../services/video-jobs.js';
 import type { VideoStorage } from '../storage/index.js';
 import { provisionTemporalCli } from '../temporal/cli-provision.js';
 import { startDevServer, type DevServer } from '../temporal/dev-server.js';
@@ -196,8 +195,6 @@ export async function startStack(opts: StackOptions): Promise<Stack> {
     let apiRoutes: readonly RouteSpec[] = [];
     let publicBaseUrl = env.PUBLIC_BASE_URL ?? null;
     let jobStarts: JobStarts | null = null;
-    // What the API gives each job's workflow; the reconciler gives the same to one it starts.
-    const timing = jobTiming(opts.timing, env.KIE_GENERATION_DEADLINE_S);
     if (roles.api) {
       // The reconciler and the balance watcher run in workers; what they find is in the database,
       // published where /metrics is.
@@ -228,7 +225,7 @@ export async function startStack(opts: StackOptions): Promise<Stack> {
         contentCdnBaseUrl: env.CONTENT_CDN_BASE_URL,
         kieHmacKey,
         adminApiKey,
-        timing,
+        timing: jobTiming(opts.timing, env.KIE_GENERATION_DEADLINE_S),
         webhookTargets: env.CUSTOMER_WEBHOOK_TARGETS,
         jobStarts: starts,
         rateLimitPerMinute: env.RATE_LIMIT_PER_MINUTE,
@@ -289,8 +286,6 @@ export async function startStack(opts: StackOptions): Promise<Stack> {
           maxDownloadBytes: env.ARCHIVE_MAX_BYTES,
           temporal: client,
           reconcileGraceMs: env.RECONCILE_GRACE_MS,
-          startAcceptedJob: (job) =>
-            startAcceptedJob(client, env.TEMPORAL_TASK_QUEUE, ledger, { prices: config.prices, timing }, job),
           kieBalanceWatch: { lowWater: env.KIE_BALANCE_LOW_WATER, autoClose: env.KIE_BALANCE_AUTO_CLOSE },
           kiePace: opts.kiePace ?? kiePaceOf(env.KIE_GENERATIONS_PER_10S),
         },

@@ -15,9 +15,7 @@ import { hdReservationUpdate, progressQuery } from '../workflows/definitions.js'
 import { workflowType, type WorkflowFn } from '../workflows/refs.js';
 import { VideoModel, VideoState, VideoUserId } from '../workflows/search-attributes.js';
 import { TryLater, type JobProgress, type JobRequest, type ReservationResult } from '../domain/index.js';
-import type { Prices } from '../config.js';
 import type { JobRecord, Ledger } from '../ledger/index.js';
-import { priceOf } from './pricing.js';
 import {
   hdOnDemandWorkflowId,
   videoWorkflowId,
@@ -103,61 +101,19 @@ export async function reserveVideoJob(ledger: Ledger, args: StartJobArgs): Promi
     amount: args.price,
   });
   if (!reservation.ok) return { jobId, reservation, record, input: null };
-  return {
+  const input: GenerateVideoInput = {
     jobId,
-    reservation,
-    record,
-    input: generateVideoInputOf(record, args, args.notify || webhookDefault),
-  };
-}
-
-/** A held job's workflow input: its record, with what its price and the API's settings add. */
-function generateVideoInputOf(
-  record: JobRecord,
-  args: Pick<StartJobArgs, 'hdPrice' | 'cancelCharge' | 'timing'>,
-  notify: boolean | undefined,
-): GenerateVideoInput {
-  return {
-    jobId: record.id,
-    userId: record.userId,
-    request: record.request,
-    price: record.price,
+    userId: args.userId,
+    request: args.request,
+    price: args.price,
     heldByApi: true,
     ...(args.hdPrice ? { hdPrice: args.hdPrice } : {}),
     ...(args.cancelCharge ? { cancelCharge: args.cancelCharge } : {}),
-    ...(record.idempotencyKey && record.requestHash
-      ? { idempotency: { key: record.idempotencyKey, requestHash: record.requestHash } }
-      : {}),
+    ...(args.idempotency ? { idempotency: args.idempotency } : {}),
     ...(args.timing ? { timing: args.timing } : {}),
-    ...(notify ? { notify: true } : {}),
+    ...(args.notify || webhookDefault ? { notify: true } : {}),
   };
-}
-
-/**
- * Starts the workflow of a job the API accepted (held, recorded `queued`) but never started: its
- * process died with the start still to make (job-starts.ts). The reconciler calls it once the job
- * is past its grace period and Temporal has no workflow for it. The input is rebuilt from the record
- * as the API built it: the price from today's prices, which must still come to what was held (if not,
- * false: nothing is started and the reconciler releases the hold); notified if the request names a
- * webhook or the user has a default one now. A workflow started meanwhile under the id is joined.
- */
-export async function startAcceptedJob(
-  client: Client,
-  taskQueue: string,
-  ledger: Ledger,
-  settings: { prices: Prices; timing?: Partial<Timing> | undefined },
-  record: JobRecord,
-): Promise<boolean> {
-  const { price, hdPrice, cancelCharge } = priceOf(settings.prices, record.request);
-  if (price !== record.price) return false;
-  const notify =
-    record.request.webhookUrl !== undefined || !!(await ledger.webhookSettings(record.userId))?.url;
-  const input = generateVideoInputOf(record, { hdPrice, cancelCharge, timing: settings.timing }, notify);
-  await client.workflow.start<GenerateVideo>(
-    workflowType('generateVideo'),
-    generateVideoStartOptions(taskQueue, input),
-  );
-  return true;
+  return { jobId, reservation, record, input };
 }
 
 /**
