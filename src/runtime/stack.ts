@@ -228,6 +228,7 @@ export async function startStack(opts: StackOptions): Promise<Stack> {
         timing: jobTiming(opts.timing, env.KIE_GENERATION_DEADLINE_S),
         webhookTargets: env.CUSTOMER_WEBHOOK_TARGETS,
         jobStarts: starts,
+        startWaitLimitMs: env.RECONCILE_GRACE_MS / 2,
         rateLimitPerMinute: env.RATE_LIMIT_PER_MINUTE,
         eventStreams: {
           maxPerUser: env.SSE_MAX_STREAMS_PER_USER,

@@ -9,6 +9,8 @@
  * What a job answered before its start can meet:
  * - its start fails: startReservedJob has given its hold back (the job is `failed`, error code
  *   `start_failed`), and the failure is logged at error;
+ * - it waits longer than half the reconciler's grace period (Temporal unreachable): it is not started,
+ *   its hold is given back the same way (videos.ts), so a start never follows the reconciler's release;
  * - the process dies first: the job keeps its hold and its `queued` record until the reconciler
  *   releases it, RECONCILE_GRACE_MS after it was made (as a death between hold and start always did);
  * - a cancel: it waits for the start (`settled`) before it cancels the workflow;
@@ -88,10 +90,13 @@ export function createJobStarts(settings: JobStartsSettings, logger: Logger): Jo
       let settle!: Entry['settle'];
       const done = new Promise<void>((resolve, reject) => (settle = { resolve, reject }));
       const entry: Entry = { jobId, start, settle };
+      // A repeated request (same Idempotency-Key) may hand in the same job again: wait for both.
+      const before = unsettled.get(jobId);
       const quiet = done.catch(() => undefined);
-      unsettled.set(jobId, quiet);
-      void quiet.then(() => {
-        if (unsettled.get(jobId) === quiet) unsettled.delete(jobId);
+      const both = before ? Promise.all([before, quiet]).then(() => undefined) : quiet;
+      unsettled.set(jobId, both);
+      void both.then(() => {
+        if (unsettled.get(jobId) === both) unsettled.delete(jobId);
       });
       if (waiting.length === 0 && active < settings.inFlight) run(entry);
       else waiting.push(entry);
@@ -102,10 +107,9 @@ export function createJobStarts(settings: JobStartsSettings, logger: Logger): Jo
       done.catch((err: unknown) => {
         // A repeated request's start meets the job's own workflow, ended or running: nothing failed.
         if (err instanceof WorkflowExecutionAlreadyStartedError) return;
-        logger.error(
-          { err: err instanceof TryLater ? err.cause : err, jobId },
-          'job not started: Temporal did not take it; its credits were released',
-        );
+        // The start gave the hold back, or, when it could not tell whether the workflow exists, left
+        // it to the reconciler, which releases a hold without a workflow after its grace period.
+        logger.error({ err: err instanceof TryLater ? (err.cause ?? err) : err, jobId }, 'job not started');
       });
       return 'queued';
     },

@@ -186,7 +186,11 @@ async function giveBackUnstarted(client: Client, ledger: Ledger, jobId: string):
   } catch (err) {
     if (!(err instanceof WorkflowNotFoundError)) return;
   }
-  const message = 'The job could not be started; its credits were released.';
+  await releaseUnstarted(ledger, jobId, 'The job could not be started; its credits were released.');
+}
+
+/** A job whose workflow will not be started: `failed` (`start_failed`), its hold released. */
+export async function releaseUnstarted(ledger: Ledger, jobId: string, message: string): Promise<void> {
   await ledger.compensateJob({
     jobId,
     patch: {

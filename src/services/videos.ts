@@ -32,7 +32,13 @@ import { DEFAULT_TIMING, type Timing } from '../workflows/job-types.js';
 import type { ContentLinks } from './content-links.js';
 import { kieCreditsOf, priceOf } from './pricing.js';
 import { createJobStarts, type JobStarts } from './job-starts.js';
-import { jobHandle, reserveVideoJob, startHdOnDemand, startReservedJob } from './video-jobs.js';
+import {
+  jobHandle,
+  releaseUnstarted,
+  reserveVideoJob,
+  startHdOnDemand,
+  startReservedJob,
+} from './video-jobs.js';
 
 export interface VideoServiceDeps {
   temporal: Client;
@@ -51,6 +57,12 @@ export interface VideoServiceDeps {
    * shutdown. Absent: every create waits for its start.
    */
   jobStarts?: JobStarts | undefined;
+  /**
+   * How long a create answered before its start may wait for it (half of RECONCILE_GRACE_MS): past
+   * this its hold is given back instead, so the start never follows the reconciler's release of a
+   * hold it found without a workflow. Absent: no limit.
+   */
+  startWaitLimitMs?: number | undefined;
 }
 
 /** Who reads a file: its owner (by key or session), or the bearer of a signed link to that job. */
@@ -206,8 +218,17 @@ export function createVideoService(deps: VideoServiceDeps) {
         deps.metrics.jobsRejected.inc({ reason: reserved.reservation.reason });
         throw rejection(record);
       }
+      const acceptedAt = Date.now();
+      const start = async () => {
+        if (deps.startWaitLimitMs !== undefined && Date.now() - acceptedAt > deps.startWaitLimitMs) {
+          const message = 'The job waited too long for its start; its credits were released.';
+          await releaseUnstarted(ledger, record.id, message);
+          throw new TryLater(message, 5);
+        }
+        return startReservedJob(temporal, deps.taskQueue, ledger, input);
+      };
       try {
-        await jobStarts.start(record.id, () => startReservedJob(temporal, deps.taskQueue, ledger, input));
+        await jobStarts.start(record.id, start);
       } catch (err) {
         // The same key raced us and its job already finished: answer from its record.
         const raced = err instanceof WorkflowExecutionAlreadyStartedError ? await earlier() : null;
@@ -245,7 +266,7 @@ export function createVideoService(deps: VideoServiceDeps) {
       } catch (err) {
         if (!(err instanceof WorkflowNotFoundError)) throw err;
         // No workflow: its start failed (the record says so now), another API process is still
-        // starting it, or its API died first (the reconciler starts it after its grace period).
+        // starting it, or its API died first (the reconciler releases it after its grace period).
         const now = await ownJob(userId, jobId);
         if (isFinalState(now.state)) return view(now);
         throw new TryLater('The job is still being started; cancel it again in a moment.', 1);

@@ -7,6 +7,7 @@
  * waited for its start cancels it, the others are charged once. A shutdown makes the
  * starts still waiting before it closes the Temporal connection. A cancel of a job with no workflow
  * that this process is not starting (another replica's, still to start) answers 503, nothing changed.
+ * A start that waited past half the reconciler's grace period is not made; its hold is given back.
  */
 import assert from 'node:assert/strict';
 import { describe, it, type TestContext } from 'node:test';
@@ -33,9 +34,9 @@ function busySlot() {
 }
 
 /** A stack whose API has one start slot, and a user with credits for `jobs` jobs. */
-async function oneSlotStack(t: TestContext, jobs: number) {
+async function oneSlotStack(t: TestContext, jobs: number, env: Record<string, string> = {}) {
   const stack = await startTestStack(t, {
-    env: { JOB_STARTS_IN_FLIGHT: '1', JOB_START_BACKLOG: '100', USER_CONCURRENCY_CAP: '10' },
+    env: { JOB_STARTS_IN_FLIGHT: '1', JOB_START_BACKLOG: '100', USER_CONCURRENCY_CAP: '10', ...env },
   });
   const price = stack.config.prices.veo3_fast;
   const user = await stack.user(jobs * price);
@@ -77,6 +78,8 @@ void describe('creates answered before their start', () => {
 
     // The cancel waits for its job's start, then cancels the workflow.
     const canceled = api('POST', `/v1/videos/${jobs[2]!.id}/cancel`);
+    // Time for the cancel to reach its wait (it passes either way; this makes it wait).
+    await new Promise((r) => setTimeout(r, 300));
     slot.release();
     assert.equal(await blocker, 'started', 'the first start on a quiet API is waited for');
     assert.equal((await canceled).status, 202);
@@ -145,5 +148,24 @@ void describe('creates answered before their start', () => {
     assert.ok(Number(reply.headers.get('retry-after')) >= 1);
     assert.equal((await stack.ledger.getJob(jobId))?.state, 'queued');
     assert.deepEqual(await stack.ledger.balance(user.id), { balance: price, held: price, available: 0 });
+  });
+
+  void it('a start that waited past half the grace period is not made: its hold is given back', async (t) => {
+    // RECONCILE_GRACE_MS 2 s: a create answered before its start waits at most 1 s for it.
+    const { stack, price, user, api } = await oneSlotStack(t, 1, { RECONCILE_GRACE_MS: '2000' });
+    const slot = busySlot();
+    const blocker = stack.jobStarts!.start('job_test_blocker', slot.start);
+    const job = await createJob(api, { prompt: 'Waits too long for its start' });
+    assert.equal(job.state, 'queued');
+    await new Promise((r) => setTimeout(r, 1_500));
+    slot.release();
+    await blocker;
+    await stack.jobStarts!.settled(job.id);
+    const record = await stack.ledger.getJob(job.id);
+    assert.equal(record?.state, 'failed');
+    assert.equal(record?.error?.code, 'start_failed');
+    assert.deepEqual(await stack.ledger.balance(user.id), { balance: price, held: 0, available: price });
+    assert.equal(await workflowExists(stack.temporal.client, job.id), false);
+    await stack.assertInvariants();
   });
 });
