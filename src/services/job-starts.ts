@@ -4,7 +4,7 @@
  * system learns at once when Temporal does not take the job (503, nothing kept). Under a burst the
  * create is answered as soon as its hold and record are written, and its start waits here for one of
  * the process's start slots: the user does not wait in line behind other users' starts, and Temporal
- * never sees more than `inFlight` starts at once from this process (docs/architecture.md#job-flow).
+ * never sees more than `inFlight` starts at once from this process (docs/architecture.md#hold-then-start).
  *
  * What a job answered before its start can meet:
  * - its start fails: startReservedJob has given its hold back (the job is `failed`, error code
