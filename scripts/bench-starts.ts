@@ -215,8 +215,8 @@ try {
   // 3. Our job starts, over HTTP.
   const api = stack.apiUrl!;
   const user = await benchUser('bench');
-  // The clients are remote: their side of each request runs in a process of its own.
   const jobStarts = stack.jobStarts!;
+  // The clients are remote: their side of each request runs in a process of its own.
   const ours = await measure(
     (count, from) => httpLoad({ api, apiKey: user.apiKey, n: count, concurrency, from }),
     jobsPastFirstTask(config.env.TEMPORAL_TASK_QUEUE),

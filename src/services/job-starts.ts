@@ -8,7 +8,7 @@
  *
  * What a job answered before its start can meet:
  * - its start fails: startReservedJob has given its hold back (the job is `failed`, error code
- *   `start_failed`), and the failure is logged at error;
+ *   `start_failed`); every failed start, waited for or not, is logged here at error;
  * - it waits longer than half the reconciler's grace period (Temporal unreachable): it is not started,
  *   its hold is given back the same way (videos.ts), so a start never follows the reconciler's release;
  * - the process dies first: the job keeps its hold and its `queued` record until the reconciler
@@ -39,7 +39,6 @@ const INLINE_BELOW = 4;
 export type StartOutcome = 'started' | 'queued';
 
 interface Entry {
-  jobId: string;
   start: () => Promise<unknown>;
   settle: { resolve: () => void; reject: (err: unknown) => void };
 }
@@ -89,7 +88,7 @@ export function createJobStarts(settings: JobStartsSettings, logger: Logger): Jo
         waiting.length >= settings.backlog;
       let settle!: Entry['settle'];
       const done = new Promise<void>((resolve, reject) => (settle = { resolve, reject }));
-      const entry: Entry = { jobId, start, settle };
+      const entry: Entry = { start, settle };
       // A repeated request (same Idempotency-Key) may hand in the same job again: wait for both.
       const before = unsettled.get(jobId);
       const quiet = done.catch(() => undefined);
@@ -98,12 +97,6 @@ export function createJobStarts(settings: JobStartsSettings, logger: Logger): Jo
       void both.then(() => {
         if (unsettled.get(jobId) === both) unsettled.delete(jobId);
       });
-      if (waiting.length === 0 && active < settings.inFlight) run(entry);
-      else waiting.push(entry);
-      if (inline) {
-        await done;
-        return 'started';
-      }
       done.catch((err: unknown) => {
         // A repeated request's start meets the job's own workflow, ended or running: nothing failed.
         if (err instanceof WorkflowExecutionAlreadyStartedError) return;
@@ -111,6 +104,12 @@ export function createJobStarts(settings: JobStartsSettings, logger: Logger): Jo
         // it to the reconciler, which releases a hold without a workflow after its grace period.
         logger.error({ err: err instanceof TryLater ? (err.cause ?? err) : err, jobId }, 'job not started');
       });
+      if (waiting.length === 0 && active < settings.inFlight) run(entry);
+      else waiting.push(entry);
+      if (inline) {
+        await done;
+        return 'started';
+      }
       return 'queued';
     },
 

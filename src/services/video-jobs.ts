@@ -69,8 +69,8 @@ export function newJobId(userId: string, idempotencyKey?: string): string {
 
 /** A job's hold and record as reserveVideoJob left them, with what its workflow is started with. */
 export type ReservedJob =
-  | { jobId: string; reservation: { ok: true }; record: JobRecord; input: GenerateVideoInput }
-  | { jobId: string; reservation: Extract<ReservationResult, { ok: false }>; record: JobRecord; input: null };
+  | { reservation: { ok: true }; record: JobRecord; input: GenerateVideoInput }
+  | { reservation: Extract<ReservationResult, { ok: false }>; record: JobRecord; input: null };
 
 /**
  * Holds the credits and records the job in one statement: the caller learns 402/429 at once, and a
@@ -100,7 +100,7 @@ export async function reserveVideoJob(ledger: Ledger, args: StartJobArgs): Promi
     },
     amount: args.price,
   });
-  if (!reservation.ok) return { jobId, reservation, record, input: null };
+  if (!reservation.ok) return { reservation, record, input: null };
   const input: GenerateVideoInput = {
     jobId,
     userId: args.userId,
@@ -113,7 +113,7 @@ export async function reserveVideoJob(ledger: Ledger, args: StartJobArgs): Promi
     ...(args.timing ? { timing: args.timing } : {}),
     ...(args.notify || webhookDefault ? { notify: true } : {}),
   };
-  return { jobId, reservation, record, input };
+  return { reservation, record, input };
 }
 
 /**
@@ -148,7 +148,8 @@ export async function startVideoJob(
   args: StartJobArgs,
 ): Promise<StartedJob> {
   const reserved = await reserveVideoJob(ledger, args);
-  const { jobId, record } = reserved;
+  const { record } = reserved;
+  const jobId = record.id;
   if (reserved.input === null) return { jobId, reservation: reserved.reservation, handle: null, record };
   const handle = await startReservedJob(client, taskQueue, ledger, reserved.input);
   return { jobId, reservation: { ok: true }, handle, record };

@@ -233,9 +233,7 @@ export function createVideoService(deps: VideoServiceDeps) {
         // The same key raced us and its job already finished: answer from its record.
         const raced = err instanceof WorkflowExecutionAlreadyStartedError ? await earlier() : null;
         if (raced) return replay(raced, hash);
-        if (err instanceof TryLater)
-          deps.logger.error({ err: err.cause }, 'job not started: Temporal did not take it');
-        throw err;
+        throw err; // logged by the job starts
       }
       deps.metrics.jobsCreated.inc({ model: request.model });
       return view(record);

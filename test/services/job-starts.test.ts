@@ -41,12 +41,21 @@ void describe('job starts', () => {
     assert.deepEqual(starts.counts(), { inFlight: 0, waiting: 0 });
   });
 
-  void it("a quiet create's failed start is the create's error", async () => {
-    const starts = createJobStarts({ inFlight: 8, backlog: 100 }, captureLogs().logger);
-    const refused = new TryLater('not started', 5);
+  void it("a quiet create's failed start is the create's error, and logged with its job", async () => {
+    const { lines, logger } = captureLogs('info');
+    const starts = createJobStarts({ inFlight: 8, backlog: 100 }, logger);
+    const refused = new TryLater('not started', 5, { cause: new Error('unavailable') });
     await assert.rejects(
       starts.start('job_1', () => Promise.reject(refused)),
       (err) => err === refused,
+    );
+    await tick();
+    const logged = lines.map(
+      (l) => JSON.parse(l) as { msg: string; jobId?: string; err?: { message: string } },
+    );
+    assert.deepEqual(
+      logged.map((l) => [l.msg, l.jobId, l.err?.message]),
+      [['job not started', 'job_1', 'unavailable']],
     );
   });
 

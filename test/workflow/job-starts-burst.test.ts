@@ -55,10 +55,12 @@ const workflowExists = async (temporal: Client, jobId: string) => {
 
 void describe('creates answered before their start', () => {
   void it('run once their start comes: a cancel meanwhile cancels, the rest are charged once', async (t) => {
+    // Registered before the stack's own close: a failed assertion must not leave its drain waiting.
+    const slot = busySlot();
+    t.after(slot.release);
     const { stack, price, user, api } = await oneSlotStack(t, 5);
     const starts = stack.jobStarts!;
 
-    const slot = busySlot();
     const blocker = starts.start('job_test_blocker', slot.start);
     const jobs: JobView[] = [];
     for (let i = 0; i < 5; i++) jobs.push(await createJob(api, { prompt: `Queued behind a busy slot ${i}` }));
@@ -78,8 +80,9 @@ void describe('creates answered before their start', () => {
 
     // The cancel waits for its job's start, then cancels the workflow.
     const canceled = api('POST', `/v1/videos/${jobs[2]!.id}/cancel`);
-    // Time for the cancel to reach its wait (it passes either way; this makes it wait).
-    await new Promise((r) => setTimeout(r, 300));
+    // Had it not waited, it would have found no workflow and answered 503 by now.
+    const early = await Promise.race([canceled, new Promise((r) => setTimeout(() => r('waiting'), 500))]);
+    assert.equal(early, 'waiting', "the cancel waits for its job's start");
     slot.release();
     assert.equal(await blocker, 'started', 'the first start on a quiet API is waited for');
     assert.equal((await canceled).status, 202);
@@ -103,8 +106,10 @@ void describe('creates answered before their start', () => {
   });
 
   void it('a shutdown makes the starts still waiting before it closes', async (t) => {
-    const { stack, api } = await oneSlotStack(t, 3);
+    // Registered before the stack's own close: a failed assertion must not leave its drain waiting.
     const slot = busySlot();
+    t.after(slot.release);
+    const { stack, api } = await oneSlotStack(t, 3);
     void stack.jobStarts!.start('job_test_blocker', slot.start);
     const jobs: JobView[] = [];
     for (let i = 0; i < 3; i++)
@@ -152,8 +157,10 @@ void describe('creates answered before their start', () => {
 
   void it('a start that waited past half the grace period is not made: its hold is given back', async (t) => {
     // RECONCILE_GRACE_MS 2 s: a create answered before its start waits at most 1 s for it.
-    const { stack, price, user, api } = await oneSlotStack(t, 1, { RECONCILE_GRACE_MS: '2000' });
+    // Registered before the stack's own close: a failed assertion must not leave its drain waiting.
     const slot = busySlot();
+    t.after(slot.release);
+    const { stack, price, user, api } = await oneSlotStack(t, 1, { RECONCILE_GRACE_MS: '2000' });
     const blocker = stack.jobStarts!.start('job_test_blocker', slot.start);
     const job = await createJob(api, { prompt: 'Waits too long for its start' });
     assert.equal(job.state, 'queued');
